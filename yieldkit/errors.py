@@ -1,0 +1,81 @@
+"""The yieldkit exception hierarchy.
+
+Every error a user can provoke with bad input is a :class:`YieldkitError`. Messages name
+the bad value, where it came from, and what is accepted; names get a "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class YieldkitError(Exception):
+    """Base class of every yieldkit error."""
+
+
+class SpeciesError(YieldkitError, KeyError):
+    """Unknown species, bad formula, or a species in the wrong phase."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnitsError(YieldkitError, TypeError):
+    """A quantity with the wrong dimension, or a bare number where a quantity is needed."""
+
+
+class SpecificationError(YieldkitError, ValueError):
+    """A parameter outside its accepted range or set (fraction > 1, negative flow, ...)."""
+
+
+class BalanceError(YieldkitError):
+    """An element, charge or mass balance that does not close."""
+
+
+class ConnectionError(YieldkitError):  # noqa: A001 - the design names it so
+    """A flowsheet wiring problem: dangling port, port used twice, unknown unit."""
+
+
+class ConvergenceError(YieldkitError):
+    """An iterative solve that did not converge.
+
+    Attributes
+    ----------
+    loop : str
+        Which loop or equation system failed.
+    residual_history : list of float
+        The scaled residual at each iteration [-].
+    best_iterate : numpy.ndarray or None
+        The iterate with the smallest residual.
+    """
+
+    def __init__(self, message: str, loop: str = "", residual_history=None, best_iterate=None):
+        super().__init__(message)
+        self.loop = loop
+        self.residual_history = list(residual_history or [])
+        self.best_iterate = best_iterate
+
+
+class ThermoError(YieldkitError):
+    """A thermochemistry (Cantera) failure, with the state that caused it."""
+
+
+def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
+    """Return a ' Did you mean ...?' suffix for an unknown name (empty if no close match)."""
+    choices = list(choices)
+    close = difflib.get_close_matches(name, choices, n=n, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=n)]
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def unknown_name(kind: str, name: str, choices: Iterable[str], where: str = "") -> str:
+    """Build the standard message for an unknown name: value, suggestion, accepted names."""
+    choices = sorted(choices)
+    shown = ", ".join(choices[:40]) + (f", ... ({len(choices)} in all)" if len(choices) > 40 else "")
+    loc = f" in {where}" if where else ""
+    return f"unknown {kind} {name!r}{loc}.{did_you_mean(name, choices)} Accepted: {shown}."
