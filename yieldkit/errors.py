@@ -76,6 +76,8 @@ def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
 def unknown_name(kind: str, name: str, choices: Iterable[str], where: str = "") -> str:
     """Build the standard message for an unknown name: value, suggestion, accepted names."""
     choices = sorted(choices)
-    shown = ", ".join(choices[:40]) + (f", ... ({len(choices)} in all)" if len(choices) > 40 else "")
+    shown = ", ".join(choices[:40]) + (
+        f", ... ({len(choices)} in all)" if len(choices) > 40 else ""
+    )
     loc = f" in {where}" if where else ""
     return f"unknown {kind} {name!r}{loc}.{did_you_mean(name, choices)} Accepted: {shown}."

@@ -9,12 +9,14 @@ with ours.
 from __future__ import annotations
 
 import numbers
+import re
 
 import pint
 
 from yieldkit.errors import UnitsError
 
 ureg = pint.get_application_registry()
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z°%].*)?$")
 Q_ = ureg.Quantity
 
 # aliases that process engineers type
@@ -36,10 +38,18 @@ def parse_quantity(value, name: str = "value") -> pint.Quantity:
         Where the value came from, for messages.
     """
     if isinstance(value, str):
+        m = _NUMBER_UNIT.match(value)
         try:
+            if m:  # "80 degC": offset units need the magnitude and unit apart
+                return Q_(float(m.group(1)), (m.group(2) or "").strip() or "dimensionless")
             return Q_(value)
-        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-                AttributeError, TypeError) as exc:
+        except (
+            pint.errors.UndefinedUnitError,
+            pint.errors.DefinitionSyntaxError,
+            ValueError,
+            AttributeError,
+            TypeError,
+        ) as exc:
             raise UnitsError(f"{name}: cannot read {value!r} as a quantity ({exc}).") from exc
     if isinstance(value, pint.Quantity):
         return value

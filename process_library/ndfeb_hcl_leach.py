@@ -1,0 +1,257 @@
+"""NdFeB (HDD) magnets to mixed rare-earth oxide: roast, selective HCl leach, oxalate, calcine.
+
+The route of Vander Hoogerstraete et al. (2014): oxidative roasting turns the magnet into
+oxides, a leach with little more acid than the rare earths need (3.5 mol HCl per mol RE)
+dissolves the rare earths while most iron stays as hematite, oxalic acid precipitates the
+rare earths, and calcination gives the oxides. Part of the barren liquor (which carries the
+acid the precipitation releases) returns to the leach.
+
+Defaults and their sources
+--------------------------
+* feed: HDD magnet analysis, Belfqueh et al. (2023); phases as in ``magnet_feeds``.
+* roast: complete oxidation in air at 800 °C (Jiang et al. 2020); NdFeO3/NdBO3 formation is
+  not represented in this stoichiometric roaster; 50 % excess air (estimate).
+* leach: 3.5 mol HCl per mol RE at 80 °C (Vander Hoogerstraete et al. 2014); 96.27 % of the
+  RE oxides and 13.33 % of Fe2O3 dissolve (Jiang et al. 2020, HCl leach of roasted NdFeB),
+  the iron dissolution limited by the acid left; Pr6O11 dissolves reductively, releasing
+  chlorine; B2O3 dissolves as boric acid; Co3O4 and NiO stay in the residue (estimate: no
+  leach figure for them in the sources); acid fed as 2 mol/L HCl (estimate).
+* filters: 10 % of the leach liquor leaves with the residue (estimate, typical cake
+  moisture); the oxalate cake is washed free of liquor (wash water not modelled).
+* precipitation: 20 % excess oxalic acid over 1.5 mol per mol RE dissolved from the fresh
+  feed, 96.7 % of each RE precipitated (Klemettinen et al., Aalto), at 60 °C (estimate),
+  oxalic acid fed as a 1 mol/L solution (estimate, near its solubility).
+* 50 % of the barren liquor recycled to the leach (estimate).
+* calcination in air at 950 °C (Ceramics International 2014) to Nd2O3, Dy2O3 and Pr6O11;
+  100 % excess air (estimate).
+"""
+
+from __future__ import annotations
+
+from process_library.magnet_feeds import HDD_MAGNET_SOURCE, magnet_phases
+from yieldkit.chemistry.components import Components
+from yieldkit.flowsheet.flowsheet import Flowsheet
+from yieldkit.stream import Stream
+from yieldkit.unitops.basic import Feed, Product, Separator, Splitter, StoichiometricReactor
+from yieldkit.units import Q_
+
+NAME = "ndfeb-hcl-leach"
+SOURCES = (
+    HDD_MAGNET_SOURCE,
+    "VanderHoogerstraete2014",
+    "Jiang2020",
+    "Klemettinen2021",
+    "CeramInt2014",
+    "yieldkitEstimate",
+)
+
+SPECIES = [
+    # magnet
+    "Nd2Fe14B",
+    "Pr2Fe14B",
+    "Dy2Fe14B",
+    "Nd",
+    "Pr",
+    "Dy",
+    "Fe",
+    "B",
+    "Co",
+    "Ni",
+    # roast products
+    "Nd2O3",
+    "Pr6O11",
+    "Dy2O3",
+    "Fe2O3",
+    "B2O3",
+    "Co3O4",
+    "NiO",
+    # gases
+    "O2(g)",
+    "N2(g)",
+    "CO2(g)",
+    "H2O(g)",
+    "Cl2(g)",
+    # liquor
+    "H2O",
+    "H+",
+    "Cl-",
+    "Nd+3",
+    "Pr+3",
+    "Dy+3",
+    "Fe+3",
+    "H3BO3",
+    "H2C2O4",
+    # oxalates
+    "Nd2(C2O4)3.10H2O",
+    "Pr2(C2O4)3.10H2O",
+    "Dy2(C2O4)3.10H2O",
+]
+
+ROAST = [
+    ("4 Nd2Fe14B + 51 O2(g) -> 4 Nd2O3 + 28 Fe2O3 + 2 B2O3", "Nd2Fe14B", 1.0),
+    ("12 Pr2Fe14B + 157 O2(g) -> 4 Pr6O11 + 84 Fe2O3 + 6 B2O3", "Pr2Fe14B", 1.0),
+    ("4 Dy2Fe14B + 51 O2(g) -> 4 Dy2O3 + 28 Fe2O3 + 2 B2O3", "Dy2Fe14B", 1.0),
+    ("4 Nd + 3 O2(g) -> 2 Nd2O3", "Nd", 1.0),
+    ("6 Pr + 11/2 O2(g) -> Pr6O11", "Pr", 1.0),
+    ("4 Dy + 3 O2(g) -> 2 Dy2O3", "Dy", 1.0),
+    ("4 Fe + 3 O2(g) -> 2 Fe2O3", "Fe", 1.0),
+    ("4 B + 3 O2(g) -> 2 B2O3", "B", 1.0),
+    ("3 Co + 2 O2(g) -> Co3O4", "Co", 1.0),
+    ("2 Ni + O2(g) -> 2 NiO", "Ni", 1.0),
+]
+# O2 per mol of each magnet phase for complete oxidation (from the reactions above)
+O2_DEMAND = {
+    "Nd2Fe14B": 51 / 4,
+    "Pr2Fe14B": 157 / 12,
+    "Dy2Fe14B": 51 / 4,
+    "Nd": 0.75,
+    "Pr": 11 / 12,
+    "Dy": 0.75,
+    "Fe": 0.75,
+    "B": 0.75,
+    "Co": 2 / 3,
+    "Ni": 0.5,
+}
+
+REE_DISSOLVED = 0.9627  # Jiang2020
+FE_DISSOLVED = 0.1333  # Jiang2020
+LEACH = [
+    ("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", REE_DISSOLVED),
+    ("Pr6O11 + 22 H+ + 4 Cl- -> 6 Pr+3 + 11 H2O + 2 Cl2(g)", "Pr6O11", REE_DISSOLVED),
+    ("Dy2O3 + 6 H+ -> 2 Dy+3 + 3 H2O", "Dy2O3", REE_DISSOLVED),
+    ("Fe2O3 + 6 H+ -> 2 Fe+3 + 3 H2O", "Fe2O3", FE_DISSOLVED),
+    ("B2O3 + 3 H2O -> 2 H3BO3", "B2O3", 1.0),
+]
+OXALATE_YIELD = 0.967  # Klemettinen2021, +20 % excess oxalic acid
+PRECIPITATION = [
+    ("2 Nd+3 + 3 H2C2O4 + 10 H2O -> Nd2(C2O4)3.10H2O + 6 H+", "Nd+3", OXALATE_YIELD),
+    ("2 Pr+3 + 3 H2C2O4 + 10 H2O -> Pr2(C2O4)3.10H2O + 6 H+", "Pr+3", OXALATE_YIELD),
+    ("2 Dy+3 + 3 H2C2O4 + 10 H2O -> Dy2(C2O4)3.10H2O + 6 H+", "Dy+3", OXALATE_YIELD),
+]
+CALCINATION = [
+    ("2 Nd2(C2O4)3.10H2O + 3 O2(g) -> 2 Nd2O3 + 12 CO2(g) + 20 H2O(g)", "Nd2(C2O4)3.10H2O", 1.0),
+    ("6 Pr2(C2O4)3.10H2O + 11 O2(g) -> 2 Pr6O11 + 36 CO2(g) + 60 H2O(g)", "Pr2(C2O4)3.10H2O", 1.0),
+    ("2 Dy2(C2O4)3.10H2O + 3 O2(g) -> 2 Dy2O3 + 12 CO2(g) + 20 H2O(g)", "Dy2(C2O4)3.10H2O", 1.0),
+]
+AIR_O2 = 0.2095  # mole fraction of O2 in dry air
+HCL_MOLARITY = 2.0  # [mol/L] estimate
+OXALIC_MOLARITY = 1.0  # [mol/L] estimate
+
+
+def components() -> Components:
+    return Components(SPECIES)
+
+
+def _air(c: Components, o2_mol_s: float) -> Stream:
+    return Stream(
+        c, {"O2(g)": Q_(o2_mol_s, "mol/s"), "N2(g)": Q_(o2_mol_s * (1 - AIR_O2) / AIR_O2, "mol/s")}
+    )
+
+
+def _solution(c: Components, solutes: dict[str, float], molarity: float, key: str) -> Stream:
+    """Aqueous solution [mol/s solutes] whose ``key`` solute is at ``molarity`` [mol/L]."""
+    volume = solutes[key] / (molarity * 1000.0)  # [m3/s]
+    return Stream.from_concentrations(
+        c, Q_(volume, "m^3/s"), {k: Q_(v / volume, "mol/m^3") for k, v in solutes.items()}
+    )
+
+
+def build(
+    magnet_feed="100 kg/h",
+    acid_ratio: float = 3.5,
+    oxalic_excess: float = 0.2,
+    recycle_fraction: float = 0.5,
+    **overrides,
+) -> Flowsheet:
+    """Build the route.
+
+    Parameters
+    ----------
+    magnet_feed : quantity
+        Magnet feed rate [kg/h of magnet].
+    acid_ratio : float
+        Fresh HCl per mol of rare earths fed [mol/mol].
+    oxalic_excess : float
+        Oxalic acid above 1.5 mol per mol RE dissolved from the fresh feed [-].
+    recycle_fraction : float
+        Fraction of the barren liquor returned to the leach [-].
+    **overrides
+        ``{"unit.param": value}`` changes applied after building.
+    """
+    from yieldkit.unitops.params import fraction, positive, positive_number
+
+    c = components()
+    kg_s = positive(magnet_feed, "kg/s", "magnet_feed")
+    acid_ratio = positive_number(acid_ratio, "acid_ratio")
+    oxalic_excess = positive_number(oxalic_excess, "oxalic_excess", allow_zero=True)
+    recycle_fraction = fraction(recycle_fraction, "recycle_fraction")
+
+    phases = {k: v * kg_s for k, v in magnet_phases().items()}  # [mol/s]
+    magnet = Stream(c, {k: Q_(v, "mol/s") for k, v in phases.items()})
+    ree = sum(magnet.element_flow(e) for e in ("Nd", "Pr", "Dy"))  # [mol/s]
+    o2 = 1.5 * sum(O2_DEMAND[k] * v for k, v in phases.items())
+    acid = _solution(c, {"H+": acid_ratio * ree, "Cl-": acid_ratio * ree}, HCL_MOLARITY, "H+")
+    oxalic = _solution(
+        c, {"H2C2O4": (1 + oxalic_excess) * 1.5 * REE_DISSOLVED * ree}, OXALIC_MOLARITY, "H2C2O4"
+    )
+    calc_o2 = 2.0 * 0.75 * REE_DISSOLVED * OXALATE_YIELD * ree
+
+    fs = Flowsheet(
+        NAME,
+        c,
+        default_solver="wegstein",
+        sources=SOURCES,
+        description="HDD NdFeB magnets: roast, selective HCl leach, oxalate, calcine.",
+    )
+    fs.add(
+        Feed("magnet", magnet),
+        Feed("roast_air", _air(c, o2), kind="utility"),
+        Feed("hcl", acid, kind="reagent"),
+        Feed("oxalic_acid", oxalic, kind="reagent"),
+        Feed("calciner_air", _air(c, calc_o2), kind="utility"),
+        StoichiometricReactor("roaster", ROAST, T="800 degC", inlets=("solids", "air")),
+        Separator("roaster_gas", {"g": 1.0, "s": 0.0}, outlets=("gas", "solids")),
+        StoichiometricReactor("leach", LEACH, T="80 degC", inlets=("solids", "acid", "recycle")),
+        Separator("leach_vent", {"g": 1.0}, outlets=("gas", "slurry"), default=0.0),
+        Separator("leach_filter", {"s": 1.0, "aq": 0.10}, outlets=("cake", "liquor")),
+        StoichiometricReactor(
+            "precipitator", PRECIPITATION, T="60 degC", inlets=("liquor", "oxalic")
+        ),
+        Separator("oxalate_filter", {"s": 1.0, "aq": 0.0}, outlets=("cake", "liquor")),
+        Splitter("barren_split", {"recycle": recycle_fraction, "purge": 1 - recycle_fraction}),
+        StoichiometricReactor("calciner", CALCINATION, T="950 degC", inlets=("solids", "air")),
+        Separator("calciner_gas", {"g": 1.0, "s": 0.0}, outlets=("gas", "solids")),
+        Product("mixed_reo", kind="product"),
+        Product("leach_residue", kind="residue"),
+        Product("barren_purge", kind="effluent"),
+        Product("roaster_offgas", kind="emission"),
+        Product("leach_offgas", kind="emission"),
+        Product("calciner_offgas", kind="emission"),
+    )
+    for a, b, name in [
+        ("magnet", "roaster.solids", "magnet"),
+        ("roast_air", "roaster.air", "roaster air"),
+        ("roaster", "roaster_gas", "roasted magnet + gas"),
+        ("roaster_gas.gas", "roaster_offgas", "roaster off-gas"),
+        ("roaster_gas.solids", "leach.solids", "roasted magnet"),
+        ("hcl", "leach.acid", "fresh HCl"),
+        ("leach", "leach_vent", "leach slurry"),
+        ("leach_vent.gas", "leach_offgas", "leach off-gas"),
+        ("leach_vent.slurry", "leach_filter", "degassed slurry"),
+        ("leach_filter.cake", "leach_residue", "leach residue"),
+        ("leach_filter.liquor", "precipitator.liquor", "pregnant liquor"),
+        ("oxalic_acid", "precipitator.oxalic", "oxalic acid"),
+        ("precipitator", "oxalate_filter", "oxalate slurry"),
+        ("oxalate_filter.cake", "calciner.solids", "oxalate cake"),
+        ("oxalate_filter.liquor", "barren_split", "barren liquor"),
+        ("barren_split.recycle", "leach.recycle", "barren recycle"),
+        ("barren_split.purge", "barren_purge", "barren purge"),
+        ("calciner_air", "calciner.air", "calciner air"),
+        ("calciner", "calciner_gas", "calcined + gas"),
+        ("calciner_gas.gas", "calciner_offgas", "calciner off-gas"),
+        ("calciner_gas.solids", "mixed_reo", "mixed REO"),
+    ]:
+        fs.connect(a, b, name)
+    for path, value in overrides.items():
+        fs.set_parameter(path, value)
+    return fs

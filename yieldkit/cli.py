@@ -1,0 +1,113 @@
+"""The ``yieldkit`` command: list, run and benchmark process routes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from yieldkit.errors import SpecificationError, YieldkitError
+
+
+def _parse_set(items: list[str]) -> dict:
+    """``["leach.T=90 degC", "recycle_fraction=0.3"]`` -> overrides dict (JSON values allowed)."""
+    out = {}
+    for item in items or []:
+        key, eq, raw = item.partition("=")
+        if not eq or not key.strip():
+            raise SpecificationError(
+                f"--set {item!r}: expected NAME=VALUE, e.g. leach.T='90 degC'."
+            )
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw.strip()
+        out[key.strip()] = value
+    return out
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="yieldkit", description="Rare-earth recovery flowsheets.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the process routes")
+    r = sub.add_parser("run", help="solve a route and print its streams and KPIs")
+    r.add_argument("route", nargs="?", default=None, help="route name (default: the default route)")
+    r.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="route argument or unit.param override (repeatable)",
+    )
+    r.add_argument("--solver", default=None, help="tear solver (see 'yieldkit bench')")
+    r.add_argument("--tol", type=float, default=1e-10, help="tear convergence tolerance [-]")
+    r.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
+    r.add_argument("--citations", action="store_true", help="list the sources the numbers rest on")
+    b = sub.add_parser("bench", help="compare the tear solvers on routes")
+    b.add_argument("routes", nargs="*", help="routes (default: all)")
+    b.add_argument("--solvers", default=None, help="comma-separated solver names (default: all)")
+    b.add_argument("--repeat", type=int, default=3, help="solves per method; the fastest is shown")
+    b.add_argument("--json", action="store_true", help="print JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``yieldkit`` console script."""
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _cmd_list()
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "bench":
+            return _cmd_bench(args)
+    except YieldkitError as exc:
+        print(f"yieldkit: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_list() -> int:
+    import process_library
+    from yieldkit.report.console import print_routes
+
+    print_routes(process_library.list_routes(), process_library.DEFAULT_ROUTE)
+    return 0
+
+
+def _cmd_run(args) -> int:
+    import process_library
+    from yieldkit import citations
+    from yieldkit.report.console import print_result
+    from yieldkit.report.document import result_document
+
+    citations.reset()
+    route = args.route or process_library.DEFAULT_ROUTE
+    fs = process_library.build(route, **_parse_set(args.set))
+    result = fs.solve(args.solver, tol=args.tol)
+    if args.json:
+        print(json.dumps(result_document(result), indent=2))
+    else:
+        print_result(result)
+        if args.citations:
+            citations.print_citations()
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    import process_library
+    from yieldkit.analysis.bench import bench_routes
+    from yieldkit.report.console import print_bench
+
+    routes = args.routes or list(process_library.ROUTES)
+    solvers = args.solvers.split(",") if args.solvers else None
+    rows = bench_routes(routes, solvers, repeat=args.repeat)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print_bench(rows)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

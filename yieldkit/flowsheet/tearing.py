@@ -1,0 +1,91 @@
+"""Recycle detection and tear-stream selection on the unit graph (networkx)."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+
+from yieldkit.errors import SpecificationError, unknown_name
+
+EXACT_LIMIT = 20000  # subsets tried by the exact minimum-tear search before going greedy
+
+
+def loops(graph: nx.MultiDiGraph) -> list[list[str]]:
+    """Units in recycle loops, one list per strongly connected component, in run order."""
+    cond = nx.condensation(graph)
+    out = []
+    for c in nx.topological_sort(cond):
+        members = sorted(cond.nodes[c]["members"])
+        if len(members) > 1 or graph.has_edge(members[0], members[0]):
+            out.append(members)
+    return out
+
+
+def _is_acyclic_without(sub: nx.MultiDiGraph, removed: set) -> bool:
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(sub.nodes)
+    g.add_edges_from((u, v, k) for u, v, k in sub.edges(keys=True) if k not in removed)
+    return nx.is_directed_acyclic_graph(g)
+
+
+def choose_tears(sub: nx.MultiDiGraph) -> list[str]:
+    """Fewest streams (edge keys) whose removal breaks every cycle of ``sub``.
+
+    Exact search by increasing set size while the number of subsets stays below
+    ``EXACT_LIMIT``; beyond that a greedy choice (the stream in most simple cycles first).
+    Ties go to the stream listed first, so the choice is reproducible.
+    """
+    edges = sorted(k for _, _, k in sub.edges(keys=True))
+    total = 0
+    for size in range(1, len(edges) + 1):
+        total += _n_choose_k(len(edges), size)
+        if total > EXACT_LIMIT:
+            break
+        for combo in itertools.combinations(edges, size):
+            if _is_acyclic_without(sub, set(combo)):
+                return list(combo)
+    return _greedy_tears(sub)
+
+
+def _greedy_tears(sub: nx.MultiDiGraph) -> list[str]:
+    removed: set = set()
+    while not _is_acyclic_without(sub, removed):
+        g = nx.MultiDiGraph()
+        g.add_edges_from((u, v, k) for u, v, k in sub.edges(keys=True) if k not in removed)
+        counts: dict[str, int] = {}
+        for cycle in itertools.islice(nx.simple_cycles(nx.DiGraph(g)), 2000):
+            for u, v in zip(cycle, cycle[1:] + cycle[:1], strict=True):
+                for k in g.get_edge_data(u, v):
+                    counts[k] = counts.get(k, 0) + 1
+        removed.add(max(sorted(counts), key=lambda k: counts[k]))
+    return sorted(removed)
+
+
+def check_user_tears(sub: nx.MultiDiGraph, tears: list[str], all_streams) -> list[str]:
+    """Validate user-chosen tears for one loop: known names that break every cycle."""
+    for t in tears:
+        if t not in all_streams:
+            raise SpecificationError(unknown_name("tear stream", t, all_streams))
+    inside = [k for _, _, k in sub.edges(keys=True)]
+    mine = [t for t in tears if t in inside]
+    if not _is_acyclic_without(sub, set(mine)):
+        raise SpecificationError(
+            f"tear streams {tears} do not break every cycle of the loop {sorted(sub.nodes)}; "
+            f"streams in that loop: {sorted(inside)}."
+        )
+    return mine
+
+
+def run_order(sub: nx.MultiDiGraph, tears: list[str]) -> list[str]:
+    """Order in which to run the units of a loop once its tears are cut."""
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(sub.nodes)
+    g.add_edges_from((u, v, k) for u, v, k in sub.edges(keys=True) if k not in set(tears))
+    return list(nx.lexicographical_topological_sort(g))
+
+
+def _n_choose_k(n: int, k: int) -> int:
+    from math import comb
+
+    return comb(n, k)

@@ -1,0 +1,83 @@
+"""Validation of unit-operation parameters at construction (clear messages, no clipping)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.units import to_dimensionless, to_si
+
+SUM_TOL = 1e-9
+
+
+def fraction(value, name: str) -> float:
+    """A number in [0, 1] [-]."""
+    v = to_dimensionless(value, name)
+    if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+        raise SpecificationError(f"{name} = {v!r} is outside the accepted range [0, 1].")
+    return v
+
+
+def positive(value, unit: str, name: str, *, allow_zero: bool = False) -> float:
+    """A quantity converted to ``unit`` that must be > 0 (or >= 0)."""
+    v = to_si(value, unit, name)
+    ok = v >= 0 if allow_zero else v > 0
+    if not (math.isfinite(v) and ok):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise SpecificationError(f"{name} = {value!r} must be finite and {bound} (in {unit}).")
+    return v
+
+
+def positive_number(value, name: str, *, allow_zero: bool = False) -> float:
+    """A dimensionless number that must be > 0 (or >= 0)."""
+    v = to_dimensionless(value, name)
+    ok = v >= 0 if allow_zero else v > 0
+    if not (math.isfinite(v) and ok):
+        raise SpecificationError(
+            f"{name} = {v!r} must be finite and {'>= 0' if allow_zero else '> 0'}."
+        )
+    return v
+
+
+def choice(value: str, accepted: Iterable[str], name: str) -> str:
+    """One of the accepted option names (did-you-mean otherwise)."""
+    accepted = tuple(accepted)
+    if value not in accepted:
+        raise SpecificationError(unknown_name("option", str(value), accepted, name))
+    return value
+
+
+def fractions_summing_to_one(values: Mapping[str, object], name: str) -> dict[str, float]:
+    """A mapping of fractions in [0, 1] that sum to 1 (within 1e-9)."""
+    if not values:
+        raise SpecificationError(f"{name}: at least one fraction is needed.")
+    out = {k: fraction(v, f"{name}[{k!r}]") for k, v in values.items()}
+    total = sum(out.values())
+    if abs(total - 1.0) > SUM_TOL:
+        raise SpecificationError(
+            f"{name}: fractions {out} sum to {total:.12g}; they must sum to 1 (within {SUM_TOL:g})."
+        )
+    return out
+
+
+def port_names(value, name: str) -> tuple[str, ...]:
+    """A tuple of distinct, non-empty port names."""
+    if isinstance(value, str):
+        value = (value,)
+    names = tuple(value)
+    if not names or any(not isinstance(n, str) or not n or "." in n for n in names):
+        raise SpecificationError(
+            f"{name}: port names must be non-empty strings without '.', got {names!r}."
+        )
+    if len(set(names)) != len(names):
+        raise SpecificationError(f"{name}: port names repeat: {names!r}.")
+    return names
+
+
+def known_keys(keys: Iterable[str], accepted: Iterable[str], name: str) -> None:
+    """Reject keys that are not accepted (mistyped keys are never silently ignored)."""
+    accepted = tuple(accepted)
+    for k in keys:
+        if k not in accepted:
+            raise SpecificationError(unknown_name("key", k, accepted, name))
