@@ -1,0 +1,192 @@
+"""Tear solvers that call ``scipy.optimize.root`` on ``F(x) = g(P(x)) − x``.
+
+``P`` is the projection onto ``x >= 0`` done by the evaluator, so g never sees a negative
+entry even when a quasi-Newton step overshoots. The methods work in scaled variables
+``y = x / s0`` with ``s0_i = max(|x0_i|, |g(x0)_i|, floor)``, so that components spanning
+many orders of magnitude are equally resolved. Every call of F is counted and enters the
+residual history; as soon as a call meets the shared convergence test the method is
+stopped there. When scipy stops on its own, the returned point is re-checked with one
+more call of g (no call is needed when it is the point evaluated last); scipy's
+``success`` flag is not used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize
+
+from yieldkit.errors import YieldkitError
+from yieldkit.flowsheet.solvers.base import (
+    LoopEvaluator,
+    TearSolver,
+    _Converged,
+    _Diverged,
+    scale_vector,
+)
+
+_LINE_SEARCH = ("armijo", "wolfe", None)
+_KRYLOV = ("lgmres", "gmres", "bicgstab", "cgs", "minres", "tfqmr")
+
+
+class _ScipyRoot(TearSolver):
+    """Common driver: scaled residual function, evaluation counting, early stop."""
+
+    scipy_method = ""
+    #: whether scipy.optimize.root supports ``callback`` (iteration counting) for it
+    has_callback = True
+
+    def _scipy_options(self, n: int, tol: float) -> dict:
+        raise NotImplementedError
+
+    def _iterate(self, ev: LoopEvaluator, x0: np.ndarray):
+        xp, gx, r = ev(x0)
+        if r <= self.tol:
+            return xp, 0, "converged"
+        s0 = np.maximum(scale_vector(xp, ev.scale), np.abs(gx))
+        tol = self.tol
+        nit = [0]
+
+        def fun(y: np.ndarray) -> np.ndarray:
+            x = s0 * y
+            xq, gq, rq = ev(x)
+            if rq <= tol:
+                raise _Converged
+            return (gq - x) / s0
+
+        def callback(y, f) -> None:
+            nit[0] += 1
+
+        kwargs = {"callback": callback} if self.has_callback else {}
+        try:
+            sol = optimize.root(
+                fun,
+                xp / s0,
+                method=self.scipy_method,
+                options=self._scipy_options(xp.size, tol),
+                **kwargs,
+            )
+        except _Converged:
+            it = nit[0] + 1 if self.has_callback else ev.evaluations
+            return ev.last[0], it, "converged"
+        except (YieldkitError, _Diverged):
+            raise
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
+            it = nit[0] if self.has_callback else ev.evaluations
+            return ev.best_x, it, f"scipy {self.scipy_method} stopped: {exc}"
+        it = nit[0] if self.has_callback else ev.evaluations
+        x = s0 * np.asarray(sol.x, dtype=float)
+        if not np.all(np.isfinite(x)):
+            return ev.best_x, it, f"scipy {self.scipy_method} returned a non-finite point"
+        return x, it, f"scipy {self.scipy_method}: {' '.join(str(sol.message).split())}"
+
+
+class Broyden(_ScipyRoot):
+    """Broyden's good method (``scipy.optimize.root(method="broyden1")``).
+
+    The initial Jacobian of ``F = g − x`` is ``−I / alpha`` in scaled variables
+    (``alpha = 1``: the Jacobian of a weakly coupled loop). Options: ``alpha`` in
+    (0, 100], ``line_search`` one of 'armijo', 'wolfe', None. ``max_iter`` counts Broyden
+    iterations (a line search may call g more than once per iteration).
+
+    References
+    ----------
+    .. [1] Broyden, C. G. (1965). A class of methods for solving nonlinear simultaneous
+       equations. Mathematics of Computation 19(92), 577-593.
+    """
+
+    name = "broyden"
+    scipy_method = "broyden1"
+    references = ("Broyden1965",)
+    default_max_iter = 1000
+    options_spec = {
+        "alpha": (1.0, 0.0, 100.0, True, False),
+        "line_search": ("armijo", _LINE_SEARCH),
+    }
+
+    def _scipy_options(self, n, tol):
+        return {
+            "maxiter": self.max_iter,
+            "fatol": tol * 1e-3,
+            "line_search": self.options["line_search"],
+            "jac_options": {"alpha": self.options["alpha"]},
+        }
+
+
+class NewtonKrylov(_ScipyRoot):
+    """Jacobian-free Newton-Krylov (``scipy.optimize.root(method="krylov")``).
+
+    Jacobian-vector products by finite differences of F (each costs one call of g).
+    Options: ``krylov_method`` one of 'lgmres' (default), 'gmres', 'bicgstab', 'cgs',
+    'minres', 'tfqmr'; ``inner_maxiter`` in [1, 1000] (default 20); ``rdiff`` relative
+    difference step in (0, 0.1] or None (scipy's default); ``line_search``. ``max_iter``
+    counts Newton iterations.
+
+    References
+    ----------
+    .. [1] Knoll, D. A., Keyes, D. E. (2004). Jacobian-free Newton-Krylov methods: a survey
+       of approaches and applications. Journal of Computational Physics 193(2), 357-397.
+    """
+
+    name = "newton-krylov"
+    scipy_method = "krylov"
+    references = ("KnollKeyes2004",)
+    default_max_iter = 200
+    options_spec = {
+        "krylov_method": ("lgmres", _KRYLOV),
+        "inner_maxiter": (20, 1, 1000, False, False),
+        "rdiff": (None, 0.0, 0.1, True, False),
+        "line_search": ("armijo", _LINE_SEARCH),
+    }
+
+    def _scipy_options(self, n, tol):
+        jac = {
+            "method": self.options["krylov_method"],
+            "inner_maxiter": int(self.options["inner_maxiter"]),
+        }
+        if self.options["rdiff"] is not None:
+            jac["rdiff"] = self.options["rdiff"]
+        return {
+            "maxiter": self.max_iter,
+            "fatol": tol * 1e-3,
+            "line_search": self.options["line_search"],
+            "jac_options": jac,
+        }
+
+
+class Hybr(_ScipyRoot):
+    """Powell's hybrid method, MINPACK ``hybrd`` (``scipy.optimize.root(method="hybr")``).
+
+    A trust-region Newton-type method with a finite-difference Jacobian (n calls of g per
+    Jacobian) and Broyden rank-1 updates in between; good for small loops. ``max_iter``
+    limits the calls of g (MINPACK ``maxfev``; default ``200 (n + 1)``), and
+    ``iterations`` reports calls of g. Options: ``xtol`` relative step tolerance in (0, 1)
+    (default 1e-13, so that the shared residual test decides), ``factor`` initial step
+    bound in [0.1, 100] (default 100), ``epsfcn`` finite-difference step parameter in
+    (0, 1) or None (machine precision).
+
+    References
+    ----------
+    .. [1] Powell, M. J. D. (1970). A hybrid method for nonlinear equations. In
+       Rabinowitz, P. (ed.), Numerical Methods for Nonlinear Algebraic Equations, 87-114.
+    """
+
+    name = "hybr"
+    scipy_method = "hybr"
+    has_callback = False
+    references = ("Powell1970",)
+    default_max_iter = None
+    options_spec = {
+        "xtol": (1e-13, 0.0, 1.0, True, True),
+        "factor": (100.0, 0.1, 100.0, False, False),
+        "epsfcn": (None, 0.0, 1.0, True, True),
+    }
+
+    def _scipy_options(self, n, tol):
+        opts = {
+            "xtol": self.options["xtol"],
+            "maxfev": self.max_iter or 200 * (n + 1),
+            "factor": self.options["factor"],
+        }
+        if self.options["epsfcn"] is not None:
+            opts["epsfcn"] = self.options["epsfcn"]
+        return opts
