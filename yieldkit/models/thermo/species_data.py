@@ -1,0 +1,348 @@
+"""Source values and open estimates behind ``yieldkit/data/thermo_species.yaml``.
+
+The YAML file is generated from the table in this module (run
+``python -m yieldkit.models.thermo.species_data`` after editing it); a test regenerates it
+and compares, so the two never drift apart. Every number below names its citation key.
+Values we estimate say so in the species ``note`` and use key ``yieldkitEstimate``.
+
+Thermo models written to the YAML (both exact representations of the source data):
+
+- ``Shomate`` for a heat capacity ``Cp = a + b T`` [J/mol/K]: Shomate coefficients
+  A = a, B = 1000 b, C = D = E = 0 reproduce it exactly; F and G are set so that
+  h(298.15 K) = ΔfH°298 and s(298.15 K) = S°298.
+- ``constant-cp`` (Cantera) when only one Cp value is available (or estimated).
+
+Estimation methods (all marked ``estimated`` in the YAML notes):
+
+- S° of a rare-earth sesquioxide without a tabulated value: Latimer's mass term applied to
+  the Nd2O3 value, S°(M2O3) = S°(Nd2O3) + 2 · (3/2) R ln(M_M / M_Nd). It ignores the 4f
+  magnetic/electronic entropy, so uncertainty is of order ±40 J/mol/K.
+- Cp of Y2O3 and Sc2O3 (no fit available): the Nd2O3 fit (Neumann–Kopp analogy, same
+  M2O3 stoichiometry).
+- CO2 bound in a solid (oxycarbonate; oxalate counted as 2 CO2-equivalents per C2O4,
+  i.e. M2O3 + 3 (CO + CO2)): increments ΔS = S°(CaCO3) − S°(CaO) and ΔCp = Cp(CaCO3) −
+  Cp(CaO) at 298.15 K from the NASA condensed data (McBride 1993).
+- Water of crystallisation: S and Cp of ice at 273.15 K (NASA H2O(s)) per H2O (Latimer's
+  ice rule for hydrates).
+- Chloride from fluoride: per-halide increments (CaCl2 − CaF2)/2 at 298.15 K (NASA).
+- ΔfH of La and Nd oxalate decahydrates (not tabulated): the Ce value shifted by the oxide
+  difference, ΔfH(M2(C2O4)3·10H2O) = ΔfH(Ce2(C2O4)3·10H2O) + ΔfH(M2O3) − ΔfH(Ce2O3).
+  The tabulated Pr value (−5920 kJ/mol) is 862 kJ/mol less negative than Ce's (about three
+  waters of hydration) and is kept as tabulated but flagged: it is probably a lower
+  hydrate or a transcription error, and calcination duties from it are doubtful.
+- S° of Nd2Fe14B: Neumann–Kopp sum of the elements (ΔfS ≈ 0), with S°(Nd, s) itself
+  estimated by Latimer's mass term from α-Fe.
+
+Species skipped for lack of data: Dy2O3 (no primary ΔfH, DOMAIN.md §8), Dy/Y/Sc oxalates,
+NdFeO3 (no ΔfH or S° in the project's sources), CeO2 and Pr6O11 (DOMAIN.md §8; so cerium
+and praseodymium end as M2O3 in equilibria here, whereas in air they would form CeO2 and
+Pr6O11).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+import cantera as ct
+from molmass import Formula
+
+R = ct.gas_constant / 1000.0  # [J/mol/K]
+T0 = 298.15  # [K]
+T_MIN, T_MAX = 298.15, 1800.0  # [K] range where yieldkit uses its own species (our choice)
+
+YAML_PATH = Path(__file__).resolve().parents[2] / "data" / "thermo_species.yaml"
+
+
+@cache
+def _nasa(name: str) -> ct.Species:
+    """A species of Cantera's ``nasa_condensed.yaml`` or ``nasa_gas.yaml`` by Cantera name."""
+    for fname in ("nasa_condensed.yaml", "nasa_gas.yaml"):
+        for sp in ct.Species.list_from_file(fname):
+            if sp.name == name:
+                return sp
+    raise KeyError(name)
+
+
+def _hscp(name: str, T: float) -> tuple[float, float, float]:
+    """(h [J/mol], s [J/mol/K], cp [J/mol/K]) of a NASA species at T [K]."""
+    th = _nasa(name).thermo
+    return th.h(T) / 1e3, th.s(T) / 1e3, th.cp(T) / 1e3
+
+
+def increments() -> dict[str, float]:
+    """Additive increments used by the estimates, from NASA data (McBride 1993).
+
+    Returns
+    -------
+    dict
+        ``dS_CO2``, ``dCp_CO2`` (CaCO3 − CaO at 298.15 K) [J/mol/K]; ``S_w``, ``Cp_w`` (ice at
+        273.15 K) [J/mol/K]; ``dS_Cl``, ``dCp_Cl`` ((CaCl2 − CaF2)/2 at 298.15 K) [J/mol/K];
+        ``dHf_CO2`` (CO2 gas at 298.15 K) [J/mol]; ``S_Fe``, ``S_B`` (α-Fe, β-B) [J/mol/K].
+    """
+    _, s_cao, cp_cao = _hscp("CaO(s)", T0)
+    _, s_caco3, cp_caco3 = _hscp("CaCO3(caL)", T0)
+    _, s_ice, cp_ice = _hscp("H2O(s)", 273.15)
+    _, s_cacl2, cp_cacl2 = _hscp("CaCL2(s)", T0)
+    _, s_caf2, cp_caf2 = _hscp("CaF2(a)", T0)
+    return {
+        "dS_CO2": s_caco3 - s_cao,
+        "dCp_CO2": cp_caco3 - cp_cao,
+        "S_w": s_ice,
+        "Cp_w": cp_ice,
+        "dS_Cl": (s_cacl2 - s_caf2) / 2,
+        "dCp_Cl": (cp_cacl2 - cp_caf2) / 2,
+        "dHf_CO2": _hscp("CO2", T0)[0],
+        "S_Fe": _hscp("Fe(a)", T0)[1],
+        "S_B": _hscp("B(b)", T0)[1],
+    }
+
+
+def _mass(el: str) -> float:
+    return Formula(el).mass  # [g/mol]
+
+
+def _latimer(s_ref: float, el_ref: str, el: str, n: int) -> float:
+    """Latimer mass-term shift of an entropy for n cations el_ref -> el [J/mol/K]."""
+    return s_ref + n * 1.5 * R * math.log(_mass(el) / _mass(el_ref))
+
+
+# Sourced values (DOMAIN.md §7) -------------------------------------------------------------
+# oxides: ΔfH [kJ/mol] (Wagman1982), Cp = a + b T [J/mol/K] (JChemEngDataREOCp)
+OXIDES = {
+    "La": (-1793.7, (107.72, 0.026114)),
+    "Ce": (-1796.2, (115.78, 0.03477)),
+    "Pr": (-1809.7, (112.82, 0.034364)),
+    "Nd": (-1807.9, (105.13, 0.0403)),
+    "Y": (-1905.3, None),
+    "Sc": (-1908.8, None),
+}
+S_ND2O3 = 158.6  # [J/mol/K] Wagman1982
+OXALATE_DHF = {"Ce": -6782.0, "Pr": -5920.0}  # [kJ/mol] Wagman1982
+SJASTAD_DH = {"La": -198.0, "Nd": -176.2}  # [kJ/mol] M2O3 + CO2(g) -> M2O2CO3, Sjastad2012
+NDF3 = (-1669.0, 120.79, 92.42)  # ΔfH NdF3MassSpec; S°, Cp(298) NdF3HeatCapacity1979
+CHLORIDE_DHF = {"Nd": -1040.1, "Dy": -994.3}  # [kJ/mol] Cordfunke1996
+ND2FE14B = (-93.39, (272.59, 0.6487))  # ΔfH Morishita2020; Cp a + b T GibsonHarvey1966
+CAC2O4_H2O = (-1674.86, 152.8)  # ΔfH [kJ/mol], Cp [J/mol/K] NISTWebBook
+
+
+def _sp(name, comp, dhf, s, cp, src, note):
+    """One species spec: ΔfH [J/mol], S [J/mol/K], cp (a, b) [J/mol/K, J/mol/K2]."""
+    return {"name": name, "composition": comp, "dHf": dhf, "S": s, "cp": cp, "sources": src, "note": note}
+
+
+def species_specs() -> list[dict]:
+    """The yieldkit condensed species, each with sources and the estimate method used."""
+    inc = increments()
+    E = "yieldkitEstimate"
+    specs = []
+    s_oxide, cp_oxide = {}, {}
+    for m, (dhf, cp) in OXIDES.items():
+        if m == "Nd":
+            s, s_src, s_note = S_ND2O3, "Wagman1982", "S Wagman 1982"
+        else:
+            s = _latimer(S_ND2O3, "Nd", m, 2)
+            s_src = E
+            s_note = "S estimated: Latimer mass term from S(Nd2O3), +-40 J/mol/K"
+        if cp is None:
+            cp, cp_src = OXIDES["Nd"][1], E
+            cp_note = "Cp estimated = Nd2O3 fit (Neumann-Kopp analogy)"
+        else:
+            cp_src, cp_note = "JChemEngDataREOCp", "Cp = a + bT fit as compiled in DOMAIN.md s7"
+        s_oxide[m], cp_oxide[m] = s, cp
+        specs.append(
+            _sp(
+                f"{m}2O3",
+                {m: 2, "O": 3},
+                dhf * 1e3,
+                s,
+                cp,
+                {"dHf": "Wagman1982", "S": s_src, "cp": cp_src},
+                f"dHf Wagman 1982; {s_note}; {cp_note}",
+            )
+        )
+    for m, dh in SJASTAD_DH.items():
+        dhf = OXIDES[m][0] * 1e3 + inc["dHf_CO2"] + dh * 1e3
+        a, b = cp_oxide[m]
+        specs.append(
+            _sp(
+                f"{m}2O2CO3",
+                {m: 2, "O": 5, "C": 1},
+                dhf,
+                s_oxide[m] + inc["dS_CO2"],
+                (a + inc["dCp_CO2"], b),
+                {"dHf": "Sjastad2012", "S": E, "cp": E},
+                f"dHf = dHf({m}2O3) + dHf(CO2,g NASA) + ({dh} kJ/mol, Sjastad 2012, oxide + CO2);"
+                " S, Cp estimated: oxide + (CaCO3 - CaO) increments at 298 K (NASA)",
+            )
+        )
+    for m in ("La", "Ce", "Pr", "Nd"):
+        n_co2 = 6  # 3 C2O4 = 3 (O + CO + CO2) on top of M2O3: 6 CO2-equivalents
+        s = s_oxide[m] + n_co2 * inc["dS_CO2"] + 10 * inc["S_w"]
+        a, b = cp_oxide[m]
+        cp = a + b * T0 + n_co2 * inc["dCp_CO2"] + 10 * inc["Cp_w"]
+        if m in OXALATE_DHF:
+            dhf, h_src = OXALATE_DHF[m] * 1e3, "Wagman1982"
+            h_note = "dHf Wagman 1982"
+            if m == "Pr":
+                h_note += (
+                    " as tabulated; DOUBTFUL: 862 kJ/mol less negative than the Ce value"
+                    " (about 3 H2O), probably a lower hydrate or a transcription error"
+                )
+        else:
+            dhf = (OXALATE_DHF["Ce"] + OXIDES[m][0] - OXIDES["Ce"][0]) * 1e3
+            h_src = E
+            h_note = "dHf estimated: Ce value (Wagman 1982) + dHf(M2O3) - dHf(Ce2O3)"
+        specs.append(
+            _sp(
+                f"{m}2(C2O4)3.10H2O",
+                {m: 2, "C": 6, "O": 22, "H": 20},
+                dhf,
+                s,
+                (cp, 0.0),
+                {"dHf": h_src, "S": E, "cp": E},
+                f"{h_note}; S, Cp estimated: M2O3 + 6 x (CaCO3 - CaO) + 10 x ice(273 K) (NASA);"
+                " constant Cp from 298 K",
+            )
+        )
+    dhf, cp = CAC2O4_H2O
+    _, s_cao, _ = _hscp("CaO(s)", T0)
+    specs.append(
+        _sp(
+            "CaC2O4.H2O",
+            {"Ca": 1, "C": 2, "O": 5, "H": 2},
+            dhf * 1e3,
+            s_cao + 2 * inc["dS_CO2"] + inc["S_w"],
+            (cp, 0.0),
+            {"dHf": "NISTWebBook", "S": E, "cp": "NISTWebBook"},
+            "dHf, Cp NIST WebBook; S estimated: CaO + 2 x (CaCO3 - CaO) + ice(273 K) (NASA)",
+        )
+    )
+    dhf, s, cp = NDF3
+    specs.append(
+        _sp(
+            "NdF3",
+            {"Nd": 1, "F": 3},
+            dhf * 1e3,
+            s,
+            (cp, 0.0),
+            {"dHf": "NdF3MassSpec", "S": "NdF3HeatCapacity1979", "cp": "NdF3HeatCapacity1979"},
+            "dHf (+-42 kJ/mol) mass spectrometry; S, Cp(298 K) J. Chem. Phys. 71 (1979); constant Cp",
+        )
+    )
+    s_ndcl3 = s + 3 * inc["dS_Cl"]
+    cp_ndcl3 = cp + 3 * inc["dCp_Cl"]
+    for m, dhf in CHLORIDE_DHF.items():
+        s_m = s_ndcl3 if m == "Nd" else _latimer(s_ndcl3, "Nd", m, 1)
+        specs.append(
+            _sp(
+                f"{m}Cl3",
+                {m: 1, "Cl": 3},
+                dhf * 1e3,
+                s_m,
+                (cp_ndcl3, 0.0),
+                {"dHf": "Cordfunke1996", "S": E, "cp": E},
+                "dHf Cordfunke 1996; S, Cp estimated: NdF3 + 3 x (CaCl2 - CaF2)/2 (NASA)"
+                + ("" if m == "Nd" else ", S shifted by Latimer mass term Nd -> " + m)
+                + "; constant Cp",
+            )
+        )
+    dhf, cp = ND2FE14B
+    s_nd = _latimer(inc["S_Fe"], "Fe", "Nd", 1)
+    specs.append(
+        _sp(
+            "Nd2Fe14B",
+            {"Nd": 2, "Fe": 14, "B": 1},
+            dhf * 1e3,
+            2 * s_nd + 14 * inc["S_Fe"] + inc["S_B"],
+            cp,
+            {"dHf": "Morishita2020", "S": E, "cp": "GibsonHarvey1966"},
+            "dHf Morishita 2020; Cp = a + bT Gibson & Harvey (as in DOMAIN.md s7; DOUBTFUL above"
+            " the 585 K Curie point: 921 J/mol/K at 1000 K);"
+            " S estimated: 2 S(Nd) + 14 S(Fe,a) + S(B,b), S(Nd) by Latimer mass term from Fe",
+        )
+    )
+    return specs
+
+
+def shomate_coefficients(dhf: float, s: float, a: float, b: float) -> list[float]:
+    """Shomate coefficients reproducing Cp = a + bT, h(298.15) = dhf, s(298.15) = s.
+
+    Parameters
+    ----------
+    dhf : float
+        Enthalpy of formation at 298.15 K [J/mol].
+    s : float
+        Entropy at 298.15 K [J/mol/K].
+    a, b : float
+        Heat capacity coefficients [J/mol/K], [J/mol/K^2].
+
+    Returns
+    -------
+    list of float
+        [A, B, C, D, E, F, G] in NIST/Cantera units (t = T/1000; h in kJ/mol).
+    """
+    A, B = a, 1000.0 * b
+    t = T0 / 1000.0
+    F = dhf / 1e3 - (A * t + B * t * t / 2)
+    G = s - (A * math.log(t) + B * t)
+    return [A, B, 0.0, 0.0, 0.0, F, G]
+
+
+def _fmt(x: float) -> str:
+    return repr(float(f"{x:.12g}"))
+
+
+def render_yaml(specs: list[dict] | None = None) -> str:
+    """The text of ``thermo_species.yaml`` (Cantera species format)."""
+    specs = species_specs() if specs is None else specs
+    out = [
+        "# yieldkit condensed species for Cantera. GENERATED by",
+        "#   python -m yieldkit.models.thermo.species_data",
+        "# from the source values in yieldkit/models/thermo/species_data.py: edit there.",
+        "# Models: Shomate (exact for Cp = a + bT: A = a, B = 1000 b) or constant-cp.",
+        "# Each species: `note` states sources and estimates; `yieldkit` holds the input",
+        "# values [kJ/mol, J/mol/K] and the citation key of each (keys in CITATIONS.bib).",
+        f"# Temperature range {T_MIN}-{T_MAX} K is yieldkit's choice (sources give no fit range).",
+        "# Gas and other condensed species are loaded from Cantera's nasa_gas.yaml and",
+        "# nasa_condensed.yaml (McBride1993), not copied here.",
+        "",
+        "species:",
+    ]
+    for sp in specs:
+        a, b = sp["cp"]
+        comp = ", ".join(f"{k}: {v}" for k, v in sp["composition"].items())
+        out += [f"- name: {sp['name']}", f"  composition: {{{comp}}}", "  thermo:"]
+        if b == 0.0:
+            out += [
+                "    model: constant-cp",
+                f"    T0: {T0} K",
+                f"    h0: {_fmt(sp['dHf'] / 1e3)} kJ/mol",
+                f"    s0: {_fmt(sp['S'])} J/mol/K",
+                f"    cp0: {_fmt(a)} J/mol/K",
+                f"    T-min: {T_MIN} K",
+                f"    T-max: {T_MAX} K",
+            ]
+        else:
+            coef = ", ".join(_fmt(c) for c in shomate_coefficients(sp["dHf"], sp["S"], a, b))
+            out += [
+                "    model: Shomate",
+                f"    temperature-ranges: [{T_MIN}, {T_MAX}]",
+                f"    data: [[{coef}]]",
+            ]
+        src = sp["sources"]
+        out += [
+            f"  note: \"{sp['note']}\"",
+            "  yieldkit:",
+            f"    dHf298: {_fmt(sp['dHf'] / 1e3)}  # kJ/mol, {src['dHf']}",
+            f"    S298: {_fmt(sp['S'])}  # J/mol/K, {src['S']}",
+            f"    cp: [{_fmt(a)}, {_fmt(b)}]  # a [J/mol/K] + b T, {src['cp']}",
+            f"    sources: {{dHf298: {src['dHf']}, S298: {src['S']}, cp: {src['cp']}}}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    YAML_PATH.write_text(render_yaml(), encoding="utf-8")
+    print(f"wrote {YAML_PATH}")
