@@ -1,0 +1,646 @@
+"""Counter-current solvent-extraction cascade, all stages solved together by Newton.
+
+Conventions (SI inside): concentrations [mol/m3] (= mmol/L), flows [m3/s]. The aqueous
+phase enters stage 1 and leaves stage N (the raffinate); the organic enters stage N and
+leaves stage 1 (the loaded organic). Phase volumes do not change on contact. The
+extractant stays in the organic; metals and protons move between the phases.
+
+Per stage k the unknowns are the aqueous metal concentrations x_k [mol/m3], the aqueous
+H+ h_k [mol/m3] and the free extractant f_k (monomer HA) [mol/m3], solved in logarithms
+so they stay positive. The organic metal concentrations are y = D(h, f) x. Equations:
+
+* metal i:    in - Qa_k x_ik - Qo_k y_ik = 0
+* protons:    in - (Qa_k h_k - Qo_k sum_i z_i y_ik) = 0   (H conservation, extractant
+  balance subtracted: each ion extracted releases z H+)
+* extractant: E_k - f_k - sum_i 2 n_i y_ik = 0, with E_k the total extractant of the
+  organic leaving stage k (known from the organic flows alone).
+
+The Jacobian is block tridiagonal with a fixed sparsity pattern; it is assembled from
+vectorised arrays and solved as a banded system (LAPACK gbsv), which measured faster
+than SuperLU here (see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy.linalg import solve_banded
+
+from yieldkit.errors import ConvergenceError, SpecificationError
+from yieldkit.models.sx.distribution import DistributionModel
+
+
+@dataclass(frozen=True)
+class SideFeed:
+    """A feed entering one stage of a cascade.
+
+    Attributes
+    ----------
+    stage : int
+        Stage number, 1..n_stages (stage 1 receives the main aqueous feed) [-].
+    phase : str
+        'aq' or 'org' [-].
+    flow : float
+        Volumetric flow [m3/s].
+    conc : numpy.ndarray
+        For 'aq': [metal_1..metal_M, H+]; for 'org': [metal_1..metal_M, total
+        extractant as HA] [mol/m3].
+    """
+
+    stage: int
+    phase: str
+    flow: float
+    conc: np.ndarray
+
+
+@dataclass
+class CascadeSolution:
+    """Solved cascade: per-stage concentrations of both phases, leaving each stage.
+
+    Attributes
+    ----------
+    metals : tuple of str
+        Metal order of the arrays [-].
+    x : numpy.ndarray
+        Aqueous metal concentrations, shape (n_stages, M) [mol/m3].
+    y : numpy.ndarray
+        Organic metal concentrations, shape (n_stages, M) [mol/m3].
+    h : numpy.ndarray
+        Aqueous H+ per stage, shape (n_stages,) [mol/m3].
+    free_extractant : numpy.ndarray
+        Free extractant (monomer HA) per stage [mol/m3].
+    total_extractant : numpy.ndarray
+        Total extractant (monomer HA) per stage [mol/m3].
+    q_aq, q_org : numpy.ndarray
+        Aqueous and organic flows leaving each stage [m3/s].
+    iterations : int
+        Newton iterations [-].
+    residual : float
+        Final scaled residual (max norm) [-].
+    residual_history : list of float
+        Scaled residual at each iteration [-].
+    balance_error : float
+        Largest relative imbalance of any metal, proton or extractant balance [-].
+    state : numpy.ndarray
+        Log-variables, for warm starts (pass the solution as ``x0``) [-].
+    """
+
+    metals: tuple[str, ...]
+    x: np.ndarray
+    y: np.ndarray
+    h: np.ndarray
+    free_extractant: np.ndarray
+    total_extractant: np.ndarray
+    q_aq: np.ndarray
+    q_org: np.ndarray
+    iterations: int
+    residual: float
+    residual_history: list[float] = field(default_factory=list)
+    balance_error: float = 0.0
+    state: np.ndarray | None = None
+
+    @property
+    def n_stages(self) -> int:
+        """Number of stages [-]."""
+        return self.x.shape[0]
+
+    @property
+    def raffinate(self) -> np.ndarray:
+        """Aqueous outlet (stage N) as [metals..., H+] [mol/m3]."""
+        return np.append(self.x[-1], self.h[-1])
+
+    @property
+    def loaded_organic(self) -> np.ndarray:
+        """Organic outlet (stage 1) as [metals..., total extractant] [mol/m3]."""
+        return np.append(self.y[0], self.total_extractant[0])
+
+    @property
+    def ph(self) -> np.ndarray:
+        """pH per stage, -log10([H+] in mol/L) [-]."""
+        return 3.0 - np.log10(self.h)
+
+    @property
+    def loading(self) -> np.ndarray:
+        """Fraction of the extractant bound in complexes per stage [-]."""
+        return 1.0 - self.free_extractant / self.total_extractant
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Everything fixed for one solve: flows, sources and scales."""
+
+    qa: np.ndarray  # (N,) aqueous flow leaving stage k
+    qo: np.ndarray  # (N,) organic flow leaving stage k
+    s_m: np.ndarray  # (N, M) metal sources [mol/s]
+    s_h: np.ndarray  # (N,) free-acidity sources [mol/s]
+    e: np.ndarray  # (N,) total extractant [mol/m3]
+    scale_m: np.ndarray  # (M,)
+    scale_h: float
+    h_in: float  # reference H+ for the initial guess
+    f_in: float  # reference free extractant for the initial guess
+
+
+def _check_array(name: str, arr, shape) -> np.ndarray:
+    a = np.asarray(arr, dtype=float)
+    if a.shape != shape:
+        raise SpecificationError(f"{name} has shape {a.shape}, expected {shape}.")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise SpecificationError(f"{name} = {a} must be finite and >= 0 [mol/m3].")
+    return a
+
+
+def _check_flow(name: str, q) -> float:
+    q = float(q)
+    if not (np.isfinite(q) and q > 0):
+        raise SpecificationError(f"{name} = {q!r} m3/s must be finite and > 0.")
+    return q
+
+
+def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setup:
+    m = model.n_metals
+    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+        raise SpecificationError(f"n_stages = {n_stages!r} must be an integer >= 1.")
+    n = int(n_stages)
+    aq = _check_array("aq_feed", aq_feed, (m + 1,))
+    org = _check_array("org_feed", org_feed, (m + 1,))
+    q_aq = _check_flow("Q_aq", q_aq)
+    q_org = _check_flow("Q_org", q_org)
+    if not aq[m] > 0:
+        raise SpecificationError(
+            f"aq_feed H+ = {aq[m]!r} mol/m3 must be > 0 (give the feed's acidity; pH 7 is 1e-4)."
+        )
+    if not org[m] > 0:
+        raise SpecificationError(f"org_feed extractant = {org[m]!r} mol/m3 must be > 0.")
+
+    aq_side = np.zeros(n)
+    org_side = np.zeros(n)
+    s_m = np.zeros((n, m))
+    s_h = np.zeros(n)
+    e_in = np.zeros(n)  # extractant entering stage k from outside [mol/s]
+    feeds = [SideFeed(1, "aq", q_aq, aq), SideFeed(n, "org", q_org, org)]
+    for i, sf in enumerate(side_feeds or ()):
+        if not isinstance(sf, SideFeed):
+            raise SpecificationError(f"side_feeds[{i}] = {sf!r} is not a SideFeed.")
+        if not (isinstance(sf.stage, int | np.integer) and 1 <= sf.stage <= n):
+            raise SpecificationError(f"side_feeds[{i}].stage = {sf.stage!r}, accepted 1..{n}.")
+        if sf.phase not in ("aq", "org"):
+            raise SpecificationError(
+                f"side_feeds[{i}].phase = {sf.phase!r}, accepted 'aq' or 'org'."
+            )
+        conc = _check_array(f"side_feeds[{i}].conc", sf.conc, (m + 1,))
+        flow = _check_flow(f"side_feeds[{i}].flow", sf.flow)
+        feeds.append(SideFeed(int(sf.stage), sf.phase, flow, conc))
+    for sf in feeds:
+        k = sf.stage - 1
+        s_m[k] += sf.flow * sf.conc[:m]
+        if sf.phase == "aq":
+            aq_side[k] += sf.flow
+            s_h[k] += sf.flow * sf.conc[m]
+        else:
+            org_side[k] += sf.flow
+            s_h[k] -= sf.flow * float(sf.conc[:m] @ model.z)
+            e_in[k] += sf.flow * sf.conc[m]
+            bound = float(sf.conc[:m] @ (2.0 * model.n))
+            if bound > sf.conc[m] * (1 + 1e-12):
+                raise SpecificationError(
+                    f"organic feed at stage {sf.stage} is loaded beyond its capacity: metals "
+                    f"bind {bound:.6g} mol/m3 of extractant (2n per ion) but it holds "
+                    f"{sf.conc[m]:.6g} mol/m3."
+                )
+    qa = np.cumsum(aq_side)
+    qo = np.cumsum(org_side[::-1])[::-1]
+    e = np.cumsum(e_in[::-1])[::-1] / qo
+    total_m = s_m.sum(axis=0)
+    scale_h = float(
+        sum(sf.flow * sf.conc[m] for sf in feeds if sf.phase == "aq") + total_m @ model.z
+    )
+    free_org = org[m] - float(org[:m] @ (2.0 * model.n))
+    return _Setup(qa, qo, s_m, s_h, e, total_m, scale_h, float(aq[m]), max(free_org, 0.05 * org[m]))
+
+
+@lru_cache(maxsize=64)
+def _pattern(n: int, m: int):
+    """Row/column indices of the Jacobian entries, in the order _jac_data fills them."""
+    b = m + 2
+    k = np.arange(n)[:, None] * b
+    ku = np.arange(n - 1)[:, None] * b
+    i = np.arange(m)[None, :]
+    j = np.arange(b)[None, :]
+    hh, ff = m, m + 1
+    rows = [
+        k + i,
+        k + i,
+        k + i,
+        (k + hh) + 0 * j,
+        (k + ff) + 0 * j,  # diagonal block
+        ku + i,
+        ku + i,
+        ku + i,
+        (ku + hh) + 0 * j,  # upper block (k, k+1)
+        ku + b + i,
+        ku + b + hh,  # lower block (k+1, k)
+    ]
+    cols = [
+        k + i,
+        k + hh + 0 * i,
+        k + ff + 0 * i,
+        k + j,
+        k + j,
+        ku + b + i,
+        ku + b + hh + 0 * i,
+        ku + b + ff + 0 * i,
+        ku + b + j,
+        ku + i,
+        ku + hh,
+    ]
+    rows = np.concatenate([r.ravel() for r in rows])
+    cols = np.concatenate([c.ravel() for c in cols])
+    lower = int(max((rows - cols).max(), 0))
+    upper = int(max((cols - rows).max(), 0))
+    band_row = upper + rows - cols
+    return rows, cols, band_row, lower, upper
+
+
+class _Cascade:
+    """Residual and Jacobian of one cascade, variables per stage [x/x_ref, ln h, ln f].
+
+    Metals are linear variables (scaled by a feed concentration x_ref) and are always
+    re-solved exactly from the linear metal balances for the current h and f, so they
+    stay non-negative and Newton acts on the proton and extractant balances.
+    """
+
+    def __init__(self, model: DistributionModel, st: _Setup):
+        self.model = model
+        self.st = st
+        self.n, self.m = st.s_m.shape
+        self.b = self.m + 2
+        self.zz = model.z
+        self.nn2 = 2.0 * model.n
+        self.xref = np.where(st.scale_m > 0, st.scale_m, 1.0) / st.qa[0]
+        # row scales (every residual divided by one fixed positive number)
+        sm = np.where(st.scale_m > 0, st.scale_m, 1.0)
+        self.row_scale = np.empty((self.n, self.b))
+        self.row_scale[:, : self.m] = sm
+        self.row_scale[:, self.m] = st.scale_h if st.scale_h > 0 else 1.0
+        self.row_scale[:, self.m + 1] = st.e
+        self.inv_scale = 1.0 / self.row_scale
+        self._ab = np.zeros((3, self.n * self.m))
+        self._ab[2] = np.tile(np.append(st.qa[:-1], 0.0), self.m)  # x_{k-1} coefficients
+
+    def log_d(self, v: np.ndarray) -> np.ndarray:
+        u = v.reshape(self.n, self.b)
+        mod = self.model
+        return mod.c + mod.a * u[:, self.m, None] + mod.b * u[:, self.m + 1, None]
+
+    def solve_metals(self, d: np.ndarray) -> np.ndarray:
+        """Exact aqueous metal concentrations for distribution ratios d (N, M) [mol/m3]."""
+        st, n = self.st, self.n
+        od = st.qo[:, None] * d  # (N, M)
+        ab = self._ab
+        sup = np.zeros((n, self.m))
+        sup[1:] = od[1:]
+        ab[0] = sup.T.ravel()
+        ab[1] = -(st.qa[:, None] + od).T.ravel()
+        x = solve_banded((1, 1), ab, -st.s_m.T.ravel(), check_finite=False)
+        return x.reshape(self.m, n).T
+
+    def resolve(self, v: np.ndarray) -> np.ndarray:
+        """Return v with the metals replaced by the exact solution for its h and f."""
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            d = np.exp(self.log_d(v))
+        if not np.all(np.isfinite(d)):
+            return v
+        u = v.reshape(self.n, self.b).copy()
+        u[:, : self.m] = self.solve_metals(d) / self.xref
+        return u.ravel()
+
+    def unpack(self, v: np.ndarray):
+        u = v.reshape(self.n, self.b)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            x = u[:, : self.m] * self.xref
+            h = np.exp(u[:, self.m])
+            f = np.exp(u[:, self.m + 1])
+            d = np.exp(self.log_d(v))
+            y = d * x
+        return x, h, f, y, d
+
+    def residual(self, v: np.ndarray, parts=None) -> np.ndarray:
+        st = self.st
+        x, h, f, y, _ = parts if parts is not None else self.unpack(v)
+        qa, qo = st.qa, st.qo
+        ax = qa[:, None] * x  # aqueous metal flows leaving each stage
+        oy = qo[:, None] * y
+        g = qo * (y @ self.zz)  # protons' worth of metal in the organic leaving
+        r = np.empty((self.n, self.b))
+        rm = st.s_m - ax - oy
+        rm[1:] += ax[:-1]
+        rm[:-1] += oy[1:]
+        rh = st.s_h - qa * h + g
+        rh[1:] += qa[:-1] * h[:-1]
+        rh[:-1] -= g[1:]
+        r[:, : self.m] = rm
+        r[:, self.m] = rh
+        r[:, self.m + 1] = st.e - f - y @ self.nn2
+        r *= self.inv_scale
+        return r.ravel()
+
+    def jacobian_data(self, parts) -> np.ndarray:
+        """Entries of the scaled Jacobian in the order of :func:`_pattern`."""
+        mod, st = self.model, self.st
+        x, h, f, y, d = parts
+        qa, qo = st.qa, st.qo
+        a, bb, z, n2 = mod.a, mod.b, self.zz, self.nn2
+        oy = qo[:, None] * y  # (N, M)
+        oya = oy * a
+        oyb = oy * bb
+        odx = qo[:, None] * d * self.xref  # d(organic metal flow)/d(scaled x)
+        zoy = oy * z
+        s_za = zoy @ a  # (N,)
+        s_zb = zoy @ bb
+        ny = y * n2
+        d4 = np.empty((self.n, self.b))
+        d4[:, : self.m] = odx * z
+        d4[:, self.m] = -qa * h + s_za
+        d4[:, self.m + 1] = s_zb
+        d5 = np.empty((self.n, self.b))
+        d5[:, : self.m] = -(d * self.xref) * n2
+        d5[:, self.m] = -(ny @ a)
+        d5[:, self.m + 1] = -f - ny @ bb
+        sc_m = self.inv_scale[0, : self.m]
+        sc_h = self.inv_scale[0, self.m]
+        sc_f = self.inv_scale[:, self.m + 1][:, None]
+        up_h = -d4[1:] * sc_h
+        # the upper-block proton row is minus the organic part of the next stage's row
+        up_h[:, self.m] = -s_za[1:] * sc_h
+        parts_out = [
+            (-(qa[:, None] * self.xref) - odx) * sc_m,
+            -oya * sc_m,
+            -oyb * sc_m,
+            d4 * sc_h,
+            d5 * sc_f,
+            odx[1:] * sc_m,
+            oya[1:] * sc_m,
+            oyb[1:] * sc_m,
+            up_h,
+            (qa[:-1, None] * self.xref) * sc_m,
+            (qa[:-1] * h[:-1]) * sc_h,
+        ]
+        return np.concatenate([p.ravel() for p in parts_out])
+
+
+def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.ndarray:
+    """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it."""
+    n, m = st.s_m.shape
+    d = np.broadcast_to(model.distribution(np.array(st.h_in), np.array(st.f_in)), (n, m))
+    x = cas.solve_metals(d)
+    y = x * d
+    f = st.e - y @ (2.0 * model.n)
+    f = np.maximum(f, 0.05 * st.e)  # a guess only: the solve restores the exact balance
+    g = st.qo * (y @ model.z)
+    qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
+    h = np.maximum(qah / st.qa, 1e-3 * st.h_in)
+    u = np.empty((n, m + 2))
+    u[:, :m] = x / cas.xref
+    u[:, m] = np.log(h)
+    u[:, m + 1] = np.log(f)
+    return u.ravel()
+
+
+def _balance_error(cas: _Cascade, parts) -> float:
+    """Largest relative imbalance of any stage balance, relative to its through-flow."""
+    st = cas.st
+    x, h, f, y, _ = parts
+    r = cas.residual(None, parts).reshape(cas.n, cas.b) * cas.row_scale
+    ax = st.qa[:, None] * x
+    oy = st.qo[:, None] * y
+    thr_m = ax + oy + np.abs(st.s_m)
+    thr_m[1:] += ax[:-1]
+    thr_m[:-1] += oy[1:]
+    thr_m = np.maximum(thr_m, st.scale_m[None, :])
+    zo = st.qo * (y @ cas.zz)
+    thr_h = st.qa * h + zo + np.abs(st.s_h)
+    thr_h[1:] += st.qa[:-1] * h[:-1]
+    thr_h[:-1] += zo[1:]
+    thr_h = np.maximum(thr_h, cas.row_scale[0, cas.m])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        err_m = np.abs(r[:, : cas.m]) / np.where(thr_m > 0, thr_m, 1.0)
+    err = max(
+        float(err_m.max(initial=0.0)),
+        float((np.abs(r[:, cas.m]) / thr_h).max()),
+        float((np.abs(r[:, cas.m + 1]) / st.e).max()),
+    )
+    return err
+
+
+def _subset_model(model: DistributionModel, keep: np.ndarray) -> DistributionModel:
+    return DistributionModel(
+        tuple(np.asarray(model.metals, dtype=object)[keep]),
+        model.z[keep],
+        model.n[keep],
+        model.c[keep],
+        model.a[keep],
+        model.b[keep],
+        model.kind,
+        model.citations,
+    )
+
+
+def solve_cascade(
+    aq_feed: np.ndarray,
+    org_feed: np.ndarray,
+    Q_aq: float,  # noqa: N803 - the usual symbol
+    Q_org: float,  # noqa: N803
+    model: DistributionModel,
+    n_stages: int,
+    side_feeds: list[SideFeed] | None = None,
+    x0: CascadeSolution | np.ndarray | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> CascadeSolution:
+    """Solve a counter-current extraction cascade, all stages at once.
+
+    Parameters
+    ----------
+    aq_feed : numpy.ndarray
+        Aqueous feed to stage 1: [metal_1..metal_M, H+] in the model's metal order; H+
+        must be > 0 [mol/m3].
+    org_feed : numpy.ndarray
+        Organic feed to stage N: [metal_1..metal_M, total extractant as monomer HA]; the
+        metals may load at most the whole extractant (2n HA per ion) [mol/m3].
+    Q_aq : float
+        Aqueous feed flow [m3/s].
+    Q_org : float
+        Organic feed flow [m3/s].
+    model : DistributionModel
+        Distribution model (see :mod:`yieldkit.models.sx.distribution`) [-].
+    n_stages : int
+        Number of equilibrium stages, >= 1 [-].
+    side_feeds : list of SideFeed, optional
+        Extra aqueous or organic feeds at any stage [-].
+    x0 : CascadeSolution or numpy.ndarray, optional
+        Warm start: a previous solution of a cascade with the same stages and metals, or
+        its ``state`` [-].
+    tol : float
+        Convergence tolerance on the scaled residual (max norm) [-].
+    max_iter : int
+        Newton iteration limit [-].
+
+    Returns
+    -------
+    CascadeSolution
+        Per-stage concentrations, flows and solver statistics.
+
+    Raises
+    ------
+    SpecificationError
+        Bad input, or a model that ignores loading pushed beyond the extractant capacity.
+    ConvergenceError
+        Newton did not converge, or the balances did not close (names the stage).
+    """
+    if not isinstance(model, DistributionModel):
+        raise SpecificationError(
+            f"model = {model!r} is not a DistributionModel; build one with cation_exchange, "
+            "empirical_ph or constant_d."
+        )
+    st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
+    n, m = st.s_m.shape
+    active = st.scale_m > 0
+    warm = None
+    if x0 is not None:
+        warm = x0.state if isinstance(x0, CascadeSolution) else np.asarray(x0, dtype=float)
+        if warm is None or warm.shape != (n * (m + 2),) or not np.all(np.isfinite(warm)):
+            raise SpecificationError(
+                f"x0 has shape {None if warm is None else warm.shape}, expected "
+                f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
+            )
+    if not active.all():
+        sub = _subset_model(model, active)
+        keep = np.append(active, [True, True])
+        warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
+        st_sub = _Setup(
+            st.qa,
+            st.qo,
+            st.s_m[:, active],
+            st.s_h,
+            st.e,
+            st.scale_m[active],
+            st.scale_h,
+            st.h_in,
+            st.f_in,
+        )
+        u, it, res, hist, err = _newton(sub, st_sub, warm_sub, tol, max_iter)
+        full = np.zeros((n, m + 2))
+        full[:, keep] = u.reshape(n, -1)
+        state = full.ravel()
+        cas = _Cascade(sub, st_sub)
+        x_s, h, f, y_s, _ = cas.unpack(u)
+        x = np.zeros((n, m))
+        y = np.zeros((n, m))
+        x[:, active] = x_s
+        y[:, active] = y_s
+    else:
+        u, it, res, hist, err = _newton(model, st, warm, tol, max_iter)
+        x, h, f, y, _ = _Cascade(model, st).unpack(u)
+        state = u
+    return CascadeSolution(
+        model.metals,
+        x,
+        y,
+        h,
+        f,
+        st.e.copy(),
+        st.qa.copy(),
+        st.qo.copy(),
+        it,
+        res,
+        hist,
+        err,
+        state,
+    )
+
+
+def _newton(model, st, warm, tol, max_iter):
+    cas = _Cascade(model, st)
+    rows, cols, band_row, lo, up = _pattern(cas.n, cas.m)
+    nvar = cas.n * cas.b
+    if warm is not None:
+        v = warm.copy()
+        v.reshape(cas.n, cas.b)[:, : cas.m] *= 1.0  # metals are re-solved below
+    else:
+        v = _initial_guess(model, st, cas)
+    v = cas.resolve(v)
+    parts = cas.unpack(v)
+    r = cas.residual(v, parts)
+    phi = float(r @ r)
+    hist = [float(np.abs(r).max())]
+    ab = np.zeros((lo + up + 1, nvar))
+    logs = np.zeros((cas.n, cas.b), dtype=bool)
+    logs[:, cas.m :] = True
+    logs = logs.ravel()
+    max_step = 3.0  # largest change of ln h or ln f in one step
+    it = 0
+    while hist[-1] > tol and np.isfinite(phi):
+        if it >= max_iter:
+            break
+        it += 1
+        ab[band_row, cols] = cas.jacobian_data(parts)
+        try:
+            dv = solve_banded((lo, up), ab, -r, check_finite=False)
+        except (np.linalg.LinAlgError, ValueError):
+            break
+        if not np.all(np.isfinite(dv)):
+            break
+        big = float(np.abs(dv[logs]).max())
+        if big > max_step:
+            dv *= max_step / big
+        alpha = 1.0
+        accepted = False
+        while alpha > 1e-8:
+            v_new = cas.resolve(v + alpha * dv)
+            parts_new = cas.unpack(v_new)
+            r_new = cas.residual(v_new, parts_new)
+            phi_new = float(r_new @ r_new)
+            if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
+                accepted = True
+                break
+            alpha *= 0.5
+        if not accepted:
+            break
+        v, parts, r, phi = v_new, parts_new, r_new, phi_new
+        hist.append(float(np.abs(r).max()))
+    res = hist[-1]
+    err = _balance_error(cas, parts) if np.isfinite(res) else np.inf
+    check = max(100.0 * tol, 1e-11)
+    x = parts[0]
+    if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(x >= 0)):
+        _raise_failure(cas, v, parts, r, hist, err, check)
+    return v, it, res, hist, err
+
+
+def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
+    model, st = cas.model, cas.st
+    x, h, f, y, _ = parts
+    rr = np.abs(r.reshape(cas.n, cas.b))
+    k, j = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(rr), rr, np.inf))), rr.shape)
+    what = model.metals[j] if j < cas.m else ("H+" if j == cas.m else "extractant")
+    if np.all(model.b == 0) and np.nanmin(f / st.e) < 1e-9:
+        raise SpecificationError(
+            f"the organic would be loaded beyond its extractant capacity at stage {k + 1} "
+            f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
+            "ignores loading; use saturation=True, more extractant or a lower O/A load."
+        )
+    if np.all(model.a == 0) and np.nanmin(h) < 1e-12 * max(st.h_in, 1e-300):
+        raise SpecificationError(
+            f"not enough acid: H+ would fall below zero at stage {k + 1} with the "
+            f"{model.kind} model (D does not depend on pH); add acid to the aqueous feed."
+        )
+    raise ConvergenceError(
+        f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
+        f"scaled residual {hist[-1]:.3g} after {len(hist) - 1} iterations, worst at stage "
+        f"{k + 1} ({what} balance); balance error {err:.3g} (limit {check:.1g}).",
+        loop="sx_cascade",
+        residual_history=hist,
+        best_iterate=v,
+    )
