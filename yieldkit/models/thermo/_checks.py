@@ -29,7 +29,7 @@ def check_amounts(names: Sequence[str], moles, where: str) -> tuple[list[str], n
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise SpecificationError(
-            f"{where}: amount of {names[i]!r} is {n[i]!r}; amounts must be finite and >= 0."
+            f"{where}: amount of {names[i]!r} is {float(n[i])!r}; amounts must be finite and >= 0."
         )
     return names, n
 
@@ -39,7 +39,9 @@ def check_positive(value, what: str, where: str, unit: str) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise SpecificationError(f"{where}: {what} must be a number in {unit}, got {value!r}.") from None
+        raise SpecificationError(
+            f"{where}: {what} must be a number in {unit}, got {value!r}."
+        ) from None
     if not math.isfinite(x) or x <= 0:
         raise SpecificationError(f"{where}: {what} = {value!r} {unit}; it must be finite and > 0.")
     return x

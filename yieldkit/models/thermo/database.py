@@ -22,7 +22,7 @@ from importlib import resources
 import cantera as ct
 import numpy as np
 
-from yieldkit.errors import SpecificationError, SpeciesError, unknown_name
+from yieldkit.errors import SpeciesError, SpecificationError, unknown_name
 
 #: yieldkit gas name -> Cantera name in nasa_gas.yaml
 GAS_NAMES: dict[str, str] = {

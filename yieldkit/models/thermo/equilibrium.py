@@ -29,11 +29,11 @@ Goodwin, D. G. et al. Cantera 3.2 (key ``Cantera2025``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import cantera as ct
 import numpy as np
-from scipy.optimize import brentq
+from scipy.optimize import brentq, linprog
 
 from yieldkit import citations
 from yieldkit.errors import SpecificationError, ThermoError
@@ -42,7 +42,12 @@ from yieldkit.models.thermo.database import element_matrix, lookup
 from yieldkit.models.thermo.enthalpy import molar_enthalpies
 
 #: attempts tried in order: (Cantera solver, estimate_equil flag)
-DEFAULT_ATTEMPTS: tuple[tuple[str, int], ...] = (("vcs", 0), ("vcs", -1), ("gibbs", 0), ("gibbs", -1))
+DEFAULT_ATTEMPTS: tuple[tuple[str, int], ...] = (
+    ("vcs", 0),
+    ("vcs", -1),
+    ("gibbs", 0),
+    ("gibbs", -1),
+)
 SOLVERS = ("vcs", "gibbs", "auto")
 MODES = ("TP", "HP")
 SEED_REL = 1e-20  # [-] seed for zero amounts, relative to the total amount
@@ -51,14 +56,14 @@ KKT_TOL = 1e-5  # [-] tolerance on mu/RT in the equilibrium-condition check
 PRESENT = 1e-12  # [-] amount (relative to total) above which a species counts as present
 
 
-@lru_cache(maxsize=None)
+@cache
 def _condensed_phase(name: str, index: int) -> ct.Solution:
     sp = lookup(name).polymorphs[index]
     phase = ct.Solution(thermo="fixed-stoichiometry", species=[sp], name=f"{name}[{sp.name}]")
     return phase
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gas_phase(names: tuple[str, ...]) -> ct.Solution:
     return ct.Solution(
         thermo="ideal-gas", species=[lookup(n).polymorphs[0] for n in names], name="gas"
@@ -105,20 +110,35 @@ def _element_error(A: np.ndarray, n: np.ndarray, b: np.ndarray, atol: float) -> 
 def _kkt_residual(A, n, mu_rt, is_gas) -> float:
     """Largest violation of the equilibrium conditions [-] (mu/RT units).
 
-    Species present (amount > PRESENT, gas species with a gas phase present) must lie on
-    one plane mu_i/RT = a_i . lambda; absent condensed species must lie on or above it.
+    There must be element potentials lambda such that every present species (amount >
+    PRESENT of the total; every gas species when the gas phase is present) lies on the
+    plane mu_i/RT = a_i . lambda and every absent condensed species lies on or above it.
+    lambda comes from least squares when the present species fix it; otherwise (fewer
+    independent present species than elements, e.g. a single condensed phase) from a
+    small linear programme minimising the largest violation.
     """
     total = n.sum()
     present = n > PRESENT * total
     if is_gas.any() and n[is_gas].sum() > PRESENT * total:
         present |= is_gas & (n > 1e-200)
-    lam = np.linalg.lstsq(A[:, present].T, mu_rt[present], rcond=None)[0]
-    resid = mu_rt - A.T @ lam
-    worst = np.max(np.abs(resid[present]), initial=0.0)
-    absent_cond = ~present & ~is_gas
-    if absent_cond.any():
-        worst = max(worst, float(np.max(-resid[absent_cond], initial=0.0)))
-    return float(worst)
+    absent = ~present & ~is_gas
+    Ap = A[:, present].T
+    if np.linalg.matrix_rank(Ap) == A.shape[0] or not absent.any():
+        lam = np.linalg.lstsq(Ap, mu_rt[present], rcond=None)[0]
+        resid = mu_rt - A.T @ lam
+        worst = np.max(np.abs(resid[present]), initial=0.0)
+        return float(max(worst, np.max(-resid[absent], initial=0.0)))
+    m = A.shape[0]  # variables: lambda (free), t >= 0; minimise t
+    Aa = A[:, absent].T
+    ones_p, ones_a = np.ones((Ap.shape[0], 1)), np.ones((Aa.shape[0], 1))
+    A_ub = np.vstack(
+        [np.hstack([Ap, -ones_p]), np.hstack([-Ap, -ones_p]), np.hstack([Aa, -ones_a])]
+    )
+    b_ub = np.concatenate([mu_rt[present], -mu_rt[present], mu_rt[absent]])
+    c = np.zeros(m + 1)
+    c[-1] = 1.0
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * m + [(0, None)], method="highs")
+    return float(res.x[-1]) if res.status == 0 else float("inf")
 
 
 def _solve_tp(names, x, T, P, *, attempts, seed_rel, rtol, max_steps, extrapolate):
@@ -175,7 +195,9 @@ def _solve_tp(names, x, T, P, *, attempts, seed_rel, rtol, max_steps, extrapolat
             "estimate_equil": est,
             "attempts": log + [f"{tag}: ok"],
             "kkt_residual": kkt,
-            "element_error": float(np.max(np.abs(A @ out - b) / np.where(b > 0, b, 1.0), initial=0)),
+            "element_error": float(
+                np.max(np.abs(A @ out - b) / np.where(b > 0, b, 1.0), initial=0)
+            ),
             "polymorphs": {e.name: e.polymorphs[i].name for e, i in zip(entries, idx, strict=True)},
         }
         return out * total, info
@@ -250,7 +272,9 @@ def equilibrate(
     T = check_positive(T, "temperature T", "equilibrate", "K")
     P = check_positive(P, "pressure P", "equilibrate", "Pa")
     if mode not in MODES:
-        raise SpecificationError(f"equilibrate: unknown mode {mode!r}; accepted: {', '.join(MODES)}.")
+        raise SpecificationError(
+            f"equilibrate: unknown mode {mode!r}; accepted: {', '.join(MODES)}."
+        )
     attempts = tuple(tuple(a) for a in attempts)
     if not attempts or any(len(a) != 2 or a[0] not in SOLVERS for a in attempts):
         raise SpecificationError(
@@ -262,7 +286,13 @@ def equilibrate(
     if n.sum() <= 0:
         raise SpecificationError("equilibrate: all amounts are zero; nothing to equilibrate.")
     citations.register("Cantera2025", *dict.fromkeys(k for nm in names for k in lookup(nm).sources))
-    kw = dict(attempts=attempts, seed_rel=seed_rel, rtol=rtol, max_steps=max_steps, extrapolate=extrapolate)
+    kw = dict(
+        attempts=attempts,
+        seed_rel=seed_rel,
+        rtol=rtol,
+        max_steps=max_steps,
+        extrapolate=extrapolate,
+    )
     if mode == "TP":
         out, info = _solve_tp(names, n, T, P, **kw)
         info.update(T=T, P=P, n_tp_solves=1)

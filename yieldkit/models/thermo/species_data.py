@@ -129,7 +129,15 @@ CAC2O4_H2O = (-1674.86, 152.8)  # ΔfH [kJ/mol], Cp [J/mol/K] NISTWebBook
 
 def _sp(name, comp, dhf, s, cp, src, note):
     """One species spec: ΔfH [J/mol], S [J/mol/K], cp (a, b) [J/mol/K, J/mol/K2]."""
-    return {"name": name, "composition": comp, "dHf": dhf, "S": s, "cp": cp, "sources": src, "note": note}
+    return {
+        "name": name,
+        "composition": comp,
+        "dHf": dhf,
+        "S": s,
+        "cp": cp,
+        "sources": src,
+        "note": note,
+    }
 
 
 def species_specs() -> list[dict]:
@@ -333,7 +341,7 @@ def render_yaml(specs: list[dict] | None = None) -> str:
             ]
         src = sp["sources"]
         out += [
-            f"  note: \"{sp['note']}\"",
+            f'  note: "{sp["note"]}"',
             "  yieldkit:",
             f"    dHf298: {_fmt(sp['dHf'] / 1e3)}  # kJ/mol, {src['dHf']}",
             f"    S298: {_fmt(sp['S'])}  # J/mol/K, {src['S']}",
