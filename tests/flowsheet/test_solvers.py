@@ -129,6 +129,24 @@ def test_wegstein_step_is_projected():
     assert rec.inputs[2][0] == 0.0 and rec.min_input >= 0.0
 
 
+def chain_loop(n=8):
+    """Cold-start chain: only component 0 is fed; the others fill through the recycle."""
+    s = 0.3 * np.eye(n) + 0.7 * np.roll(np.eye(n), 1, axis=0)
+    a = np.zeros(n)
+    a[0] = 1.0
+    return (lambda x: a + 0.9 * (s @ x)), np.linalg.solve(np.eye(n) - 0.9 * s, a)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cold_start_chain_loop(name):
+    # regression: without the warm-up, newton-krylov and hybr failed here from x0 = 0
+    g, exact = chain_loop()
+    rec = Recorder(g)
+    st = get_solver(name).solve(rec, np.zeros(exact.size), loop="chain")
+    assert st.converged and rec.min_input >= 0.0
+    np.testing.assert_allclose(st.x, exact, rtol=1e-8)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_conservation_linear_loop(name):
     # Mass balance around the loop: feed w.a = purge 0.01 w.(M x) = 0.01 w.x. The purge
@@ -242,6 +260,8 @@ def test_unknown_solver_name():
         ("broyden", {"alpha": -1}, r"alpha=-1 is outside the accepted range \(0, 100\]"),
         ("newton-krylov", {"krylov_method": "lsqr"}, r"krylov_method='lsqr'.*'lgmres'"),
         ("newton-krylov", {"inner_maxiter": 0}, r"inner_maxiter=0 is outside"),
+        ("broyden", {"warmup": -1}, r"warmup=-1 is outside the accepted range \[0, 1000\]"),
+        ("hybr", {"warmup": 1.5}, r"warmup=1.5 is not accepted: an integer in \[0, 1000\]"),
         ("hybr", {"factor": 500}, r"factor=500 is outside the accepted range \[0.1, 100\]"),
         ("hybr", {"xtol": "small"}, r"xtol='small' is not accepted: a number in \(0, 1\)"),
     ],

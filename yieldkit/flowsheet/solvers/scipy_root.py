@@ -1,8 +1,15 @@
 """Tear solvers that call ``scipy.optimize.root`` on ``F(x) = g(P(x)) − x``.
 
 ``P`` is the projection onto ``x >= 0`` done by the evaluator, so g never sees a negative
-entry even when a quasi-Newton step overshoots. The methods work in scaled variables
-``y = x / s0`` with ``s0_i = max(|x0_i|, |g(x0)_i|, floor)``, so that components spanning
+entry even when a quasi-Newton step overshoots. Before scipy is called, direct substitution
+steps are taken until no new component turns nonzero (option ``warmup``: at most this many
+steps, default 50, range [0, 1000]; 0 disables), and scipy starts from one more direct
+step. From a cold start (zero flows) this moves the start off the bound, where finite
+differences would see the kink of P, and lets flows fed only through the recycle show
+their magnitude; without it Newton-Krylov and hybr failed on a cold-started chain loop and
+on the flotation route. The methods work in scaled variables
+``y = x / s0`` with ``s0_i`` the largest of ``|x0_i|``, the floor, and ``|g_i|`` over the
+warm-up steps, so that components spanning
 many orders of magnitude are equally resolved. Every call of F is counted and enters the
 residual history; as soon as a call meets the shared convergence test the method is
 stopped there. When scipy stops on its own, the returned point is re-checked with one
@@ -25,6 +32,7 @@ from yieldkit.flowsheet.solvers.base import (
 )
 
 _LINE_SEARCH = ("armijo", "wolfe", None)
+_WARMUP = (50, 0, 1000, False, False)
 _KRYLOV = ("lgmres", "gmres", "bicgstab", "cgs", "minres", "tfqmr")
 
 
@@ -39,10 +47,24 @@ class _ScipyRoot(TearSolver):
         raise NotImplementedError
 
     def _iterate(self, ev: LoopEvaluator, x0: np.ndarray):
+        # Warm-up by direct substitution until no new component turns nonzero (at most
+        # `warmup` steps): moves a cold start off the x >= 0 bound, where finite differences
+        # see the kink of the projection, and shows the magnitude of the flows fed only
+        # through the recycle, for the variable scale s0.
         xp, gx, r = ev(x0)
-        if r <= self.tol:
-            return xp, 0, "converged"
         s0 = np.maximum(scale_vector(xp, ev.scale), np.abs(gx))
+        support = (xp != 0.0) | (gx != 0.0)
+        for _ in range(self.options["warmup"]):
+            if r <= self.tol:
+                break
+            xp, gx, r = ev(gx)
+            s0 = np.maximum(s0, np.abs(gx))
+            grown = support | (gx != 0.0)
+            if not np.any(grown & ~support):
+                break
+            support = grown
+        if r <= self.tol:
+            return xp, ev.evaluations - 1, "converged"
         tol = self.tol
         nit = [0]
 
@@ -60,7 +82,7 @@ class _ScipyRoot(TearSolver):
         try:
             sol = optimize.root(
                 fun,
-                xp / s0,
+                gx / s0,  # start from one more direct step
                 method=self.scipy_method,
                 options=self._scipy_options(xp.size, tol),
                 **kwargs,
@@ -99,6 +121,7 @@ class Broyden(_ScipyRoot):
     references = ("Broyden1965",)
     default_max_iter = 1000
     options_spec = {
+        "warmup": _WARMUP,
         "alpha": (1.0, 0.0, 100.0, True, False),
         "line_search": ("armijo", _LINE_SEARCH),
     }
@@ -132,6 +155,7 @@ class NewtonKrylov(_ScipyRoot):
     references = ("KnollKeyes2004",)
     default_max_iter = 200
     options_spec = {
+        "warmup": _WARMUP,
         "krylov_method": ("lgmres", _KRYLOV),
         "inner_maxiter": (20, 1, 1000, False, False),
         "rdiff": (None, 0.0, 0.1, True, False),
@@ -176,6 +200,7 @@ class Hybr(_ScipyRoot):
     references = ("Powell1970",)
     default_max_iter = None
     options_spec = {
+        "warmup": _WARMUP,
         "xtol": (1e-13, 0.0, 1.0, True, True),
         "factor": (100.0, 0.1, 100.0, False, False),
         "epsfcn": (None, 0.0, 1.0, True, True),
