@@ -15,8 +15,8 @@ import time
 import numpy as np
 import pytest
 
-from yieldkit.models.thermo import equilibrate, heat_duty
 from yieldkit.models.thermo import database as db
+from yieldkit.models.thermo import equilibrate, heat_duty
 from yieldkit.models.thermo import equilibrium as eqm
 
 NAMES = ["Nd2(C2O4)3.10H2O", "Nd2O2CO3", "Nd2O3", "O2(g)", "N2(g)", "CO2(g)", "H2O(g)", "CO(g)"]
@@ -55,7 +55,9 @@ def test_single_equilibrium(benchmark, baseline, attempts):
     out, info = benchmark(equilibrate, NAMES, N0, T_CALC, attempts=attempts)
     assert out[2] == pytest.approx(1.0)
     benchmark.extra_info.update(baseline)
-    benchmark.extra_info["time_vs_vcs"] = benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    benchmark.extra_info["time_vs_vcs"] = (
+        benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    )
 
 
 def test_sweep_50_points(benchmark, baseline):
@@ -68,7 +70,9 @@ def test_sweep_50_points(benchmark, baseline):
     assert res[-1][2] == pytest.approx(1.0)
     benchmark.extra_info.update(baseline)
     benchmark.extra_info["per_point_s"] = benchmark.stats["median"] / 50
-    benchmark.extra_info["time_vs_vcs"] = benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    benchmark.extra_info["time_vs_vcs"] = (
+        benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    )
 
 
 def test_adiabatic_solve(benchmark, baseline):
@@ -76,11 +80,15 @@ def test_adiabatic_solve(benchmark, baseline):
     n[3:5] = [2.1, 7.9]
     out, info = benchmark(equilibrate, NAMES, n, 1500.0, mode="HP")
     benchmark.extra_info["tp_solves"] = info["n_tp_solves"]
-    benchmark.extra_info["time_vs_vcs"] = benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    benchmark.extra_info["time_vs_vcs"] = (
+        benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    )
 
 
 def test_heat_duty(benchmark, baseline):
     out, _ = equilibrate(NAMES, N0, T_CALC)
     q = benchmark(heat_duty, NAMES, N0, 298.15, NAMES, out, T_CALC)
     assert q > 0
-    benchmark.extra_info["time_vs_vcs"] = benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    benchmark.extra_info["time_vs_vcs"] = (
+        benchmark.stats["median"] / baseline["warm_single_solve_s"]
+    )

@@ -134,3 +134,23 @@ def test_unknown_species_suggests_a_name():
         SpeciesError, match=r"unknown thermo species 'Nd2O3\(g\)'.*Did you mean 'Nd2O3'"
     ):
         lookup("Nd2O3(g)")
+
+
+def test_docstring_parameters_match_signatures():
+    import inspect
+    import re
+
+    from yieldkit.models.thermo import database as d
+    from yieldkit.models.thermo import enthalpy as h
+    from yieldkit.models.thermo import equilibrium as e
+    from yieldkit.models.thermo import species_data as s
+
+    for mod in (d, h, e, s):
+        for name, fn in inspect.getmembers(mod, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != mod.__name__:
+                continue
+            doc = inspect.getdoc(fn) or ""
+            sig = list(inspect.signature(fn).parameters)
+            m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S)
+            documented = re.findall(r"^(\w+) :", m.group(1), re.M) if m else []
+            assert documented == sig, f"{mod.__name__}.{name}: doc {documented} vs signature {sig}"

@@ -142,7 +142,20 @@ def available() -> list[str]:
 
 
 def lookup(name: str, where: str = "") -> ThermoSpecies:
-    """The :class:`ThermoSpecies` called ``name``; SpeciesError with suggestions if unknown."""
+    """The :class:`ThermoSpecies` called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        yieldkit species name.
+    where : str
+        Where the name came from, for the error message.
+
+    Raises
+    ------
+    SpeciesError
+        Unknown name; the message suggests close names and lists the accepted ones.
+    """
     try:
         return species_table()[name]
     except KeyError:
@@ -151,6 +164,11 @@ def lookup(name: str, where: str = "") -> ThermoSpecies:
 
 def element_matrix(names: list[str]) -> tuple[list[str], np.ndarray]:
     """Elements and the element matrix of species ``names``.
+
+    Parameters
+    ----------
+    names : list of str
+        yieldkit species names.
 
     Returns
     -------

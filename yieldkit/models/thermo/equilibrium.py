@@ -19,6 +19,9 @@ Known Cantera pitfalls handled here, each covered by a test:
 - if no attempt passes, :class:`~yieldkit.errors.ThermoError` names T, P, the amounts and
   what each attempt reported.
 
+The cached Cantera objects hold state: do not call these functions from several threads
+at once (processes are fine).
+
 References
 ----------
 Smith, W. R. and Missen, R. W. (1982). Chemical Reaction Equilibrium Analysis. Wiley
