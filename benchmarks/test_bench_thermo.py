@@ -33,6 +33,14 @@ def _median_time(fn, repeat=200):
     return float(np.median(times))
 
 
+def _ratio(benchmark, baseline, key="time_vs_vcs", divisor=1.0):
+    """Store median / warm single solve in extra_info (skipped with --benchmark-disable)."""
+    if benchmark.stats is not None:
+        median = benchmark.stats["median"]
+        benchmark.extra_info[key] = median / baseline["warm_single_solve_s"]
+        benchmark.extra_info["per_point_s"] = median / divisor
+
+
 @pytest.fixture(scope="module")
 def baseline():
     """Cold first call (fresh caches) and the warm single-solve median [s]."""
