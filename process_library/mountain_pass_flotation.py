@@ -75,7 +75,7 @@ def build(**overrides) -> Flowsheet:
     fs = Flowsheet(
         NAME,
         c,
-        default_solver="wegstein",
+        default_solver="anderson",
         sources=SOURCES,
         description="Mountain Pass bastnäsite flotation, five banks, three recycles.",
     )

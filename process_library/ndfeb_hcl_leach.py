@@ -199,7 +199,7 @@ def build(
     fs = Flowsheet(
         NAME,
         c,
-        default_solver="wegstein",
+        default_solver="anderson",
         sources=SOURCES,
         description="HDD NdFeB magnets: roast, selective HCl leach, oxalate, calcine.",
     )

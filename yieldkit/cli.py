@@ -40,7 +40,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="route argument or unit.param override (repeatable)",
     )
     r.add_argument("--solver", default=None, help="tear solver (see 'yieldkit bench')")
-    r.add_argument("--tol", type=float, default=1e-10, help="tear convergence tolerance [-]")
+    r.add_argument("--tol", type=float, default=1e-12, help="tear convergence tolerance [-]")
     r.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     r.add_argument("--citations", action="store_true", help="list the sources the numbers rest on")
     b = sub.add_parser("bench", help="compare the tear solvers on routes")

@@ -7,7 +7,7 @@ import time
 from yieldkit.errors import ConvergenceError
 
 
-def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-10) -> list[dict]:
+def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-12) -> list[dict]:
     """Solve each route with each solver; iterations, evaluations, time, and ratio to direct.
 
     Parameters

@@ -16,7 +16,7 @@ from yieldkit.stream import T_REF, Stream
 from yieldkit.unitops.base import UnitOperation
 from yieldkit.unitops.basic import Feed, Product
 
-DEFAULT_SOLVER = "wegstein"
+DEFAULT_SOLVER = "anderson"
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ class Flowsheet:
         solver=None,
         *,
         tears=None,
-        tol: float = 1e-10,
+        tol: float = 1e-12,
         max_iter: int | None = None,
         on_failure: str = "raise",
         initial: dict | None = None,
@@ -311,7 +311,7 @@ class _Run:
 
         loop = f"loop {{{', '.join(order)}}} torn at {tears}"
         stats = solver.solve(g, x0, loop=loop)
-        g(stats.x)  # leave the store at the converged point
+        # the solver's last call of g was at stats.x, so the store holds the converged point
         stats.tears = list(tears)
         stats.units = list(order)
         return stats

@@ -55,6 +55,8 @@ def sequential_extents(n_in: np.ndarray, nu: np.ndarray, key: np.ndarray, conver
                 n[i] = 0.0
         if lim is not None:
             n[lim] = 0.0
+        elif conversion[r] == 1.0:
+            n[k] = 0.0  # complete conversion leaves exactly nothing
         extents[r] = extent
         limiting.append(lim)
     return n, extents, limiting

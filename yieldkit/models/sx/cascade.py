@@ -140,6 +140,17 @@ class _Setup:
     scale_h: float
     h_in: float  # reference H+ for the initial guess
     f_in: float  # reference free extractant for the initial guess
+    s_hm: np.ndarray | None = None  # (N,) part of s_h carried by organic metals [mol/s]
+    _z: np.ndarray | None = None  # charges, for the continuation's scales
+
+    def scaled(self, lam: float) -> _Setup:
+        """The same cascade with every metal source multiplied by ``lam`` (continuation)."""
+        s_hm = self.s_hm if self.s_hm is not None else np.zeros_like(self.s_h)
+        return _Setup(
+            self.qa, self.qo, lam * self.s_m, self.s_h - s_hm + lam * s_hm, self.e,
+            lam * self.scale_m, self.scale_h - (1.0 - lam) * float(self.scale_m @ self._z),
+            self.h_in, self.f_in, lam * s_hm, self._z,
+        )
 
 
 def _check_array(name: str, arr, shape) -> np.ndarray:
@@ -178,6 +189,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     org_side = np.zeros(n)
     s_m = np.zeros((n, m))
     s_h = np.zeros(n)
+    s_hm = np.zeros(n)
     e_in = np.zeros(n)  # extractant entering stage k from outside [mol/s]
     feeds = [SideFeed(1, "aq", q_aq, aq), SideFeed(n, "org", q_org, org)]
     for i, sf in enumerate(side_feeds or ()):
@@ -201,6 +213,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
         else:
             org_side[k] += sf.flow
             s_h[k] -= sf.flow * float(sf.conc[:m] @ model.z)
+            s_hm[k] -= sf.flow * float(sf.conc[:m] @ model.z)
             e_in[k] += sf.flow * sf.conc[m]
             bound = float(sf.conc[:m] @ (2.0 * model.n))
             if bound > sf.conc[m] * (1 + 1e-12):
@@ -217,7 +230,10 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
         sum(sf.flow * sf.conc[m] for sf in feeds if sf.phase == "aq") + total_m @ model.z
     )
     free_org = org[m] - float(org[:m] @ (2.0 * model.n))
-    return _Setup(qa, qo, s_m, s_h, e, total_m, scale_h, float(aq[m]), max(free_org, 0.05 * org[m]))
+    return _Setup(
+        qa, qo, s_m, s_h, e, total_m, scale_h, float(aq[m]), max(free_org, 0.05 * org[m]),
+        s_hm, model.z,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -520,15 +536,8 @@ def solve_cascade(
         keep = np.append(active, [True, True])
         warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
         st_sub = _Setup(
-            st.qa,
-            st.qo,
-            st.s_m[:, active],
-            st.s_h,
-            st.e,
-            st.scale_m[active],
-            st.scale_h,
-            st.h_in,
-            st.f_in,
+            st.qa, st.qo, st.s_m[:, active], st.s_h, st.e, st.scale_m[active], st.scale_h,
+            st.h_in, st.f_in, st.s_hm, sub.z,
         )
         u, it, res, hist, err = _newton(sub, st_sub, warm_sub, tol, max_iter)
         full = np.zeros((n, m + 2))
@@ -561,29 +570,21 @@ def solve_cascade(
     )
 
 
-def _newton(model, st, warm, tol, max_iter):
-    cas = _Cascade(model, st)
+def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int):
+    """Damped Newton from v; returns (v, parts, r, history, iterations)."""
     rows, cols, band_row, lo, up = _pattern(cas.n, cas.m)
-    nvar = cas.n * cas.b
-    if warm is not None:
-        v = warm.copy()
-        v.reshape(cas.n, cas.b)[:, : cas.m] *= 1.0  # metals are re-solved below
-    else:
-        v = _initial_guess(model, st, cas)
     v = cas.resolve(v)
     parts = cas.unpack(v)
     r = cas.residual(v, parts)
     phi = float(r @ r)
     hist = [float(np.abs(r).max())]
-    ab = np.zeros((lo + up + 1, nvar))
+    ab = np.zeros((lo + up + 1, cas.n * cas.b))
     logs = np.zeros((cas.n, cas.b), dtype=bool)
     logs[:, cas.m :] = True
     logs = logs.ravel()
     max_step = 3.0  # largest change of ln h or ln f in one step
     it = 0
-    while hist[-1] > tol and np.isfinite(phi):
-        if it >= max_iter:
-            break
+    while hist[-1] > tol and np.isfinite(phi) and it < max_iter:
         it += 1
         ab[band_row, cols] = cas.jacobian_data(parts)
         try:
@@ -596,20 +597,50 @@ def _newton(model, st, warm, tol, max_iter):
         if big > max_step:
             dv *= max_step / big
         alpha = 1.0
-        accepted = False
-        while alpha > 1e-8:
+        while alpha > 1e-6:
             v_new = cas.resolve(v + alpha * dv)
             parts_new = cas.unpack(v_new)
             r_new = cas.residual(v_new, parts_new)
             phi_new = float(r_new @ r_new)
             if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
-                accepted = True
                 break
             alpha *= 0.5
-        if not accepted:
+        else:
             break
         v, parts, r, phi = v_new, parts_new, r_new, phi_new
         hist.append(float(np.abs(r).max()))
+    return v, parts, r, hist, it
+
+
+def _newton(model, st, warm, tol, max_iter):
+    cas = _Cascade(model, st)
+    start = warm if warm is not None else _initial_guess(model, st, cas)
+    v, parts, r, hist, it = _newton_core(cas, start, tol, max_iter)
+    if hist[-1] > tol:
+        # continuation on the metal load: from a dilute cascade (metals hardly change
+        # H+ and free extractant, so the cheap guess is near exact) up to the real one
+        lam, step = 1e-3, 8.0
+        sub = _Cascade(model, st.scaled(lam))
+        w, *_, h_sub, it_sub = _newton_core(sub, _initial_guess(model, sub.st, sub), tol, 50)
+        it += it_sub
+        ok = h_sub[-1] <= 1e-6
+        while ok and lam < 1.0 and it < 20 * max_iter:
+            trial = min(1.0, lam * step)
+            sub = _Cascade(model, st.scaled(trial))
+            guess = w.reshape(cas.n, cas.b).copy()
+            guess[:, : cas.m] *= lam / trial  # x is re-solved; keep x/x_ref consistent
+            w_t, *_, h_t, it_t = _newton_core(sub, guess.ravel(), 1e-6 if trial < 1 else tol, 30)
+            it += it_t
+            if h_t[-1] <= (1e-6 if trial < 1 else tol):
+                lam, w = trial, w_t
+                step = min(step * 2.0, 1e3)
+            else:
+                step = np.sqrt(step)
+                if step < 1.0 + 1e-3:
+                    break
+        v, parts, r, hist2, it2 = _newton_core(cas, w, tol, max_iter)
+        hist = hist + hist2
+        it += it2
     res = hist[-1]
     err = _balance_error(cas, parts) if np.isfinite(res) else np.inf
     check = max(100.0 * tol, 1e-11)

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from yieldkit import Q_
+from yieldkit.chemistry.components import Components
+from yieldkit.errors import SpeciesError, SpecificationError, UnitsError
+from yieldkit.stream import Stream, mix
+
+
+@pytest.fixture
+def c():
+    return Components(["H2O", "H+", "Cl-", "Nd+3", "Nd2O3", "D2EHPA", "kerosene", "O2(g)"])
+
+
+def test_mass_and_molar_flows_round_trip(c):
+    s = Stream(c, {"Nd2O3": "33.648 kg/h", "H2O": Q_(1, "kmol/h")})
+    assert s.flow("Nd2O3", "mol/h") == pytest.approx(100.0, rel=1e-4)
+    assert s.flow("H2O", "kg/h") == pytest.approx(18.015, rel=1e-4)
+    assert s.element_flow("Nd", "kg/h") == pytest.approx(2 * 100 * 0.144242, rel=1e-4)
+    assert s.mass_flow("kg/h") == pytest.approx(33.648 + 18.015, rel=1e-4)
+
+
+def test_concentrations_from_density_model(c):
+    s = Stream.from_concentrations(
+        c, "1 L/s", {"Nd+3": "1442.42 mg/L", "H+": "0.1 mol/L", "Cl-": "0.13 mol/L"}
+    )
+    assert s.volume_flow("aq", "L/s") == pytest.approx(1.0)
+    assert s.conc("Nd+3", "mol/L") == pytest.approx(0.01, rel=1e-5)
+    assert s.conc("H+", "mg/L") == pytest.approx(100.8, rel=1e-3)
+    org = Stream(c, {"kerosene": "820 g/s"})
+    assert org.volume_flow("org", "L/s") == pytest.approx(1.0)  # 820 kg/m3 kerosene default
+    dense = Stream(c, {"H2O": "1 kg/s"}, densities={"aq": "1.25 kg/L"})
+    assert dense.volume_flow("aq", "L/s") == pytest.approx(0.8)
+
+
+def test_streams_are_values(c):
+    s = Stream(c, {"H2O": "1 mol/s"})
+    with pytest.raises(ValueError):
+        s.moles[0] = 2.0
+    t = s.scaled(2.0)
+    assert s.flow("H2O") == 1.0 and t.flow("H2O") == 2.0
+
+
+def test_mix_mass_weighted_temperature(c):
+    a = Stream(c, {"H2O": "1 kg/s"}, T="20 degC")
+    b = Stream(c, {"H2O": "3 kg/s"}, T="60 degC")
+    m = mix([a, b])
+    assert m.temperature("degC") == pytest.approx(50.0)
+    assert np.allclose(m.moles, a.moles + b.moles)
+
+
+def test_bad_inputs(c):
+    with pytest.raises(UnitsError, match=r"expected a quantity with units.*got 5"):
+        Stream(c, {"H2O": 5})
+    with pytest.raises(UnitsError, match=r"is not a mass or molar flow"):
+        Stream(c, {"H2O": "5 kg"})
+    with pytest.raises(SpecificationError, match=r"flows must be finite and >= 0, got -1"):
+        Stream(c, {"H2O": "-1 kg/h"})
+    with pytest.raises(SpeciesError, match=r"unknown species 'HCl'.*Did you mean"):
+        Stream(c, {"HCl": "1 mol/s"})
+    with pytest.raises(SpecificationError, match=r"temperature must be > 0 K"):
+        Stream(c, {}, T="-300 degC")
+    with pytest.raises(SpecificationError, match=r"concentrations are for liquid phases"):
+        Stream(c, {"Nd2O3": "1 mol/s"}).conc("Nd2O3")
+    with pytest.raises(SpecificationError, match=r"more than the phase density"):
+        Stream.from_concentrations(c, "1 L/s", {"H+": "2000 g/L"})
+    with pytest.raises(UnitsError, match=r"not a mass or molar flow unit"):
+        Stream(c, {"H2O": "1 mol/s"}).flow("H2O", "kg")

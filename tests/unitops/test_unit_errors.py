@@ -1,0 +1,76 @@
+import pytest
+
+from yieldkit.chemistry.components import Components
+from yieldkit.errors import ConnectionError, SpecificationError, UnitsError
+from yieldkit.stream import Stream
+from yieldkit.unitops.basic import Feed, Mixer, Product, Separator, Splitter, StoichiometricReactor
+
+C = Components(["H2O", "H+", "Cl-", "Nd+3", "Nd2O3"])
+
+
+def test_fraction_outside_range():
+    with pytest.raises(
+        SpecificationError, match=r"split of 'Nd\+3'.*= 1.2 is outside the accepted range \[0, 1\]"
+    ):
+        Separator("s", {"Nd+3": 1.2})
+
+
+def test_fractions_must_sum_to_one():
+    with pytest.raises(SpecificationError, match=r"sum to 0.9.*must sum to 1"):
+        Splitter("s", {"a": 0.5, "b": 0.4})
+
+
+def test_conversion_range_and_key():
+    with pytest.raises(SpecificationError, match=r"conversion of 'Nd2O3'.*1.5 is outside"):
+        StoichiometricReactor("r", [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", 1.5)])
+    with pytest.raises(
+        SpecificationError, match=r"unknown key reactant 'Nd2O'.*Did you mean 'Nd2O3'"
+    ):
+        StoichiometricReactor("r", [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O", 0.5)])
+
+
+def test_wrong_dimension_for_temperature():
+    with pytest.raises(UnitsError, match=r"expected a quantity convertible to 'K'"):
+        StoichiometricReactor("r", [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", 0.5)], T="5 kg")
+    with pytest.raises(UnitsError, match=r"expected a quantity with units"):
+        StoichiometricReactor("r", [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", 0.5)], T=350.0)
+
+
+def test_separator_mistyped_key_and_unmatched_species():
+    sep = Separator("s", {"Nd+4": 0.5})
+    with pytest.raises(
+        SpecificationError, match=r"unknown species or phase 'Nd\+4'.*Did you mean 'Nd\+3'"
+    ):
+        sep.run({"in": Stream(C, {"H2O": "1 mol/s"})})
+    sep = Separator("s", {"s": 1.0})
+    with pytest.raises(SpecificationError, match=r"no split given for \['H2O'\]"):
+        sep.run({"in": Stream(C, {"H2O": "1 mol/s", "Nd2O3": "1 mol/s"})})
+
+
+def test_bad_kinds_ports_and_params():
+    with pytest.raises(
+        SpecificationError, match=r"unknown option 'prodcut'.*Did you mean 'product'"
+    ):
+        Product("p", kind="prodcut")
+    with pytest.raises(SpecificationError, match=r"port names repeat"):
+        Mixer("m", inlets=("a", "a"))
+    with pytest.raises(
+        SpecificationError, match=r"unit name must be a non-empty string without '\.'"
+    ):
+        Mixer("a.b")
+    m = Mixer("m")
+    with pytest.raises(ConnectionError, match=r"missing \['in2'\]"):
+        m.run({"in1": Stream(C, {"H2O": "1 mol/s"})})
+    f = Feed("f", Stream(C, {"H2O": "1 mol/s"}))
+    with pytest.raises(
+        SpecificationError, match=r"unknown parameter 'strem'.*Did you mean 'stream'"
+    ):
+        f.with_params(strem=None)
+
+
+def test_with_params_rebuilds_with_validation():
+    s = Splitter("s", {"a": 0.5, "b": 0.5})
+    s2 = s.with_params(fractions={"a": 0.2, "b": 0.8})
+    assert s2.fractions == {"a": 0.2, "b": 0.8} and s.fractions["a"] == 0.5
+    with pytest.raises(SpecificationError, match="must sum to 1"):
+        s.with_params(fractions={"a": 0.2, "b": 0.7})
