@@ -289,12 +289,12 @@ class Stream:
         """Mass fraction of a species in the stream or in one phase [-]."""
         total = self.mass_flow("kg/s", phase)
         i = self._c.index(species)
-        return 0.0 if total == 0 else self._n[i] * self._c.molar_masses[i] / total
+        return 0.0 if total == 0 else float(self._n[i] * self._c.molar_masses[i] / total)
 
     def mole_fraction(self, species: str, phase: str | None = None) -> float:
         """Mole fraction of a species in the stream or in one phase [-]."""
         total = self.mole_flow("mol/s", phase)
-        return 0.0 if total == 0 else self._n[self._c.index(species)] / total
+        return 0.0 if total == 0 else float(self._n[self._c.index(species)] / total)
 
     # ---------------------------------------------------------------- liquids
     def volume_flow(self, phase: str = "aq", unit: str = "m^3/s") -> float:

@@ -149,7 +149,7 @@ class Result:
         if total == 0:
             return 0.0
         if what in self.components:
-            return s.mass_fraction(what)
+            return float(s.mass_fraction(what))
         if what in self.components.elements:
             return s.element_flow(what, "mol/s") * element_molar_mass(what) / total
         raise SpecificationError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from yieldkit.unitops.basic import Product
@@ -15,7 +16,7 @@ def _console() -> Console:
 
 
 def print_routes(routes, default: str) -> None:
-    t = Table(title="yieldkit process routes")
+    t = Table(title=escape("yieldkit process routes"))
     t.add_column("route")
     t.add_column("description")
     for name, desc in routes:
@@ -30,15 +31,15 @@ def print_stream_table(result, unit: str = "kg/h") -> None:
     cols = list(df.columns)
     for start in range(0, len(cols), STREAMS_PER_TABLE):
         t = Table(
-            title=f"Streams [{unit}] ({start + 1}-{min(start + STREAMS_PER_TABLE, len(cols))} of {len(cols)})"
+            title=escape(f"Streams [{unit}] ({start + 1}-{min(start + STREAMS_PER_TABLE, len(cols))} of {len(cols)})")
         )
         t.add_column("species")
         block = cols[start : start + STREAMS_PER_TABLE]
         for c in block:
-            t.add_column(c, justify="right")
+            t.add_column(escape(c), justify="right")
         for sp, row in df[block].iterrows():
             if sp.startswith("T [") or (row.abs() > 0).any():
-                t.add_row(sp, *(f"{v:.5g}" if v else "" for v in row))
+                t.add_row(escape(sp), *(f"{v:.5g}" if v else "" for v in row))
         con.print(t)
 
 
@@ -46,7 +47,7 @@ def print_result(result) -> None:
     """Stream table, recoveries and grades of every product, balances, solver statistics."""
     con = _console()
     fs = result.flowsheet
-    con.print(f"[bold]{fs.name}[/bold]: {fs.description}")
+    con.print(f"[bold]{escape(fs.name)}[/bold]: {escape(fs.description)}")
     print_stream_table(result)
     products = [n for n, u in fs.units.items() if isinstance(u, Product)]
     fed = {
@@ -56,7 +57,7 @@ def print_result(result) -> None:
         if v > 0
     }
     elements = [e for e in result.components.elements if e in fed]
-    t = Table(title="Recovery of each element fed to each outlet [%]")
+    t = Table(title=escape("Recovery of each element fed to each outlet [%]"))
     t.add_column("element")
     for p in products:
         t.add_column(p, justify="right")
@@ -66,17 +67,17 @@ def print_result(result) -> None:
     for p in products:
         if fs.units[p].kind in ("product", "by-product"):
             s = result.stream(p)
-            g = Table(title=f"Product {p!r}: {s.mass_flow('kg/h'):.6g} kg/h, composition [wt%]")
+            g = Table(title=escape(f"Product {p!r}: {s.mass_flow('kg/h'):.6g} kg/h, composition [wt%]"))
             g.add_column("species")
             g.add_column("wt%", justify="right")
             for name, x in sorted(
                 ((n, s.mass_fraction(n)) for n in result.components.names), key=lambda t: -t[1]
             ):
                 if x > 0:
-                    g.add_row(name, f"{100 * x:.4f}")
+                    g.add_row(escape(name), f"{100 * x:.4f}")
             con.print(g)
     b = result.balance_table()
-    bt = Table(title="Element balance closure (largest relative error)")
+    bt = Table(title=escape("Element balance closure (largest relative error)"))
     bt.add_column("unit")
     bt.add_column("max rel. error", justify="right")
     bt.add_column("worst element")
@@ -84,7 +85,7 @@ def print_result(result) -> None:
         bt.add_row(unit, f"{row.iloc[0]:.2e}", str(row.iloc[1]))
     con.print(bt)
     st = Table(
-        title=f"Recycle solver (solve {result.wall_time * 1000:.1f} ms, {result.unit_evaluations} unit runs)"
+        title=escape(f"Recycle solver (solve {result.wall_time * 1000:.1f} ms, {result.unit_evaluations} unit runs)")
     )
     for col in ("loop tears", "method", "converged", "iterations", "evaluations", "residual"):
         st.add_column(col)
@@ -101,7 +102,7 @@ def print_result(result) -> None:
 
 
 def print_bench(rows) -> None:
-    t = Table(title="Tear solvers compared (fastest of the repeats)")
+    t = Table(title=escape("Tear solvers compared (fastest of the repeats)"))
     for col in (
         "route",
         "method",

@@ -1,0 +1,127 @@
+import numpy as np
+import pytest
+
+import process_library
+from yieldkit.chemistry.components import Components
+from yieldkit.errors import ConnectionError, ConvergenceError, SpecificationError
+from yieldkit.flowsheet.flowsheet import Flowsheet
+from yieldkit.flowsheet.solvers import SOLVERS
+from yieldkit.stream import Stream
+from yieldkit.unitops.basic import Feed, Mixer, Product, Splitter, StoichiometricReactor
+
+C = Components(["H2O", "Nd2O3", "H+", "Cl-", "Nd+3"])
+
+
+def purge_loop(purge=0.01) -> Flowsheet:
+    """Reactor with a recycle of unconverted solids and a 1 % purge: a slow loop."""
+    fs = Flowsheet("purge loop", C)
+    feed = Stream(C, {"Nd2O3": "1 mol/s", "H+": "20 mol/s", "Cl-": "20 mol/s", "H2O": "10 mol/s"})
+    fs.add(
+        Feed("feed", feed),
+        Mixer("mix", inlets=("fresh", "recycle")),
+        StoichiometricReactor("reactor", [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", 0.3)]),
+        Splitter("split", {"product": 0.0, "recycle": 1 - purge, "purge": purge}),
+        Product("product"),
+        Product("purge", kind="purge"),
+    )
+    fs.connect("feed", "mix.fresh", "feed")
+    fs.connect("mix", "reactor", "reactor feed")
+    fs.connect("reactor", "split", "reactor out")
+    fs.connect("split.recycle", "mix.recycle", "recycle")
+    fs.connect("split.purge", "purge", "purge")
+    fs.connect("split.product", "product", "product")
+    return fs
+
+
+def test_wiring_errors():
+    fs = Flowsheet("f", C)
+    fs.add(Mixer("mix"), Product("out"))
+    with pytest.raises(ConnectionError, match=r"unknown unit 'mixx'.*Did you mean 'mix'"):
+        fs.connect("mixx.out", "out.in")
+    with pytest.raises(ConnectionError, match=r"unknown inlet port 'inn'.*Did you mean 'in'"):
+        fs.connect("mix.out", "out.inn")
+    fs.connect("mix.out", "out.in")
+    with pytest.raises(ConnectionError, match=r"outlet mix.out is connected already"):
+        fs.connect("mix.out", "out.in")
+    with pytest.raises(ConnectionError, match=r"inlet mix.in1 is not connected; inlet mix.in2 is not connected"):
+        fs.solve()
+    with pytest.raises(ConnectionError, match=r"a unit named 'mix' exists already"):
+        fs.add(Mixer("mix"))
+    fs.add(Feed("feed", Stream(C, {"H2O": "1 mol/s"})))
+    with pytest.raises(ConnectionError, match=r"has inlets \['in1', 'in2'\]; write 'mix.<port>'"):
+        fs.connect("feed", "mix")
+
+
+def test_tear_selection_and_override():
+    fs = process_library.build("mountain-pass-flotation")
+    plan = fs.plan()
+    tears = [t for _, t in plan if t]
+    assert tears == [["cleaner 1 feed", "cleaner 2 conc"]]  # two tears break all three loops
+    res = fs.solve(tears=["rougher feed", "cleaner 2 feed"])
+    assert res.converged and res.stats[0].tears == ["rougher feed", "cleaner 2 feed"]
+    with pytest.raises(SpecificationError, match=r"do not break every cycle"):
+        fs.solve(tears=["rougher conc"])
+    with pytest.raises(SpecificationError, match=r"unknown tear stream 'rougher conk'.*Did you mean"):
+        fs.solve(tears=["rougher conk"])
+
+
+@pytest.mark.parametrize("method", sorted(SOLVERS))
+def test_flotation_converges_with_every_solver(method):
+    res = process_library.build("mountain-pass-flotation").solve(method)
+    assert res.converged
+    assert res.max_balance_error() <= 1e-9
+    # all five classes leave in the concentrate or the tailings
+    total = res.recovery("REO", "concentrate") + res.recovery("REO", "tailings")
+    assert total == pytest.approx(1.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", sorted(SOLVERS))
+def test_slow_purge_loop_every_solver(method):
+    res = purge_loop().solve(method)
+    assert res.converged and res.max_balance_error() <= 1e-9
+    # steady state: Nd2O3 purged = recycle loop leaves (1-0.3)*0.01 of the reactor feed per pass
+    n_feed = res.streams["reactor feed"].flow("Nd2O3")
+    assert res.streams["purge"].flow("Nd2O3") == pytest.approx(0.7 * 0.01 * n_feed, rel=1e-9)
+    assert res.recovery("Nd", "purge") + res.recovery("Nd", "product") == pytest.approx(1.0, rel=1e-9)
+
+
+def test_non_converging_loop_names_loop_and_history():
+    with pytest.raises(ConvergenceError, match=r"loop \{.*\} torn at \['reactor feed'\].*did not converge") as exc:
+        purge_loop().solve("direct", max_iter=5)
+    assert len(exc.value.residual_history) >= 5
+    assert exc.value.best_iterate is not None
+    res = purge_loop().solve("direct", max_iter=5, on_failure="return")
+    assert not res.converged
+
+
+def test_unknown_solver_name():
+    with pytest.raises(SpecificationError, match=r"unknown .*'wegstien'.*Did you mean 'wegstein'"):
+        purge_loop().solve("wegstien")
+
+
+def test_set_parameter_and_result_api():
+    fs = process_library.build()
+    fs.set_parameter("barren_split.fractions", {"recycle": 0.2, "purge": 0.8})
+    res = fs.solve()
+    assert res.converged and res.max_balance_error() <= 1e-9
+    with pytest.raises(SpecificationError, match=r"unknown parameter 'fractoins'.*Did you mean 'fractions'"):
+        fs.set_parameter("barren_split.fractoins", {})
+    table = res.stream_table("kg/h")
+    assert table.attrs["unit"] == "kg/h" and "mixed REO" in table.columns
+    grades = sum(res.grade("mixed_reo", sp) for sp in ("Nd2O3", "Pr6O11", "Dy2O3"))
+    assert grades == pytest.approx(1.0, rel=1e-12)
+    assert 0.5 < res.recovery("Nd", "mixed_reo") < 0.9627  # cannot beat the leach yield
+    assert np.isclose(res.recovery("Nd", "mixed_reo"), res.recovery("Dy", "mixed_reo"))
+
+
+def test_default_route_more_recycle_recovers_more():
+    lo = process_library.build(recycle_fraction=0.2).solve()
+    hi = process_library.build(recycle_fraction=0.8).solve()
+    assert hi.recovery("Nd", "mixed_reo") > lo.recovery("Nd", "mixed_reo")
+
+
+def test_unknown_route_and_route_parameter():
+    with pytest.raises(SpecificationError, match=r"unknown route 'ndfeb-hcl'.*Did you mean 'ndfeb-hcl-leach'"):
+        process_library.build("ndfeb-hcl")
+    with pytest.raises(SpecificationError, match=r"unknown route parameter 'acid_ration'.*Did you mean 'acid_ratio'"):
+        process_library.build("ndfeb-hcl-leach", acid_ration=3)
