@@ -19,7 +19,12 @@ def test_list(capsys):
 def test_run_default_route_prints_tables(capsys):
     code, out, _ = run(capsys, "run")
     assert code == 0
-    for text in ("Streams [kg/h]", "Recovery of each element", "Element balance closure", "Recycle solver"):
+    for text in (
+        "Streams [kg/h]",
+        "Recovery of each element",
+        "Element balance closure",
+        "Recycle solver",
+    ):
         assert text in out
 
 
@@ -27,21 +32,34 @@ def test_run_json_schema(capsys):
     code, out, _ = run(capsys, "run", "mountain-pass-flotation", "--json", "--solver", "broyden")
     doc = json.loads(out)
     assert code == 0 and doc["route"] == "mountain-pass-flotation" and doc["converged"] is True
-    assert set(doc["solver"]) >= {"method", "iterations", "unit_evaluations", "wall_seconds", "final_residual"}
+    assert set(doc["solver"]) >= {
+        "method",
+        "iterations",
+        "unit_evaluations",
+        "wall_seconds",
+        "final_residual",
+    }
     assert doc["solver"]["method"] == "broyden"
     assert 0.0 < doc["recoveries"]["concentrate"]["REO"] < 1.0
-    assert doc["recoveries"]["concentrate"]["REO"] + doc["recoveries"]["tailings"]["REO"] == pytest.approx(1.0)
+    assert doc["recoveries"]["concentrate"]["REO"] + doc["recoveries"]["tailings"][
+        "REO"
+    ] == pytest.approx(1.0)
     assert doc["balance"]["overall"] <= 1e-9 and max(doc["balance"]["units"].values()) <= 1e-9
     assert doc["stream_table"]["unit"] == "kg/h"
-    assert doc["stream_table"]["streams"]["fresh feed"]["REO"] == pytest.approx(60.7915 / 11 * 1000, rel=1e-9)
+    assert doc["stream_table"]["streams"]["fresh feed"]["REO"] == pytest.approx(
+        60.7915 / 11 * 1000, rel=1e-9
+    )
     assert abs(sum(doc["grades"]["concentrate"].values()) - 1.0) < 1e-12
 
 
 def test_run_with_set_overrides(capsys):
-    code, out, _ = run(capsys, "run", "--json", "--set", "recycle_fraction=0.8",
-                       "--set", "leach.T=90 degC")
+    code, out, _ = run(
+        capsys, "run", "--json", "--set", "recycle_fraction=0.8", "--set", "leach.T=90 degC"
+    )
     doc = json.loads(out)
-    assert code == 0 and doc["stream_table"]["temperature_K"]["leach slurry"] == pytest.approx(363.15)
+    assert code == 0 and doc["stream_table"]["temperature_K"]["leach slurry"] == pytest.approx(
+        363.15
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,7 +69,10 @@ def test_run_with_set_overrides(capsys):
         (["run", "--solver", "andersen"], r"Did you mean 'anderson'"),
         (["run", "--set", "leach.T"], r"expected NAME=VALUE"),
         (["run", "--set", "leach.t=80 degC"], r"unknown parameter 't'.*Did you mean 'T'"),
-        (["run", "--set", "recycle_fraction=1.5"], r"recycle_fraction = 1.5 is outside the accepted range \[0, 1\]"),
+        (
+            ["run", "--set", "recycle_fraction=1.5"],
+            r"recycle_fraction = 1.5 is outside the accepted range \[0, 1\]",
+        ),
         (["run", "--set", "leach.T=80 kg"], r"expected a quantity convertible to 'K'"),
     ],
 )
@@ -63,7 +84,16 @@ def test_run_errors_are_clear(capsys, argv, message):
 
 
 def test_bench_table(capsys):
-    code, out, _ = run(capsys, "bench", "ndfeb-hcl-leach", "--solvers", "direct,anderson", "--repeat", "1", "--json")
+    code, out, _ = run(
+        capsys,
+        "bench",
+        "ndfeb-hcl-leach",
+        "--solvers",
+        "direct,anderson",
+        "--repeat",
+        "1",
+        "--json",
+    )
     rows = json.loads(out)
     assert code == 0 and [r["method"] for r in rows] == ["direct", "anderson"]
     assert all(r["converged"] for r in rows) and rows[0]["speedup_vs_direct"] == pytest.approx(1.0)

@@ -275,15 +275,13 @@ class Stream:
 
     def mass_flow(self, unit: str = "kg/s", phase: str | None = None) -> float:
         """Total mass flow, or of one phase, in ``unit``."""
-        check_unit(unit, "kg/s", "mass flow unit")
         n = self._n if phase is None else self._n * self._c.phase_mask(phase)
-        return Q_(float(n @ self._c.molar_masses), "kg/s").to(unit).magnitude
+        return float(n @ self._c.molar_masses) * _factor("kg/s", unit, "mass flow unit")
 
     def mole_flow(self, unit: str = "mol/s", phase: str | None = None) -> float:
         """Total molar flow, or of one phase, in ``unit``."""
-        check_unit(unit, "mol/s", "molar flow unit")
         n = self._n if phase is None else self._n * self._c.phase_mask(phase)
-        return Q_(float(n.sum()), "mol/s").to(unit).magnitude
+        return float(n.sum()) * _factor("mol/s", unit, "molar flow unit")
 
     def mass_fraction(self, species: str, phase: str | None = None) -> float:
         """Mass fraction of a species in the stream or in one phase [-]."""
@@ -299,14 +297,14 @@ class Stream:
     # ---------------------------------------------------------------- liquids
     def volume_flow(self, phase: str = "aq", unit: str = "m^3/s") -> float:
         """Volumetric flow of a liquid phase from its density model, in ``unit``."""
-        check_unit(unit, "m^3/s", "volume flow unit")
+        f = _factor("m^3/s", unit, "volume flow unit")
         rho = self._rho.get(phase)
         if rho is None:
             raise SpecificationError(
                 f"no density for phase {phase!r}: liquid densities are known for "
                 f"{sorted(self._rho)}; give densities={{'{phase}': '... kg/m^3'}}."
             )
-        return Q_(self.mass_flow("kg/s", phase) / rho, "m^3/s").to(unit).magnitude
+        return self.mass_flow("kg/s", phase) / rho * f
 
     def conc(self, species: str, unit: str = "mol/L") -> float:
         """Concentration of a species in its liquid phase, molar or mass per volume."""
@@ -342,7 +340,7 @@ def mix(streams: list[Stream], T: float | None = None, name: str = "") -> Stream
         if s.components != c:
             raise SpecificationError("mix(): streams have different Components sets.")
     n = np.sum([s.moles for s in streams], axis=0)
-    masses = np.array([s.mass_flow() for s in streams])
+    masses = np.array([float(s.moles @ c.molar_masses) for s in streams])
     if T is None:
         T = (
             float(masses @ [s.T for s in streams] / masses.sum())
@@ -354,6 +352,19 @@ def mix(streams: list[Stream], T: float | None = None, name: str = "") -> Stream
 
 
 # ------------------------------------------------------------------- helpers
+_FACTORS: dict[tuple[str, str], float] = {}
+
+
+def _factor(si_unit: str, unit: str, name: str) -> float:
+    """Multiplicative factor from ``si_unit`` to ``unit`` (cached: pint stays out of loops)."""
+    key = (si_unit, unit)
+    f = _FACTORS.get(key)
+    if f is None:
+        check_unit(unit, si_unit, name)
+        f = _FACTORS[key] = float(Q_(1.0, si_unit).to(unit).magnitude)
+    return f
+
+
 def _dim(unit: str, name: str):
     try:
         return ureg.Quantity(1, unit).dimensionality

@@ -2,35 +2,19 @@ import numpy as np
 import pytest
 
 import process_library
+from yieldkit.analysis.bench_cases import slow_purge_loop
 from yieldkit.chemistry.components import Components
 from yieldkit.errors import ConnectionError, ConvergenceError, SpecificationError
 from yieldkit.flowsheet.flowsheet import Flowsheet
 from yieldkit.flowsheet.solvers import SOLVERS
 from yieldkit.stream import Stream
-from yieldkit.unitops.basic import Feed, Mixer, Product, Splitter, StoichiometricReactor
+from yieldkit.unitops.basic import Feed, Mixer, Product
 
 C = Components(["H2O", "Nd2O3", "H+", "Cl-", "Nd+3"])
 
 
 def purge_loop(purge=0.01) -> Flowsheet:
-    """Reactor with a recycle of unconverted solids and a 1 % purge: a slow loop."""
-    fs = Flowsheet("purge loop", C)
-    feed = Stream(C, {"Nd2O3": "1 mol/s", "H+": "20 mol/s", "Cl-": "20 mol/s", "H2O": "10 mol/s"})
-    fs.add(
-        Feed("feed", feed),
-        Mixer("mix", inlets=("fresh", "recycle")),
-        StoichiometricReactor("reactor", [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", 0.3)]),
-        Splitter("split", {"product": 0.0, "recycle": 1 - purge, "purge": purge}),
-        Product("product"),
-        Product("purge", kind="purge"),
-    )
-    fs.connect("feed", "mix.fresh", "feed")
-    fs.connect("mix", "reactor", "reactor feed")
-    fs.connect("reactor", "split", "reactor out")
-    fs.connect("split.recycle", "mix.recycle", "recycle")
-    fs.connect("split.purge", "purge", "purge")
-    fs.connect("split.product", "product", "product")
-    return fs
+    return slow_purge_loop(purge)
 
 
 def test_wiring_errors():
@@ -43,7 +27,9 @@ def test_wiring_errors():
     fs.connect("mix.out", "out.in")
     with pytest.raises(ConnectionError, match=r"outlet mix.out is connected already"):
         fs.connect("mix.out", "out.in")
-    with pytest.raises(ConnectionError, match=r"inlet mix.in1 is not connected; inlet mix.in2 is not connected"):
+    with pytest.raises(
+        ConnectionError, match=r"inlet mix.in1 is not connected; inlet mix.in2 is not connected"
+    ):
         fs.solve()
     with pytest.raises(ConnectionError, match=r"a unit named 'mix' exists already"):
         fs.add(Mixer("mix"))
@@ -61,7 +47,9 @@ def test_tear_selection_and_override():
     assert res.converged and res.stats[0].tears == ["rougher feed", "cleaner 2 feed"]
     with pytest.raises(SpecificationError, match=r"do not break every cycle"):
         fs.solve(tears=["rougher conc"])
-    with pytest.raises(SpecificationError, match=r"unknown tear stream 'rougher conk'.*Did you mean"):
+    with pytest.raises(
+        SpecificationError, match=r"unknown tear stream 'rougher conk'.*Did you mean"
+    ):
         fs.solve(tears=["rougher conk"])
 
 
@@ -82,11 +70,15 @@ def test_slow_purge_loop_every_solver(method):
     # steady state: Nd2O3 purged = recycle loop leaves (1-0.3)*0.01 of the reactor feed per pass
     n_feed = res.streams["reactor feed"].flow("Nd2O3")
     assert res.streams["purge"].flow("Nd2O3") == pytest.approx(0.7 * 0.01 * n_feed, rel=1e-9)
-    assert res.recovery("Nd", "purge") + res.recovery("Nd", "product") == pytest.approx(1.0, rel=1e-9)
+    assert res.recovery("Nd", "purge") + res.recovery("Nd", "product") == pytest.approx(
+        1.0, rel=1e-9
+    )
 
 
 def test_non_converging_loop_names_loop_and_history():
-    with pytest.raises(ConvergenceError, match=r"loop \{.*\} torn at \['reactor feed'\].*did not converge") as exc:
+    with pytest.raises(
+        ConvergenceError, match=r"loop \{.*\} torn at \['reactor feed'\].*did not converge"
+    ) as exc:
         purge_loop().solve("direct", max_iter=5)
     assert len(exc.value.residual_history) >= 5
     assert exc.value.best_iterate is not None
@@ -104,7 +96,9 @@ def test_set_parameter_and_result_api():
     fs.set_parameter("barren_split.fractions", {"recycle": 0.2, "purge": 0.8})
     res = fs.solve()
     assert res.converged and res.max_balance_error() <= 1e-9
-    with pytest.raises(SpecificationError, match=r"unknown parameter 'fractoins'.*Did you mean 'fractions'"):
+    with pytest.raises(
+        SpecificationError, match=r"unknown parameter 'fractoins'.*Did you mean 'fractions'"
+    ):
         fs.set_parameter("barren_split.fractoins", {})
     table = res.stream_table("kg/h")
     assert table.attrs["unit"] == "kg/h" and "mixed REO" in table.columns
@@ -121,7 +115,12 @@ def test_default_route_more_recycle_recovers_more():
 
 
 def test_unknown_route_and_route_parameter():
-    with pytest.raises(SpecificationError, match=r"unknown route 'ndfeb-hcl'.*Did you mean 'ndfeb-hcl-leach'"):
+    with pytest.raises(
+        SpecificationError, match=r"unknown route 'ndfeb-hcl'.*Did you mean 'ndfeb-hcl-leach'"
+    ):
         process_library.build("ndfeb-hcl")
-    with pytest.raises(SpecificationError, match=r"unknown route parameter 'acid_ration'.*Did you mean 'acid_ratio'"):
+    with pytest.raises(
+        SpecificationError,
+        match=r"unknown route parameter 'acid_ration'.*Did you mean 'acid_ratio'",
+    ):
         process_library.build("ndfeb-hcl-leach", acid_ration=3)
