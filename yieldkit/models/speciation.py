@@ -1,0 +1,310 @@
+"""pH and acid-base speciation of leach liquors, vectorised over many liquors.
+
+A liquor is described by the total analytical concentration ``C_j`` of each acid-base
+system j (sulfate HSO4-/SO4-2, oxalate H2C2O4/HC2O4-/C2O4-2, ammonium NH4+/NH3, or any
+user system) and the net charge ``Q`` of the strong ions (Na+, Cl-, NO3-, metal cations:
+HCl and HNO3 count as fully dissociated, their anions enter ``Q``). H2SO4 is taken as fully
+dissociated to HSO4-; only HSO4- = H+ + SO4-2 is an equilibrium. System j has ``n_j``
+dissociations with constants ``Ka_j,i`` and its most protonated form carries charge
+``z_j``; its form with ``k`` protons removed carries ``z_j - k``.
+
+The free [H+] = h solves the charge balance (proton condition)::
+
+    F(h) = h - Kw/h + Q + sum_j C_j (z_j - kbar_j(h)) = 0
+
+with ``kbar_j`` the mean number of protons removed from system j. ``kbar_j`` falls as h
+rises, so F is strictly increasing in h and has exactly one positive root. The root is
+bracketed exactly: replacing every ``kbar_j`` by 0 (by ``n_j``) gives a quadratic whose
+positive root is a lower (upper) bound on h. A safeguarded Newton iteration on ln h with
+bisection fallback then converges for any composition, from 10 mol/L acid to strong base.
+
+Concentrations stand for activities (ideal solution, activity coefficients one): pH
+figures are therefore those of the ideal model, good for dilute liquors and trends, not a
+substitute for a Pitzer/SIT model at high ionic strength. Constants are at 25 degC.
+
+Units: concentrations [mol/L] (the unit of the equilibrium constants), charge [eq/L].
+
+References
+----------
+PrOMMiS sulfuric-acid leach property model: Ka2(HSO4-) = 10^-1.99 mol/L.
+Smith, R. M., Martell, A. E., Motekaitis, R. J., NIST Critically Selected Stability
+Constants of Metal Complexes, NIST SRD 46 (2004): oxalic acid pKa 1.25 and 4.27 (I = 0).
+Haynes, W. M. (ed.), CRC Handbook of Chemistry and Physics, 97th ed. (2016): NH4+ pKa
+9.25, pKw 14.00 at 25 degC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from yieldkit import citations
+from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.models._bracket import newton_bisect
+
+LN10 = float(np.log(10.0))
+
+
+@dataclass(frozen=True)
+class AcidBaseSystem:
+    """One acid-base system: its species from most to least protonated and its pKa values.
+
+    Attributes
+    ----------
+    name : str
+        System name, e.g. 'sulfate' [-].
+    species : tuple of str
+        Species names, most protonated first; one more than ``pKa`` [-].
+    pKa : tuple of float
+        Successive -log10 Ka, Ka in mol/L, 25 degC [-].
+    charge : int
+        Charge of the most protonated species [-].
+    sources : tuple of str
+        Citation keys of the constants [-].
+    """
+
+    name: str
+    species: tuple[str, ...]
+    pKa: tuple[float, ...]
+    charge: int
+    sources: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if len(self.species) != len(self.pKa) + 1:
+            raise SpecificationError(
+                f"acid-base system {self.name!r}: {len(self.species)} species need "
+                f"{len(self.species) - 1} pKa values, got {len(self.pKa)}."
+            )
+        if list(self.pKa) != sorted(self.pKa):
+            raise SpecificationError(
+                f"acid-base system {self.name!r}: pKa values {self.pKa} must increase "
+                "(successive dissociations are weaker)."
+            )
+
+
+SULFATE = AcidBaseSystem("sulfate", ("HSO4-", "SO4-2"), (1.99,), -1, ("PrOMMiS",))
+OXALATE = AcidBaseSystem("oxalate", ("H2C2O4", "HC2O4-", "C2O4-2"), (1.25, 4.27), 0, ("NISTSRD46",))
+AMMONIA = AcidBaseSystem("ammonia", ("NH4+", "NH3"), (9.25,), 1, ("Haynes2016",))
+DEFAULT_SYSTEMS: tuple[AcidBaseSystem, ...] = (SULFATE, OXALATE, AMMONIA)
+PKW = 14.0  # -log10 Kw at 25 degC, Kw in (mol/L)^2 [Haynes2016]
+
+
+@dataclass(frozen=True)
+class Speciation:
+    """Result of :func:`speciate` for a batch of liquors (leading shape ``S``).
+
+    Attributes
+    ----------
+    h : numpy.ndarray
+        Free H+ concentration, shape S [mol/L].
+    pH : numpy.ndarray
+        -log10 of h (ideal activities) [-].
+    oh : numpy.ndarray
+        Free OH- concentration [mol/L].
+    conc : tuple of numpy.ndarray
+        Per system, species concentrations of shape S + (n_species,), most protonated
+        first [mol/L].
+    systems : tuple of AcidBaseSystem
+        The systems, in the order of ``conc`` [-].
+    """
+
+    h: np.ndarray
+    pH: np.ndarray
+    oh: np.ndarray
+    conc: tuple[np.ndarray, ...]
+    systems: tuple[AcidBaseSystem, ...]
+
+    def species(self, name: str) -> np.ndarray:
+        """Concentration of one species by name (``'H+'``, ``'OH-'`` or a system species) [mol/L]."""
+        if name == "H+":
+            return self.h
+        if name == "OH-":
+            return self.oh
+        for system, c in zip(self.systems, self.conc, strict=True):
+            if name in system.species:
+                return c[..., system.species.index(name)]
+        names = ["H+", "OH-"] + [s for sys in self.systems for s in sys.species]
+        raise SpecificationError(unknown_name("species", name, names, "this speciation"))
+
+    @property
+    def proton_total(self) -> np.ndarray:
+        """Dissociable protons relative to the fully deprotonated forms and H2O [mol/L]."""
+        total = self.h - self.oh
+        for system, c in zip(self.systems, self.conc, strict=True):
+            bound = len(system.pKa) - np.arange(len(system.species))
+            total = total + c @ bound.astype(float)
+        return total
+
+
+def _quadratic_h(b: np.ndarray, kw: float) -> np.ndarray:
+    """Positive root of h^2 + b h - Kw = 0, free of cancellation [mol/L]."""
+    root = np.sqrt(b * b + 4.0 * kw)
+    with np.errstate(divide="ignore"):
+        return np.where(b > 0.0, 2.0 * kw / (b + root), 0.5 * (root - b))
+
+
+def _system_tables(systems: Sequence[AcidBaseSystem]) -> tuple[np.ndarray, ...]:
+    """Padded cumulative ln Ka table, removed-proton counts, charges and n per system."""
+    kmax = max(len(s.pKa) for s in systems) + 1
+    cum = np.full((len(systems), kmax), -np.inf)
+    for j, s in enumerate(systems):
+        cum[j, : len(s.pKa) + 1] = np.concatenate(([0.0], -np.cumsum(s.pKa) * LN10))
+    k = np.arange(kmax, dtype=float)
+    z0 = np.array([s.charge for s in systems], dtype=float)
+    n = np.array([len(s.pKa) for s in systems], dtype=float)
+    return cum, k, z0, n
+
+
+def _fractions(u: np.ndarray, cum: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Species fractions alpha, shape S + (n_sys, kmax), for ln h = u [-]."""
+    w = cum - k * u[..., None, None]
+    w = w - np.max(w, axis=-1, keepdims=True)
+    e = np.exp(w)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def speciate(
+    totals: np.ndarray | Sequence[float],
+    strong_charge: np.ndarray | float = 0.0,
+    systems: Sequence[AcidBaseSystem] = DEFAULT_SYSTEMS,
+    pKw: float = PKW,
+) -> Speciation:
+    """Free [H+], pH and species of one or many liquors from their analytical totals.
+
+    Parameters
+    ----------
+    totals : array_like
+        Total concentration of each acid-base system, shape S + (len(systems),) [mol/L].
+    strong_charge : array_like
+        Net charge of the strong ions (sum of z c over Na+, NH4+ is NOT one, Cl-, NO3-,
+        metal cations...), broadcastable to shape S [eq/L].
+    systems : sequence of AcidBaseSystem
+        The acid-base systems, in the order of the last axis of ``totals`` [-].
+    pKw : float
+        -log10 of the ion product of water [-].
+
+    Returns
+    -------
+    Speciation
+        h, pH, OH- and species concentrations; each system's species sum to its total
+        to rounding (fractions are normalised).
+
+    Examples
+    --------
+    >>> r = speciate([0.05, 0.0, 0.0])   # 0.05 mol/L H2SO4
+    >>> round(float(r.pH), 3)
+    1.24
+    """
+    systems = tuple(systems)
+    if not systems:
+        raise SpecificationError("speciate: give at least one acid-base system.")
+    c = np.asarray(totals, dtype=float)
+    if c.ndim == 0 or c.shape[-1] != len(systems):
+        raise SpecificationError(
+            f"speciate: totals must have a last axis of length {len(systems)} "
+            f"({', '.join(s.name for s in systems)}); got shape {c.shape}."
+        )
+    if not np.all(np.isfinite(c)) or np.any(c < 0.0):
+        raise SpecificationError(
+            f"speciate: totals must be finite and >= 0 mol/L; got min {np.nanmin(c):.6g}."
+        )
+    q = np.broadcast_to(np.asarray(strong_charge, dtype=float), c.shape[:-1]).copy()
+    if not np.all(np.isfinite(q)):
+        raise SpecificationError("speciate: strong_charge must be finite [eq/L].")
+    kw = 10.0 ** (-float(pKw))
+    for s in systems:
+        citations.register(*s.sources)
+    citations.register("Haynes2016")
+
+    cum, k, z0, n = _system_tables(systems)
+    shape = c.shape[:-1]
+    cf = c.reshape(-1, len(systems))
+    qf = q.reshape(-1)
+    h_lo = _quadratic_h(qf + cf @ z0, kw)
+    h_hi = _quadratic_h(qf + cf @ (z0 - n), kw)
+    lo = np.log(h_lo) - 1e-9
+    hi = np.log(h_hi) + 1e-9
+
+    def balance(u: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ci = cf[idx]
+        alpha = _fractions(u, cum, k)
+        kbar = np.sum(alpha * k, axis=-1)
+        var = np.sum(alpha * k * k, axis=-1) - kbar * kbar
+        h = np.exp(u)
+        oh = kw / h
+        f = h - oh + qf[idx] + np.sum(ci * (z0 - kbar), axis=-1)
+        df = h + oh + np.sum(ci * np.maximum(var, 0.0), axis=-1)
+        return f, df
+
+    u = newton_bisect(balance, lo, hi, what="speciate charge balance").reshape(shape)
+    h = np.exp(u)
+    alpha = _fractions(u, cum, k)
+    conc = tuple(c[..., j, None] * alpha[..., j, : len(s.species)] for j, s in enumerate(systems))
+    return Speciation(h=h, pH=-u / LN10, oh=kw / h, conc=conc, systems=systems)
+
+
+def strong_charge_at(
+    h: np.ndarray | float,
+    totals: np.ndarray | Sequence[float],
+    systems: Sequence[AcidBaseSystem] = DEFAULT_SYSTEMS,
+    pKw: float = PKW,
+) -> np.ndarray:
+    """Strong-ion charge at which a liquor has free [H+] ``h`` (inverse of :func:`speciate`).
+
+    Explicit and strictly decreasing in ``h``; models that move protons (leaching,
+    precipitation) solve their balances in ``h`` with it, with no nested speciation.
+
+    Parameters
+    ----------
+    h : array_like
+        Free H+ concentration, shape S [mol/L].
+    totals : array_like
+        Total concentration of each system, shape S + (len(systems),) [mol/L].
+    systems : sequence of AcidBaseSystem
+        The acid-base systems [-].
+    pKw : float
+        -log10 of the ion product of water [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        Q with F(h) = 0 in the charge balance of the module docstring [eq/L].
+    """
+    cum, k, z0, _ = _system_tables(tuple(systems))
+    h = np.asarray(h, dtype=float)
+    alpha = _fractions(np.log(h), cum, k)
+    kbar = np.sum(alpha * k, axis=-1)
+    kw = 10.0 ** (-float(pKw))
+    return -(h - kw / h + np.sum(np.asarray(totals, dtype=float) * (z0 - kbar), axis=-1))
+
+
+def strong_charge_from_proton_total(
+    proton_total: np.ndarray | float,
+    totals: np.ndarray | Sequence[float],
+    systems: Sequence[AcidBaseSystem] = DEFAULT_SYSTEMS,
+) -> np.ndarray:
+    """Strong-ion charge that makes a liquor electroneutral at a given proton total.
+
+    Use it when a liquor is specified by element totals (e.g. 'H 100 mg/L, SO4 4800 mg/L',
+    as in PrOMMiS): the proton balance ``h - [OH-] + sum_j C_j (n_j - kbar_j) = TOTH`` and
+    the charge balance coincide when ``Q = -sum_j C_j (z_j - n_j) - TOTH``.
+
+    Parameters
+    ----------
+    proton_total : array_like
+        Dissociable protons relative to the fully deprotonated forms and H2O [mol/L].
+    totals : array_like
+        Total concentration of each system, last axis over ``systems`` [mol/L].
+    systems : sequence of AcidBaseSystem
+        The acid-base systems [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        The equivalent strong-ion charge [eq/L].
+    """
+    _, _, z0, n = _system_tables(tuple(systems))
+    c = np.asarray(totals, dtype=float)
+    return -(c @ (z0 - n)) - np.asarray(proton_total, dtype=float)
