@@ -110,7 +110,7 @@ def _positive(name: str, value, allow_zero: bool = False) -> np.ndarray:
     bad = ~np.isfinite(arr) | ((arr < 0.0) if allow_zero else (arr <= 0.0))
     if np.any(bad):
         rng = ">= 0" if allow_zero else "> 0"
-        raise SpecificationError(f"{name} must be finite and {rng}; got {arr[bad][0]!r}.")
+        raise SpecificationError(f"{name} must be finite and {rng}; got {float(arr[bad][0])!r}.")
     return arr
 
 
