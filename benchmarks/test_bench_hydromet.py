@@ -1,0 +1,44 @@
+"""Benchmarks: leach CSTR train (1, 2, 10 tanks) and acid-base speciation (1, 10 000 liquors).
+
+Run: pytest benchmarks/test_bench_hydromet.py --benchmark-only
+The coal-refuse reference case (12 oxides, PrOMMiS kinetics, sulfate liquor) with the total
+100 US gal split over the tanks; speciation on random liquors (sulfate, oxalate, ammonia
+totals 1e-8..10 mol/L, strong charge +-5 eq/L). extra_info holds per-item ratios.
+"""
+
+import numpy as np
+import pytest
+
+from yieldkit.models.leach_kinetics import load_kinetics
+from yieldkit.models.leaching import leach_cstr_train
+from yieldkit.models.speciation import SULFATE, speciate
+
+NAMES = ["Al2O3", "Fe2O3", "CaO", "Sc2O3", "Y2O3", "La2O3", "Ce2O3", "Pr2O3", "Nd2O3",
+         "Sm2O3", "Gd2O3", "Dy2O3"]  # fmt: skip
+W = np.array([0.237, 0.0642, 3.31e-3, 2.77966e-05, 3.28653e-05, 6.77769e-05, 0.000156161,
+              1.71438e-05, 6.76618e-05, 1.47926e-05, 1.0405e-05, 7.54827e-06])  # fmt: skip
+MW = np.array([101.96, 159.69, 56.08, 137.91, 225.81, 325.81, 328.23, 329.81, 336.48,
+               348.72, 362.50, 373.00]) * 1e-3  # fmt: skip
+GAL = 3.785411784e-3
+
+
+@pytest.mark.parametrize("n_tanks", [1, 2, 10])
+def test_bench_leach_train(benchmark, n_tanks):
+    solid = 22.68 / 3600.0
+    kin = load_kinetics("coal_refuse_h2so4", NAMES)
+    args = (W * solid / MW, MW, 0.6952 * solid, 224.3e-3 / 3600.0, [0.05], 0.0, kin)
+    vols = [100 * GAL / n_tanks] * n_tanks
+    r = benchmark(leach_cstr_train, *args, volumes=vols, solid_density=2400.0, systems=[SULFATE])
+    benchmark.extra_info["tanks"] = n_tanks
+    benchmark.extra_info["nd_recovery"] = float(r.recovery[NAMES.index("Nd2O3")])
+
+
+@pytest.mark.parametrize("n_liquors", [1, 10_000])
+def test_bench_speciate(benchmark, n_liquors):
+    rng = np.random.default_rng(0)
+    c = 10 ** rng.uniform(-8, 1, (n_liquors, 3))
+    q = rng.uniform(-5, 5, n_liquors) * 10 ** rng.uniform(-10, 0, n_liquors)
+    r = benchmark(speciate, c, q)
+    benchmark.extra_info["liquors"] = n_liquors
+    benchmark.extra_info["us_per_liquor"] = benchmark.stats.stats.median * 1e6 / n_liquors
+    assert np.all(np.isfinite(r.pH))
