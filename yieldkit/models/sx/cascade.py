@@ -143,15 +143,6 @@ class _Setup:
     s_hm: np.ndarray | None = None  # (N,) part of s_h carried by organic metals [mol/s]
     _z: np.ndarray | None = None  # charges, for the continuation's scales
 
-    def scaled(self, lam: float) -> _Setup:
-        """The same cascade with every metal source multiplied by ``lam`` (continuation)."""
-        s_hm = self.s_hm if self.s_hm is not None else np.zeros_like(self.s_h)
-        return _Setup(
-            self.qa, self.qo, lam * self.s_m, self.s_h - s_hm + lam * s_hm, self.e,
-            lam * self.scale_m, self.scale_h - (1.0 - lam) * float(self.scale_m @ self._z),
-            self.h_in, self.f_in, lam * s_hm, self._z,
-        )
-
 
 def _check_array(name: str, arr, shape) -> np.ndarray:
     a = np.asarray(arr, dtype=float)
@@ -231,8 +222,17 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     )
     free_org = org[m] - float(org[:m] @ (2.0 * model.n))
     return _Setup(
-        qa, qo, s_m, s_h, e, total_m, scale_h, float(aq[m]), max(free_org, 0.05 * org[m]),
-        s_hm, model.z,
+        qa,
+        qo,
+        s_m,
+        s_h,
+        e,
+        total_m,
+        scale_h,
+        float(aq[m]),
+        max(free_org, 0.05 * org[m]),
+        s_hm,
+        model.z,
     )
 
 
@@ -411,9 +411,9 @@ def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.nd
     n, m = st.s_m.shape
     d = np.broadcast_to(model.distribution(np.array(st.h_in), np.array(st.f_in)), (n, m))
     x = cas.solve_metals(d)
-    y = x * d
-    f = st.e - y @ (2.0 * model.n)
-    f = np.maximum(f, 0.05 * st.e)  # a guess only: the solve restores the exact balance
+    lf = _free_extractant(model, st.e, np.full(n, np.log(st.h_in)), x)
+    y = x * np.exp(model.c + model.a * np.log(st.h_in) + model.b * lf[:, None])
+    f = np.exp(lf)
     g = st.qo * (y @ model.z)
     qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
     h = np.maximum(qah / st.qa, 1e-3 * st.h_in)
@@ -422,6 +422,31 @@ def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.nd
     u[:, m] = np.log(h)
     u[:, m + 1] = np.log(f)
     return u.ravel()
+
+
+def _free_extractant(model: DistributionModel, e, lh, x) -> np.ndarray:
+    """ln f solving E = f + sum 2n D(h, f) x per stage, for fixed x and h (vectorised).
+
+    The function is concave and decreasing in ln f, so Newton from ln E converges
+    monotonically from the right. Where D does not depend on f and the metals exceed the
+    capacity, f is set to 5 % of E (an initial guess only)."""
+    n2 = 2.0 * model.n
+    le = np.log(e)
+    base = model.c + model.a * lh[:, None]
+    lf = le.copy()
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(200):
+            t = np.exp(base + model.b * lf[:, None]) * x * n2
+            f = np.exp(lf)
+            g = e - f - t.sum(axis=1)
+            dg = -f - (t * model.b).sum(axis=1)
+            step = g / dg
+            lf = lf - step
+            if not np.all(np.isfinite(lf)) or float(np.abs(step).max()) < 1e-10:
+                break
+    bad = ~np.isfinite(lf) | (lf > le)
+    lf[bad] = le[bad] + np.log(0.05)
+    return lf
 
 
 def _balance_error(cas: _Cascade, parts) -> float:
@@ -536,8 +561,17 @@ def solve_cascade(
         keep = np.append(active, [True, True])
         warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
         st_sub = _Setup(
-            st.qa, st.qo, st.s_m[:, active], st.s_h, st.e, st.scale_m[active], st.scale_h,
-            st.h_in, st.f_in, st.s_hm, sub.z,
+            st.qa,
+            st.qo,
+            st.s_m[:, active],
+            st.s_h,
+            st.e,
+            st.scale_m[active],
+            st.scale_h,
+            st.h_in,
+            st.f_in,
+            st.s_hm,
+            sub.z,
         )
         u, it, res, hist, err = _newton(sub, st_sub, warm_sub, tol, max_iter)
         full = np.zeros((n, m + 2))
@@ -612,35 +646,66 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int):
     return v, parts, r, hist, it
 
 
+def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
+    """Pseudo-transient continuation: linearly implicit Euler steps of the physical
+    mixer-settler dynamics (hold-ups proportional to the stage flows), time step growing
+    as the residual falls (switched evolution relaxation). The dynamics are stable, so
+    this reaches the steady state from far away; it ends in Newton steps."""
+    rows, cols, band_row, lo, up = _pattern(cas.n, cas.m)
+    n_hold = (3 * cas.m + cas.b) * cas.n  # diagonal-block entries of metal and H+ rows
+    ab = np.zeros((lo + up + 1, cas.n * cas.b))
+    logs = np.zeros((cas.n, cas.b), dtype=bool)
+    logs[:, cas.m :] = True
+    logs = logs.ravel()
+    parts = cas.unpack(v)
+    r = cas.residual(v, parts)
+    norm = float(np.linalg.norm(r))
+    sigma = 1.0  # 1 / (time step in residence times)
+    hist = [float(np.abs(r).max())]
+    it = 0
+    while hist[-1] > target and it < max_iter and np.isfinite(norm):
+        it += 1
+        data = cas.jacobian_data(parts)
+        data[:n_hold] *= 1.0 + sigma  # J - M/dt, with the hold-up matrix M = -J_outflow
+        ab[band_row, cols] = data
+        try:
+            dv = solve_banded((lo, up), ab, -r, check_finite=False)
+        except (np.linalg.LinAlgError, ValueError):
+            dv = np.full_like(r, np.nan)
+        ok = bool(np.all(np.isfinite(dv)))
+        if ok:
+            big = float(np.abs(dv[logs]).max())
+            if big > 3.0:
+                dv *= 3.0 / big
+            v_new = v + dv
+            parts_new = cas.unpack(v_new)
+            r_new = cas.residual(v_new, parts_new)
+            norm_new = float(np.linalg.norm(r_new))
+            ok = np.isfinite(norm_new) and norm_new < 10.0 * norm
+        if not ok:
+            sigma *= 4.0
+            if sigma > 1e15:
+                break
+            continue
+        sigma = sigma * norm_new / norm
+        if sigma < 1e-10:
+            sigma = 0.0
+        v, parts, r, norm = v_new, parts_new, r_new, norm_new
+        hist.append(float(np.abs(r).max()))
+    return v, hist, it
+
+
 def _newton(model, st, warm, tol, max_iter):
     cas = _Cascade(model, st)
     start = warm if warm is not None else _initial_guess(model, st, cas)
-    v, parts, r, hist, it = _newton_core(cas, start, tol, max_iter)
+    v, parts, r, hist, it = _newton_core(cas, start, tol, min(max_iter, 25))
     if hist[-1] > tol:
-        # continuation on the metal load: from a dilute cascade (metals hardly change
-        # H+ and free extractant, so the cheap guess is near exact) up to the real one
-        lam, step = 1e-3, 8.0
-        sub = _Cascade(model, st.scaled(lam))
-        w, *_, h_sub, it_sub = _newton_core(sub, _initial_guess(model, sub.st, sub), tol, 50)
-        it += it_sub
-        ok = h_sub[-1] <= 1e-6
-        while ok and lam < 1.0 and it < 20 * max_iter:
-            trial = min(1.0, lam * step)
-            sub = _Cascade(model, st.scaled(trial))
-            guess = w.reshape(cas.n, cas.b).copy()
-            guess[:, : cas.m] *= lam / trial  # x is re-solved; keep x/x_ref consistent
-            w_t, *_, h_t, it_t = _newton_core(sub, guess.ravel(), 1e-6 if trial < 1 else tol, 30)
-            it += it_t
-            if h_t[-1] <= (1e-6 if trial < 1 else tol):
-                lam, w = trial, w_t
-                step = min(step * 2.0, 1e3)
-            else:
-                step = np.sqrt(step)
-                if step < 1.0 + 1e-3:
-                    break
+        # Newton stalled far from the solution: follow the physical transient instead
+        start = _initial_guess(model, st, cas) if warm is not None else start
+        w, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
         v, parts, r, hist2, it2 = _newton_core(cas, w, tol, max_iter)
-        hist = hist + hist2
-        it += it2
+        hist = hist + hist_t + hist2
+        it += it_t + it2
     res = hist[-1]
     err = _balance_error(cas, parts) if np.isfinite(res) else np.inf
     check = max(100.0 * tol, 1e-11)
@@ -662,10 +727,11 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
             f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
             "ignores loading; use saturation=True, more extractant or a lower O/A load."
         )
-    if np.all(model.a == 0) and np.nanmin(h) < 1e-12 * max(st.h_in, 1e-300):
+    if np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)):
         raise SpecificationError(
-            f"not enough acid: H+ would fall below zero at stage {k + 1} with the "
-            f"{model.kind} model (D does not depend on pH); add acid to the aqueous feed."
+            f"not enough acid: H+ falls below 1e-8 mol/m3 (pH > 14) at stage "
+            f"{int(np.nanargmin(h)) + 1} with the {model.kind} model, outside its range; add "
+            "acid to the aqueous feed or strip with a stronger acid."
         )
     raise ConvergenceError(
         f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
