@@ -1,0 +1,267 @@
+"""Design tools: stages for a target recovery or purity, O/A ratio search, McCabe-Thiele.
+
+All run the cascade solver; recoveries are into the organic leaving stage 1 (the loaded
+organic), as a fraction of everything that enters the cascade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import brentq
+
+from yieldkit.errors import SpecificationError
+from yieldkit.models.sx.cascade import CascadeSolution, solve_cascade
+from yieldkit.models.sx.distribution import DistributionModel
+
+
+def recovery(sol: CascadeSolution, aq_feed: np.ndarray, org_feed: np.ndarray, metal: int) -> float:
+    """Fraction of a metal's input that leaves in the loaded organic (no side feeds) [-].
+
+    Parameters
+    ----------
+    sol : CascadeSolution
+        Solved cascade [-].
+    aq_feed, org_feed : numpy.ndarray
+        The feeds it was solved with [mol/m3].
+    metal : int
+        Metal index [-].
+    """
+    qa, qo = sol.q_aq[0], sol.q_org[-1]
+    total = qa * aq_feed[metal] + qo * org_feed[metal]
+    return float(sol.q_org[0] * sol.y[0, metal] / total)
+
+
+def purity(sol: CascadeSolution, metal: int) -> float:
+    """Molar fraction of a metal among the metals of the loaded organic [-]."""
+    y = sol.y[0]
+    return float(y[metal] / y.sum())
+
+
+def _check_target(name: str, target: float) -> None:
+    if not 0.0 < target < 1.0:
+        raise SpecificationError(f"{name} target = {target!r}, accepted strictly between 0 and 1.")
+
+
+def stages_for_recovery(
+    aq_feed: np.ndarray,
+    org_feed: np.ndarray,
+    Q_aq: float,  # noqa: N803
+    Q_org: float,  # noqa: N803
+    model: DistributionModel,
+    metal: str,
+    target: float,
+    max_stages: int = 500,
+) -> tuple[int, CascadeSolution]:
+    """Fewest stages whose loaded organic carries ``target`` of a metal's input.
+
+    Recovery grows with the number of stages, so the search doubles then bisects.
+
+    Parameters
+    ----------
+    aq_feed, org_feed : numpy.ndarray
+        Feeds as in ``solve_cascade`` [mol/m3].
+    Q_aq, Q_org : float
+        Feed flows [m3/s].
+    model : DistributionModel
+        Distribution model [-].
+    metal : str
+        Metal name [-].
+    target : float
+        Recovery into the loaded organic, 0..1 exclusive [-].
+    max_stages : int
+        Largest cascade tried [-].
+
+    Returns
+    -------
+    n : int
+        Number of stages [-].
+    solution : CascadeSolution
+        The cascade with n stages.
+    """
+    _check_target("recovery", target)
+    i = model.index(metal)
+
+    def run(n):
+        sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+        return recovery(sol, aq_feed, org_feed, i), sol
+
+    lo, hi = 0, 1
+    rec, sol = run(1)
+    while rec < target:
+        if hi >= max_stages:
+            raise SpecificationError(
+                f"recovery of {metal} reaches only {rec:.6g} with {hi} stages (max_stages = "
+                f"{max_stages}); target {target} needs more stages or a higher O/A ratio."
+            )
+        lo, hi = hi, min(2 * hi, max_stages)
+        rec, sol = run(hi)
+    best = sol
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        rec, sol = run(mid)
+        if rec >= target:
+            hi, best = mid, sol
+        else:
+            lo = mid
+    return hi, best
+
+
+def stages_for_purity(
+    aq_feed: np.ndarray,
+    org_feed: np.ndarray,
+    Q_aq: float,  # noqa: N803
+    Q_org: float,  # noqa: N803
+    model: DistributionModel,
+    metal: str,
+    target: float,
+    max_stages: int = 100,
+) -> tuple[int, CascadeSolution]:
+    """Fewest stages whose loaded organic holds the metal at ``target`` purity.
+
+    Purity need not grow with stages, so every count from 1 up is tried.
+
+    Parameters
+    ----------
+    aq_feed, org_feed : numpy.ndarray
+        Feeds [mol/m3].
+    Q_aq, Q_org : float
+        Feed flows [m3/s].
+    model : DistributionModel
+        Distribution model [-].
+    metal : str
+        Metal name [-].
+    target : float
+        Molar fraction among metals in the loaded organic, 0..1 exclusive [-].
+    max_stages : int
+        Largest cascade tried [-].
+
+    Returns
+    -------
+    n : int
+        Number of stages [-].
+    solution : CascadeSolution
+        The cascade with n stages.
+    """
+    _check_target("purity", target)
+    i = model.index(metal)
+    best = 0.0
+    for n in range(1, max_stages + 1):
+        sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+        p = purity(sol, i)
+        best = max(best, p)
+        if p >= target:
+            return n, sol
+    raise SpecificationError(
+        f"purity of {metal} in the loaded organic reaches at most {best:.6g} with 1..{max_stages}"
+        f" stages; target {target} is not reachable in one extraction section (add a scrub)."
+    )
+
+
+def oa_ratio_for_recovery(
+    aq_feed: np.ndarray,
+    org_feed: np.ndarray,
+    Q_aq: float,  # noqa: N803
+    model: DistributionModel,
+    n_stages: int,
+    metal: str,
+    target: float,
+    bounds: tuple[float, float] = (1e-3, 1e3),
+) -> tuple[float, CascadeSolution]:
+    """Organic/aqueous flow ratio giving ``target`` recovery into the loaded organic.
+
+    Recovery rises monotonically with the O/A ratio; brentq works on ln(O/A).
+
+    Parameters
+    ----------
+    aq_feed, org_feed : numpy.ndarray
+        Feeds [mol/m3].
+    Q_aq : float
+        Aqueous flow [m3/s].
+    model : DistributionModel
+        Distribution model [-].
+    n_stages : int
+        Number of stages [-].
+    metal : str
+        Metal name [-].
+    target : float
+        Recovery, 0..1 exclusive [-].
+    bounds : tuple of float
+        Range of O/A searched [-].
+
+    Returns
+    -------
+    ratio : float
+        O/A [-].
+    solution : CascadeSolution
+        The cascade at that ratio.
+    """
+    _check_target("recovery", target)
+    i = model.index(metal)
+    state: dict[str, CascadeSolution] = {}
+
+    def g(log_ratio):
+        sol = solve_cascade(
+            aq_feed, org_feed, Q_aq, Q_aq * np.exp(log_ratio), model, n_stages, x0=state.get("last")
+        )
+        state["last"] = sol
+        return recovery(sol, aq_feed, org_feed, i) - target
+
+    lo, hi = np.log(bounds[0]), np.log(bounds[1])
+    g_lo, g_hi = g(lo), g(hi)
+    if g_lo > 0 or g_hi < 0:
+        raise SpecificationError(
+            f"recovery of {metal} spans {g_lo + target:.6g}..{g_hi + target:.6g} for O/A in "
+            f"{bounds}; target {target} is outside (widen bounds or change stages)."
+        )
+    root = brentq(g, lo, hi, xtol=1e-12, rtol=1e-12)
+    sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_aq * np.exp(root), model, n_stages)
+    return float(np.exp(root)), sol
+
+
+def mccabe_thiele_plot(sol: CascadeSolution, metal: str, path: str | Path) -> Path:
+    """McCabe-Thiele diagram of one metal: stage equilibria, operating line and steps.
+
+    Parameters
+    ----------
+    sol : CascadeSolution
+        Solved cascade (its metal order) [-].
+    metal : str
+        Metal to plot [-].
+    path : str or pathlib.Path
+        PNG file to write [-].
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if metal not in sol.metals:
+        from yieldkit.errors import unknown_name
+
+        raise SpecificationError(unknown_name("metal", metal, sol.metals, "cascade solution"))
+    i = sol.metals.index(metal)
+    x, y = sol.x[:, i], sol.y[:, i]
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot(x, y, "o-", label="stage equilibria (x_k, y_k)")
+    # operating line: organic entering stage k (y_{k+1}) against aqueous leaving stage k
+    y_in = np.append(y[1:], np.nan)
+    ax.plot(x[:-1], y_in[:-1], "s--", label="operating line (x_k, y_k+1)")
+    for k in range(sol.n_stages - 1):
+        ax.plot([x[k], x[k]], [y[k], y[k + 1]], "k:", lw=0.8)
+        ax.plot([x[k], x[k + 1]], [y[k + 1], y[k + 1]], "k:", lw=0.8)
+    ax.set_xlabel(f"{metal} aqueous [mol/m3]")
+    ax.set_ylabel(f"{metal} organic [mol/m3]")
+    ax.set_title(f"McCabe-Thiele, {sol.n_stages} stages")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

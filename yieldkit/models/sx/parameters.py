@@ -1,0 +1,217 @@
+"""Named SX parameter sets from ``data/sx_parameters.toml``, each with its sources.
+
+Building a model from a set registers the set's citation keys (``yk.print_citations()``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from yieldkit import citations
+from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.models.sx.distribution import (
+    DistributionModel,
+    cation_exchange,
+    combine,
+    empirical_ph,
+)
+
+
+@cache
+def parameter_sets() -> dict:
+    """All parameter sets as parsed TOML tables, keyed by set name."""
+    text = resources.files("yieldkit.data").joinpath("sx_parameters.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _set(name: str) -> dict:
+    sets = parameter_sets()
+    if name not in sets:
+        raise SpecificationError(unknown_name("SX parameter set", name, sets, "sx_parameters.toml"))
+    citations.register(*sets[name]["citations"])
+    return sets[name]
+
+
+def _pick(available: list[str], metals, where: str) -> list[str]:
+    if metals is None:
+        return list(available)
+    for m in metals:
+        if m not in available:
+            raise SpecificationError(unknown_name("metal", m, available, where))
+    return list(metals)
+
+
+def uky_d2ehpa(
+    dosage: float,
+    metals: list[str] | None = None,
+    saturation: bool = False,
+    capacity: float | None = None,
+) -> DistributionModel:
+    """The UKy/PrOMMiS D2EHPA correlation (and constant D for Sc, Al, Ca, Fe).
+
+    Parameters
+    ----------
+    dosage : float
+        D2EHPA dosage, vol % in kerosene [-].
+    metals : list of str, optional
+        Metals and their order; default all 12 of the set [-].
+    saturation : bool
+        Multiply D by (f / capacity)^n so loading saturates (not in the source) [-].
+    capacity : float, optional
+        Total extractant of the unloaded organic, monomer HA; needed with saturation
+        [mol/m3].
+
+    Returns
+    -------
+    DistributionModel
+        Kind 'empirical_ph' (constant D written as a zero-slope correlation).
+
+    References
+    ----------
+    Keim, S. and Naumann, W., OSTI 1569277 (2019), as modelled in PrOMMiS.
+    """
+    p = _set("uky_d2ehpa")
+    table = {k: v for k, v in p["correlation"].items()}
+    for k, (d, z) in p["constant"].items():
+        table[k] = [0.0, 0.0, float(np.log10(d)), 0.0, z]
+    names = _pick(list(table), metals, "uky_d2ehpa")
+    rows = np.array([table[k] for k in names], dtype=float)
+    return empirical_ph(
+        names,
+        rows[:, 0],
+        rows[:, 1],
+        rows[:, 2],
+        rows[:, 3],
+        dosage,
+        rows[:, 4],
+        saturation=saturation,
+        capacity=capacity,
+        citations=tuple(p["citations"]),
+    )
+
+
+def p507_pr() -> DistributionModel:
+    """P507 cation exchange for Pr+3 (log K = -1.98, Wu et al. 2007).
+
+    Returns
+    -------
+    DistributionModel
+        Kind 'cation_exchange', one metal 'Pr+3'.
+
+    References
+    ----------
+    Wu, D., Zhang, Q., Bao, B., Ind. Eng. Chem. Res. 46 (2007) 6320.
+    """
+    p = _set("p507_pr")
+    names = list(p["log10_kex"])
+    rows = np.array([p["log10_kex"][k] for k in names], dtype=float)
+    return cation_exchange(names, rows[:, 0], rows[:, 1], citations=tuple(p["citations"]))
+
+
+def from_separation_factors(
+    anchor: str,
+    log10_kex_anchor: float,
+    metals: list[str] | None = None,
+    set_name: str = "yin2015_separation",
+) -> DistributionModel:
+    """Cation exchange with K_ex of each metal set relative to an anchor by separation factors.
+
+    K_ex,i / K_ex,j = beta_ij for metals of equal charge (z = 3 for these REEs). The anchor
+    value is the caller's choice and states where it comes from (e.g. p507_pr's -1.98 used
+    with D2EHPA factors is an estimate).
+
+    Parameters
+    ----------
+    anchor : str
+        Metal whose K_ex is given, e.g. 'Pr+3' [-].
+    log10_kex_anchor : float
+        log10 K_ex of the anchor, concentrations in mol/L [-].
+    metals : list of str, optional
+        Metals and their order; default all in the set [-].
+    set_name : str
+        Parameter set of separation factors [-].
+
+    Returns
+    -------
+    DistributionModel
+        Kind 'cation_exchange'.
+
+    References
+    ----------
+    Yin, S. et al., RSC Adv. (2015): Ce/La 3.24, Pr/Ce 2.04, Nd/Pr 1.58.
+    """
+    p = _set(set_name)
+    logk = {anchor: float(log10_kex_anchor)}
+    pairs = [(a, b, float(beta)) for a, b, beta in p["pairs"]]
+    known = {x for a, b, _ in pairs for x in (a, b)}
+    if anchor not in known:
+        raise SpecificationError(unknown_name("anchor metal", anchor, known, set_name))
+    changed = True
+    while changed:
+        changed = False
+        for a, b, beta in pairs:
+            if b in logk and a not in logk:
+                logk[a] = logk[b] + np.log10(beta)
+                changed = True
+            elif a in logk and b not in logk:
+                logk[b] = logk[a] - np.log10(beta)
+                changed = True
+    names = _pick(sorted(logk, key=lambda k: logk[k]), metals, set_name)
+    return cation_exchange(
+        names, [logk[k] for k in names], [3.0] * len(names), citations=tuple(p["citations"])
+    )
+
+
+def with_saponification(model: DistributionModel) -> DistributionModel:
+    """Append Na+ (from a saponified extractant) to a model, as the last metal.
+
+    Parameters
+    ----------
+    model : DistributionModel
+        Model of the metals to extract [-].
+
+    Returns
+    -------
+    DistributionModel
+        The same metals followed by 'Na+' (n = 0.5: NaA holds one extractant unit).
+    """
+    p = _set("saponification_na")
+    lk, z, n = p["log10_kex"]["Na+"]
+    na = cation_exchange(["Na+"], [lk], [z], [n], citations=tuple(p["citations"]))
+    return combine(model, na)
+
+
+def saponified_organic(
+    model: DistributionModel, metals_org: np.ndarray, extractant: float, fraction: float
+) -> np.ndarray:
+    """Organic feed of a saponified extractant, for a model from :func:`with_saponification`.
+
+    Parameters
+    ----------
+    model : DistributionModel
+        Model whose last metal is 'Na+' [-].
+    metals_org : numpy.ndarray
+        Organic metal concentrations of the other metals [mol/m3].
+    extractant : float
+        Total extractant, monomer HA [mol/m3].
+    fraction : float
+        Fraction of the extractant pre-neutralised as NaA, 0..1 [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        [metals..., Na+, extractant] for ``solve_cascade``'s org_feed [mol/m3].
+    """
+    if model.metals[-1] != "Na+":
+        raise SpecificationError(
+            f"saponified_organic: the model's last metal is {model.metals[-1]!r}, expected "
+            "'Na+'; build it with with_saponification(model)."
+        )
+    if not 0.0 <= fraction <= 1.0:
+        raise SpecificationError(f"saponification fraction = {fraction!r}, accepted 0..1.")
+    metals_org = np.asarray(metals_org, dtype=float)
+    return np.concatenate([metals_org, [fraction * extractant], [extractant]])
