@@ -31,6 +31,8 @@ from scipy.linalg import solve_banded
 from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models.sx.distribution import DistributionModel
 
+H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
+
 
 @dataclass(frozen=True)
 class SideFeed:
@@ -171,10 +173,10 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     q_org = _check_flow("Q_org", q_org)
     if not aq[m] > 0:
         raise SpecificationError(
-            f"aq_feed H+ = {aq[m]!r} mol/m3 must be > 0 (give the feed's acidity; pH 7 is 1e-4)."
+            f"aq_feed H+ = {float(aq[m])!r} mol/m3 must be > 0 (give the feed's acidity; pH 7 is 1e-4)."
         )
     if not org[m] > 0:
-        raise SpecificationError(f"org_feed extractant = {org[m]!r} mol/m3 must be > 0.")
+        raise SpecificationError(f"org_feed extractant = {float(org[m])!r} mol/m3 must be > 0.")
 
     aq_side = np.zeros(n)
     org_side = np.zeros(n)
@@ -416,7 +418,7 @@ def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.nd
     f = np.exp(lf)
     g = st.qo * (y @ model.z)
     qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
-    h = np.maximum(qah / st.qa, 1e-3 * st.h_in)
+    h = np.maximum(qah / st.qa, H_FLOOR * st.h_in)
     u = np.empty((n, m + 2))
     u[:, :m] = x / cas.xref
     u[:, m] = np.log(h)
