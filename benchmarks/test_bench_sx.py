@@ -1,0 +1,67 @@
+"""SX cascade benchmarks: simultaneous Newton (banded analytic Jacobian) vs a naive baseline.
+
+Baseline: scipy.optimize.root(method="hybr") on the same scaled residual and the same
+initial guess, Jacobian by finite differences (MINPACK), run in the same process. It is
+run only up to 100 stages (at 500+ stages one dense finite-difference Jacobian costs
+seconds). Compare the groups' means as ratios; run with
+``pytest benchmarks/test_bench_sx.py --benchmark-only``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import root
+
+from yieldkit.models.sx import solve_cascade
+from yieldkit.models.sx.parameters import from_separation_factors
+from yieldkit.models.sx.reference import residual_vector
+
+STAGES = [5, 20, 100, 500, 1000]
+BASELINE_STAGES = [5, 20, 100]
+
+
+def six_metal_case():
+    """La, Ce, Pr, Nd (Yin2015 separation factors around P507 Pr log K = -1.98) plus two
+    weakly extracted impurities with made-up log K (-4 and -3: benchmark inputs only)."""
+    from yieldkit.models.sx.distribution import cation_exchange, combine
+
+    ree = from_separation_factors("Pr+3", -1.98)
+    model = combine(ree, cation_exchange(["Al+3", "Fe+3"], [-4.0, -3.0], [3.0, 3.0]))
+    aq = np.array([2.0, 4.0, 1.0, 3.0, 5.0, 2.0, 30.0])  # La Ce Pr Nd Al Fe H+ [mol/m3]
+    org = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 600.0])
+    return model, aq, org
+
+
+@pytest.mark.parametrize("n", STAGES)
+def test_newton_cold(benchmark, n):
+    model, aq, org = six_metal_case()
+    benchmark.group = f"sx cascade {n} stages x 6 metals"
+    sol = benchmark(solve_cascade, aq, org, 1.0, 1.0, model, n)
+    assert sol.balance_error < 1e-10
+
+
+@pytest.mark.parametrize("n", STAGES)
+def test_newton_warm_after_1pct_feed_change(benchmark, n):
+    model, aq, org = six_metal_case()
+    benchmark.group = f"sx cascade {n} stages x 6 metals"
+    base = solve_cascade(aq, org, 1.0, 1.0, model, n)
+    aq2 = aq * np.array([1.01, 0.99, 1.01, 1.01, 0.99, 1.0, 1.0])
+    sol = benchmark(solve_cascade, aq2, org, 1.0, 1.0, model, n, x0=base)
+    assert sol.balance_error < 1e-10
+
+
+@pytest.mark.parametrize("n", BASELINE_STAGES)
+def test_baseline_hybr_fd(benchmark, n):
+    model, aq, org = six_metal_case()
+    benchmark.group = f"sx cascade {n} stages x 6 metals"
+    fun, v0, unpack = residual_vector(aq, org, 1.0, 1.0, model, n)
+    ref = solve_cascade(aq, org, 1.0, 1.0, model, n)
+
+    def run():
+        return root(fun, v0, method="hybr", tol=1e-12)
+
+    out = benchmark.pedantic(run, rounds=3 if n < 100 else 1, iterations=1)
+    x = unpack(out.x)[0]
+    benchmark.extra_info["success"] = bool(out.success)
+    benchmark.extra_info["max_rel_dev_x"] = float(np.max(np.abs(x - ref.x) / ref.x))
