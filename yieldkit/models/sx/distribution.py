@@ -141,17 +141,6 @@ class DistributionModel:
         return np.exp(self.log_d(h, f))
 
 
-def _names_and_array(values: dict[str, float] | None, metals, what: str) -> np.ndarray:
-    out = np.zeros(len(metals))
-    for key, val in (values or {}).items():
-        if key not in metals:
-            from yieldkit.errors import unknown_name
-
-            raise SpecificationError(unknown_name("metal", key, metals, what))
-        out[metals.index(key)] = val
-    return out
-
-
 def cation_exchange(
     metals: list[str] | tuple[str, ...],
     log10_kex: np.ndarray,
@@ -341,5 +330,4 @@ __all__ = [
     "combine",
     "constant_d",
     "empirical_ph",
-    "_names_and_array",
 ]
