@@ -1,0 +1,292 @@
+"""Calciner / Roaster (equilibrium and stoichiometric modes) and Heater."""
+
+import math
+import runpy
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from yieldkit.chemistry.components import Components
+from yieldkit.errors import SpecificationError, ThermoError, UnitsError
+from yieldkit.models.thermo import available
+from yieldkit.stream import Stream
+from yieldkit.unitops.thermal import Calciner, Cooler, Heater, Roaster
+
+T_CALC = "950 degC"  # 950 C / 2 h in air gives hexagonal Nd2O3 (Ceram. Int. 40 (2014) 3003)
+GASES = ["O2(g)", "N2(g)", "CO2(g)", "H2O(g)", "CO(g)"]
+RE_WITH_OXALATE_DATA = sorted(
+    n[:2] for n in available() if n.endswith("2(C2O4)3.10H2O") and n[:2] != "Ca"
+)
+
+
+def system(m, gases=GASES, extra=()):
+    names = [f"{m}2(C2O4)3.10H2O", f"{m}2O3", *gases, *extra]
+    if f"{m}2O2CO3" in available():
+        names.insert(1, f"{m}2O2CO3")
+    c = Components(names)
+    solids = Stream(c, {f"{m}2(C2O4)3.10H2O": "1 mol/s"})
+    air = Stream(c, {"O2(g)": "21 mol/s", "N2(g)": "79 mol/s"})
+    return c, solids, air
+
+
+def oxalate_reaction(m):
+    return f"2 {m}2(C2O4)3.10H2O + 3 O2(g) -> 2 {m}2O3 + 12 CO2(g) + 20 H2O(g)"
+
+
+def test_every_ree_oxalate_with_thermo_data_is_covered():
+    assert RE_WITH_OXALATE_DATA == ["Ce", "La", "Nd", "Pr"]
+
+
+@pytest.mark.parametrize("m", RE_WITH_OXALATE_DATA)
+def test_calcination_in_air_at_950C_gives_the_oxide_in_both_modes(m):
+    c, solids, air = system(m)
+    eq = Calciner("c", T_CALC, "equilibrium").run({"solids": solids, "gas": air})
+    st = Calciner("c", T_CALC, "stoichiometric", reactions=[oxalate_reaction(m)]).run(
+        {"solids": solids, "gas": air}
+    )
+    for out in (eq, st):
+        p = out.outlets["product"]
+        assert p.flow(f"{m}2O3") == pytest.approx(1.0, rel=1e-12)
+        assert p.mole_flow() == pytest.approx(1.0, rel=1e-12)  # nothing else solid
+        g = out.outlets["offgas"]
+        assert g.flow("H2O(g)") == pytest.approx(10.0, rel=1e-12)
+        assert g.flow("CO2(g)") == pytest.approx(6.0, rel=1e-6)
+        assert out.outlets["dust"].mole_flow() == 0.0
+        assert out.outlets["product"].T == pytest.approx(1223.15)
+        assert out.info["duty_missing_species"] == []
+    assert eq.outlets["offgas"].flow("CO(g)") < 1e-5  # ppm left unburnt at equilibrium
+    # the products agree to ppm (CO), so do the duties
+    assert eq.duty == pytest.approx(st.duty, rel=1e-6)
+
+
+@pytest.mark.parametrize("m", ["La", "Nd"])
+def test_duties_agree_exactly_where_the_products_agree(m):
+    c, solids, air = system(m, gases=GASES[:4])  # no CO candidate: identical products
+    eq = Calciner("c", T_CALC, "equilibrium").run({"solids": solids, "gas": air})
+    st = Calciner("c", T_CALC, "stoichiometric", reactions=oxalate_reaction(m)).run(
+        {"solids": solids, "gas": air}
+    )
+    np.testing.assert_allclose(
+        sum(o.moles for o in eq.outlets.values()),
+        sum(o.moles for o in st.outlets.values()),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+    assert eq.duty == pytest.approx(st.duty, rel=1e-9)
+
+
+def test_duty_against_a_hand_calculation_from_tabulated_enthalpies():
+    # All at 298.15 K: the duty is the reaction enthalpy. DOMAIN.md section 7 (Wagman
+    # 1982): Ce2(C2O4)3.10H2O -6782, Ce2O3 -1796.2 kJ/mol; NASA/JANAF gases: CO2 -393.51,
+    # CO -110.53, H2O(g) -241.826 kJ/mol.
+    c, solids, air = system("Ce")
+    gas = Stream(c, {"O2(g)": "1.5 mol/s"})
+    out = Calciner("c", "298.15 K", "stoichiometric", reactions=oxalate_reaction("Ce")).run(
+        {"solids": solids, "gas": gas}
+    )
+    hand = -1796.2 + 6 * -393.51 + 10 * -241.826 + 6782  # = +206.48 kJ per mol
+    # abs 0.05 kJ: the gas values above are rounded (NASA-7 h298: CO2 -393.508, H2O -241.825)
+    assert out.duty / 1e3 == pytest.approx(hand, abs=0.05)
+    # in nitrogen the CO is not burnt: much more endothermic
+    inert = Stream(c, {"N2(g)": "1 mol/s"})
+    rxn = "Ce2(C2O4)3.10H2O -> Ce2O3 + 3 CO(g) + 3 CO2(g) + 10 H2O(g)"
+    out = Calciner("c", "298.15 K", "stoichiometric", reactions=rxn).run(
+        {"solids": solids, "gas": inert}
+    )
+    hand = -1796.2 + 3 * -110.53 + 3 * -393.51 + 10 * -241.826 + 6782  # = +1055.4 kJ
+    assert out.duty / 1e3 == pytest.approx(hand, abs=0.05)
+
+
+def test_duty_sign_and_inlet_temperatures():
+    c, solids, air = system("Nd")
+    unit = Calciner("c", T_CALC, "equilibrium")
+    cold = unit.run({"solids": solids, "gas": air}).duty
+    assert cold > 0  # heat must be supplied to heat the air and decompose the oxalate
+    hot_air = air.with_moles(air.moles, T=1223.15)
+    hot = unit.run({"solids": solids, "gas": hot_air}).duty
+    assert 0 < hot < cold  # preheated air needs less
+    # the difference is the enthalpy of heating the air alone
+    dq = Heater("h", "1223.15 K").run({"in": air}).duty
+    assert cold - hot == pytest.approx(dq, rel=1e-9)
+
+
+def test_heater_hand_check_and_cooler():
+    c = Components(["N2(g)", "O2(g)", "H2O", "Nd+3"])
+    n2 = Stream(c, {"N2(g)": "1 mol/s"})
+    out = Heater("h", "600 K").run({"in": n2})
+    # NIST-JANAF N2: H(600 K) - H(298.15 K) = 8.894 kJ/mol
+    assert out.duty == pytest.approx(8894.0, rel=1e-3)
+    assert out.outlets["out"].T == 600.0
+    back = Cooler("k", "298.15 K").run({"in": out.outlets["out"]})
+    assert back.duty == pytest.approx(-out.duty, rel=1e-12)
+    assert Cooler is Heater
+
+
+def test_heater_duty_is_nan_where_thermo_data_are_missing():
+    c = Components(["N2(g)", "H2O", "Nd+3", "Cl-"])
+    s = Stream(c, {"N2(g)": "1 mol/s", "H2O": "55 mol/s", "Nd+3": "0.1 mol/s", "Cl-": "0.3 mol/s"})
+    out = Heater("h", "60 degC").run({"in": s})
+    assert math.isnan(out.duty)
+    assert out.info["duty_missing_species"] == ["Cl-", "H2O", "Nd+3"]
+
+
+def test_stoichiometric_duty_is_nan_with_the_missing_species_named():
+    c, solids, air = system("Nd", extra=["H2O"])
+    wet = solids + Stream(c, {"H2O": "3 mol/s"})
+    out = Calciner("c", T_CALC, "stoichiometric", reactions=oxalate_reaction("Nd")).run(
+        {"solids": wet, "gas": air}
+    )
+    assert math.isnan(out.duty)
+    assert out.info["duty_missing_species"] == ["H2O"]
+    assert out.outlets["product"].flow("H2O") == pytest.approx(3.0)  # not evaporated: no rxn
+
+
+@pytest.mark.parametrize("m", ["La", "Nd"])
+def test_sweep_300_to_1500_K_through_the_unit(m):
+    c, solids, air = system(m)
+    unit = Calciner("c", "300 K", "equilibrium")
+    oxide, duties = [], []
+    for T in np.linspace(300.0, 1500.0, 10):
+        u = unit.with_params(T=f"{T} K")
+        inlets = {"solids": solids, "gas": air}
+        out = u.run(inlets)  # run() itself raises BalanceError above 1e-9
+        b = u.balance(inlets, out.outlets)
+        assert b.max_relative_error <= 1e-10, T
+        assert all(np.all(s.moles >= 0) for s in out.outlets.values())
+        assert out.info["kkt_residual"] <= 1e-5
+        oxide.append(out.outlets["product"].flow(f"{m}2O3"))
+        duties.append(out.duty)
+    assert oxide[0] == pytest.approx(0.0, abs=1e-12)
+    assert oxide[-1] == pytest.approx(1.0, rel=1e-12)
+    assert np.all(np.diff(oxide) >= -1e-12)
+    assert np.all(np.isfinite(duties)) and np.all(np.diff(duties) > 0)  # hotter costs more
+
+
+def test_dust_split():
+    c, solids, air = system("Nd")
+    out = Calciner("c", T_CALC, "equilibrium", dust_fraction=0.1).run(
+        {"solids": solids, "gas": air}
+    )
+    assert out.outlets["dust"].flow("Nd2O3") == pytest.approx(0.1, rel=1e-12)
+    assert out.outlets["product"].flow("Nd2O3") == pytest.approx(0.9, rel=1e-12)
+    assert out.outlets["dust"].flow("CO2(g)") == 0.0
+
+
+def test_oxygen_limited_stoichiometric_calcination_is_reported():
+    c, solids, _ = system("Nd")
+    lean = Stream(c, {"O2(g)": "0.75 mol/s", "N2(g)": "10 mol/s"})
+    out = Calciner("c", T_CALC, "stoichiometric", reactions=oxalate_reaction("Nd")).run(
+        {"solids": solids, "gas": lean}
+    )
+    assert out.info["limited_by"] == {oxalate_reaction("Nd"): "O2(g)"}
+    assert out.outlets["product"].flow("Nd2O3") == pytest.approx(0.5)
+    assert out.outlets["product"].flow("Nd2(C2O4)3.10H2O") == pytest.approx(0.5)
+
+
+def test_roaster_default_reactions_oxidise_magnet_scrap():
+    c = Components(["Nd2Fe14B", "Fe", "Nd2O3", "Fe2O3", "B2O3", "O2(g)", "N2(g)"])
+    scrap = Stream(c, {"Nd2Fe14B": "0.1 mol/s", "Fe": "0.2 mol/s"})
+    air = Stream(c, {"O2(g)": "5 mol/s", "N2(g)": "20 mol/s"})
+    st = Roaster("r", "800 degC", "stoichiometric").run({"solids": scrap, "gas": air})
+    eq = Roaster("r", "800 degC", "equilibrium").run({"solids": scrap, "gas": air})
+    for out in (st, eq):
+        p = out.outlets["product"]
+        assert p.flow("Nd2O3") == pytest.approx(0.1, rel=1e-9)
+        assert p.flow("Fe2O3") == pytest.approx(0.8, rel=1e-9)
+        assert p.flow("B2O3") == pytest.approx(0.05, rel=1e-9)
+    assert "4 Nd + 3 O2(g) -> 2 Nd2O3" not in st.info["extents"]  # Nd is no component
+    assert st.duty == pytest.approx(eq.duty, rel=1e-6)
+    assert st.duty < 0  # oxidation releases more than heating the air takes
+
+
+# ------------------------------------------------------------------ errors
+def test_unknown_mode_suggests_the_right_one():
+    with pytest.raises(
+        SpecificationError, match=r"unknown option 'equilibrum'.*Did you mean 'equilibrium'"
+    ):
+        Calciner("c", T_CALC, "equilibrum")
+    with pytest.raises(TypeError):
+        Calciner("c", T_CALC)  # the mode is never inferred
+
+
+def test_species_without_thermo_data_in_equilibrium_mode_are_named():
+    c, solids, air = system("Nd", extra=["H2O", "Nd+3"])
+    wet = solids + Stream(c, {"H2O": "3 mol/s"})
+    with pytest.raises(
+        ThermoError, match=r"Calciner 'c' \(mode='equilibrium'\): no thermo data for \['H2O'\]"
+    ):
+        Calciner("c", T_CALC, "equilibrium").run({"solids": wet, "gas": air})
+
+
+def test_negative_dust_fraction():
+    with pytest.raises(
+        SpecificationError,
+        match=r"Calciner 'c' dust_fraction = -0.1 is outside the accepted range \[0, 1\]",
+    ):
+        Calciner("c", T_CALC, "equilibrium", dust_fraction=-0.1)
+
+
+def test_mode_specific_arguments_are_not_silently_ignored():
+    with pytest.raises(
+        SpecificationError, match=r"reactions are used only with mode='stoichiometric'"
+    ):
+        Calciner("c", T_CALC, "equilibrium", reactions=[oxalate_reaction("Nd")])
+    with pytest.raises(
+        SpecificationError, match=r"candidates are used only with mode='equilibrium'"
+    ):
+        Calciner(
+            "c", T_CALC, "stoichiometric", reactions=[oxalate_reaction("Nd")], candidates=["Nd2O3"]
+        )
+    with pytest.raises(SpecificationError, match=r"mode='stoichiometric' needs reactions"):
+        Calciner("c", T_CALC, "stoichiometric")
+    with pytest.raises(ThermoError, match=r"unknown thermo species 'Nd2O4'.*Did you mean 'Nd2O3'"):
+        Calciner("c", T_CALC, "equilibrium", candidates=["Nd2O4"])
+
+
+def test_candidates_must_cover_the_inlet_and_can_restrict_products():
+    c, solids, air = system("Nd")
+    with pytest.raises(
+        SpecificationError,
+        match=r"candidates must include every species in the inlets; missing \['N2\(g\)'\]",
+    ):
+        Calciner("c", T_CALC, "equilibrium", candidates=["Nd2(C2O4)3.10H2O", "Nd2O3", "O2(g)"]).run(
+            {"solids": solids, "gas": air}
+        )
+    names = ["Nd2(C2O4)3.10H2O", "Nd2O3", *GASES[:4]]
+    out = Calciner("c", T_CALC, "equilibrium", candidates=names).run({"solids": solids, "gas": air})
+    assert out.info["candidates"] == names
+
+
+def test_reaction_species_outside_components_and_bad_temperatures():
+    c, solids, air = system("Nd")
+    u = Calciner("c", T_CALC, "stoichiometric", reactions=oxalate_reaction("La"))
+    with pytest.raises(
+        SpecificationError,
+        match=r"uses \['La2\(C2O4\)3.10H2O', 'La2O3'\], which are not in the flowsheet's components",
+    ):
+        u.run({"solids": solids, "gas": air})
+    with pytest.raises(
+        SpecificationError,
+        match=r"Calciner 'c': temperature 2000 K is outside the range 298.15-1800 K",
+    ):
+        Calciner("c", "2000 K", "equilibrium").run({"solids": solids, "gas": air})
+    cold = solids.with_moles(solids.moles, T=280.0)
+    with pytest.raises(SpecificationError, match=r"280 K is outside.*pass extrapolate=True"):
+        Calciner("c", T_CALC, "equilibrium").run({"solids": cold, "gas": air})
+    out = Calciner("c", T_CALC, "equilibrium", extrapolate=True).run({"solids": cold, "gas": air})
+    assert math.isfinite(out.duty)
+    with pytest.raises(UnitsError, match=r"expected a quantity with units"):
+        Calciner("c", 1223.15, "equilibrium")
+    with pytest.raises(SpecificationError, match=r"must be finite and > 0"):
+        Heater("h", "-5 K")
+
+
+def test_example_runs_without_warnings(capsys):
+    path = Path(__file__).parents[2] / "examples" / "calcine_oxalates.py"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        runpy.run_path(str(path), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "Nd2O3" in out and "heat duty" in out and "CeramInt2014" in out
