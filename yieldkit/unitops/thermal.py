@@ -76,7 +76,9 @@ def enthalpy_duty(
     missing = sorted(names[i] for i in np.flatnonzero(present) if names[i] not in known)
     if missing:
         return math.nan, missing
-    idx = [i for i in np.flatnonzero(present)]
+    if not present.any():
+        return 0.0, []
+    idx = [int(i) for i in np.flatnonzero(present)]
     sub = [names[i] for i in idx]
     n_in = np.zeros(len(idx))
     q = 0.0
@@ -328,7 +330,9 @@ class Calciner(UnitOperation):
         streams = [inlets["solids"], inlets["gas"]]
         s = mix(streams)
         P = self.P if self.P is not None else s.P
-        if self.mode == "equilibrium":
+        if self.mode == "equilibrium" and not s.moles.any():
+            n, info = s.moles.copy(), {}  # nothing fed (e.g. a recycle's first pass)
+        elif self.mode == "equilibrium":
             n, info = self._equilibrium(s, P)
         else:
             n, info = self._stoichiometric(s)
