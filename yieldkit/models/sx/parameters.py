@@ -215,3 +215,147 @@ def saponified_organic(
         raise SpecificationError(f"saponification fraction = {fraction!r}, accepted 0..1.")
     metals_org = np.asarray(metals_org, dtype=float)
     return np.concatenate([metals_org, [fraction * extractant], [extractant]])
+
+
+MODELS = ("cation_exchange", "empirical_ph", "constant_d")
+# which named parameter sets each model accepts
+SETS_FOR_MODEL = {
+    "cation_exchange": ("p507_pr", "yin2015_separation"),
+    "empirical_ph": ("uky_d2ehpa",),
+    "constant_d": ("uky_d2ehpa",),
+}
+
+
+def ion_charge(name: str) -> int:
+    """Charge number of an ion written 'Nd+3', 'Na+' (sign then number, 1 omitted) [-]."""
+    import re
+
+    m = re.fullmatch(r"[A-Za-z0-9()]+?([+-])(\d*)", name)
+    if m is None:
+        raise SpecificationError(
+            f"metal {name!r} is not an ion name like 'Nd+3' or 'Na+' (sign then charge)."
+        )
+    z = int(m.group(2) or 1)
+    return z if m.group(1) == "+" else -z
+
+
+def build_model(
+    model: str,
+    parameter_set: str | dict,
+    metals: list[str] | None = None,
+    *,
+    dosage: float | None = None,
+    anchor: str | None = None,
+    log10_kex_anchor: float | None = None,
+    saturation: bool = False,
+    capacity: float | None = None,
+    saponification: bool = False,
+) -> DistributionModel:
+    """Build a distribution model chosen explicitly by model name and parameter set.
+
+    Parameters
+    ----------
+    model : str
+        'cation_exchange', 'empirical_ph' or 'constant_d' [-].
+    parameter_set : str or dict
+        A set of ``sx_parameters.toml`` the model accepts (``SETS_FOR_MODEL``), or the
+        caller's own values per metal ion: log10 K_ex (cation_exchange, mol/L), D
+        (constant_d) or [m0, m1, B0, B1] (empirical_ph) [-].
+    metals : list of str, optional
+        Metal ions and their order; default all of the set [-].
+    dosage : float, optional
+        Extractant dosage for 'empirical_ph', vol % [-].
+    anchor : str, optional
+        Anchor metal for 'yin2015_separation' [-].
+    log10_kex_anchor : float, optional
+        log10 K_ex of the anchor (mol/L) [-].
+    saturation : bool
+        For 'empirical_ph' and 'constant_d': D falls with loading as (f/capacity)^n [-].
+    capacity : float, optional
+        Extractant of the unloaded organic with ``saturation``, as HA [mol/m3].
+    saponification : bool
+        Append Na+ of a saponified extractant (:func:`with_saponification`) [-].
+
+    Returns
+    -------
+    DistributionModel
+        The model; building from a named set registers its citations.
+    """
+    if model not in MODELS:
+        raise SpecificationError(
+            unknown_name("SX distribution model", model, MODELS, "build_model")
+        )
+    if isinstance(parameter_set, dict):
+        mod = _user_model(model, parameter_set, metals, dosage, saturation, capacity)
+    else:
+        accepted = SETS_FOR_MODEL[model]
+        if parameter_set not in accepted:
+            msg = unknown_name(
+                f"parameter set for model {model!r}", str(parameter_set), accepted, "build_model"
+            )
+            raise SpecificationError(msg)
+        mod = _named_model(
+            model, parameter_set, metals, dosage, anchor, log10_kex_anchor, saturation, capacity
+        )
+    return with_saponification(mod) if saponification else mod
+
+
+def _named_model(model, name, metals, dosage, anchor, lk_anchor, saturation, capacity):
+    if model == "empirical_ph":
+        if dosage is None:
+            raise SpecificationError(
+                "model 'empirical_ph' with set 'uky_d2ehpa' needs dosage (vol % D2EHPA)."
+            )
+        return uky_d2ehpa(dosage, metals, saturation=saturation, capacity=capacity)
+    if model == "constant_d":
+        p = _set(name)
+        table = p["constant"]
+        names = _pick(list(table), metals, f"{name} constant D")
+        rows = np.array([table[k] for k in names], dtype=float)
+        from yieldkit.models.sx.distribution import constant_d
+
+        return constant_d(
+            names,
+            rows[:, 0],
+            rows[:, 1],
+            saturation=saturation,
+            capacity=capacity,
+            citations=tuple(p["citations"]),
+        )
+    if name == "p507_pr":
+        mod = p507_pr()
+        _pick(list(mod.metals), metals, name)
+        return mod
+    if anchor is None or lk_anchor is None:
+        raise SpecificationError(
+            f"parameter set {name!r} gives separation factors only: give anchor (e.g. 'Pr+3') "
+            "and log10_kex_anchor."
+        )
+    return from_separation_factors(anchor, float(lk_anchor), metals, name)
+
+
+def _user_model(model, values, metals, dosage, saturation, capacity):
+    from yieldkit.models.sx.distribution import constant_d
+
+    if not values:
+        raise SpecificationError(f"model {model!r}: the parameter dict is empty.")
+    names = _pick(list(values), metals, "parameter dict")
+    z = np.array([ion_charge(m) for m in names], dtype=float)
+    if np.any(z <= 0):
+        raise SpecificationError(f"metals {names}: only cations are extracted (charge > 0).")
+    if model == "constant_d":
+        return constant_d(
+            names, [float(values[m]) for m in names], z, saturation=saturation, capacity=capacity
+        )
+    if model == "cation_exchange":
+        return cation_exchange(names, [float(values[m]) for m in names], z, citations=())
+    rows = np.array([values[m] for m in names], dtype=float)
+    if rows.shape != (len(names), 4):
+        raise SpecificationError(
+            f"model 'empirical_ph': give [m0, m1, B0, B1] per metal, got shape {rows.shape}."
+        )
+    if dosage is None:
+        raise SpecificationError("model 'empirical_ph' needs dosage (vol % extractant).")
+    return empirical_ph(
+        names, *rows.T, dosage, z, saturation=saturation, capacity=capacity, citations=()
+    )

@@ -1,0 +1,212 @@
+"""SolventExtraction unit and the SX circuit helper: reference case, recycle, warm start, errors."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from yieldkit.errors import ConvergenceError, SpecificationError, UnitsError
+from yieldkit.flowsheet.flowsheet import Flowsheet
+from yieldkit.flowsheet.solvers import SOLVERS
+from yieldkit.flowsheet.sx_circuit import add_sx_circuit
+from yieldkit.models.sx import solve_cascade
+from yieldkit.stream import Stream
+from yieldkit.unitops.basic import Feed, Product
+from yieldkit.unitops.solvent_extraction import SolventExtraction
+
+_SPEC = importlib.util.spec_from_file_location(
+    "_yk_cases_sx", Path(__file__).parent / "cases_sx.py"
+)
+cs = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(cs)
+C = cs.C
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def _ref_unit(**kw):
+    return SolventExtraction("sx", 3, "empirical_ph", "uky_d2ehpa", dosage=5.0, **kw)
+
+
+def test_reference_case_through_unit_agrees_with_model():
+    """DOMAIN.md section 3 reference case (UKy pilot via PrOMMiS) through the unit."""
+    aq, org = cs.ref_aq(), cs.ref_org()
+    unit = _ref_unit(metals=cs.REF_METALS)
+    out = unit.run({"aq_in": aq, "org_in": org})
+    model = unit.distribution
+    q_aq, q_org = aq.volume_flow("aq"), org.volume_flow("org")
+    mol = {k: v for k, v in zip(C.names, aq.moles, strict=True)}
+    aq_arr = np.array([mol[m] for m in cs.REF_METALS] + [mol["H+"]]) / q_aq
+    omol = {k: v for k, v in zip(C.names, org.moles, strict=True)}
+    cplx = np.array([omol[cs.cx(m)] for m in cs.REF_METALS])
+    org_arr = np.append(cplx, omol["D2EHPA"] + 2 * model.n @ cplx) / q_org
+    sol = solve_cascade(aq_arr, org_arr, q_aq, q_org, model, 3)
+    raff, load = out.outlets["raffinate"], out.outlets["loaded_org"]
+    # flows (the stream's own volume changes slightly as metals move; the model's does not)
+    for i, m in enumerate(cs.REF_METALS):
+        assert raff.flow(m) == pytest.approx(q_aq * sol.x[-1, i], rel=1e-10)
+        assert load.flow(cs.cx(m)) == pytest.approx(q_org * sol.y[0, i], rel=1e-10)
+    assert raff.flow("H+") == pytest.approx(q_aq * sol.h[-1], rel=1e-10)
+    np.testing.assert_allclose(out.info["pH"], sol.ph, rtol=1e-12)
+    assert out.info["D"].shape == (3, 12)
+    assert out.info["iterations"] >= 1 and out.info["warm_start"] is False
+    # and with the example's own inputs (molar masses from molmass: agree to 1e-6)
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        from sx_reference_case import reference_case
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    ex = reference_case()["solution"]
+    np.testing.assert_allclose(out.info["x"], ex.x, rtol=1e-6)
+    # passive species pass through in their phase
+    assert raff.flow("HSO4-") == aq.flow("HSO4-")
+    assert load.flow("kerosene") == org.flow("kerosene")
+
+
+def test_defaults_pick_the_set_metals_present():
+    unit = _ref_unit()
+    out = unit.run({"aq_in": cs.ref_aq(), "org_in": cs.ref_org()})
+    assert set(out.info["metals"]) == set(cs.REF_METALS)
+
+
+def test_warm_start_gives_the_same_answer():
+    aq = cs.ndpr_aq()
+    warm = SolventExtraction("ext", 8, **cs.YIN)
+    cold = SolventExtraction("ext", 8, warm_start=False, **cs.YIN)
+    warm.run({"aq_in": aq, "org_in": cs.organic()})
+    aq2 = cs.ndpr_aq(nd=0.00505, pr=0.00297)  # 1 % feed change
+    a = warm.run({"aq_in": aq2, "org_in": cs.organic()})
+    b = cold.run({"aq_in": aq2, "org_in": cs.organic()})
+    assert a.info["warm_start"] is True and b.info["warm_start"] is False
+    assert a.info["iterations"] <= b.info["iterations"]
+    for port in ("raffinate", "loaded_org"):
+        np.testing.assert_allclose(a.outlets[port].moles, b.outlets[port].moles, rtol=1e-10)
+    warm.forget()
+    assert warm.run({"aq_in": aq2, "org_in": cs.organic()}).info["warm_start"] is False
+
+
+def _circuit():
+    c = cs.C_NDPR  # only the species in play: see the note in the report on trace species
+    fs = Flowsheet("ndpr-sx", c)
+    ports = add_sx_circuit(
+        fs,
+        "ndpr",
+        extraction=dict(n_stages=6, **cs.YIN),
+        scrub=dict(n_stages=3, **cs.YIN),
+        strip=dict(n_stages=3, **cs.YIN),
+        make_up=cs.organic("10 L/h", c=c),
+        bleed=0.1,
+    )
+    feeds = {
+        "feed": cs.ndpr_aq(c=c),
+        "scrub_liquor": cs.acid("20 L/h", 0.05, c=c),
+        "strip_liquor": cs.acid("20 L/h", 2.0, c=c),
+    }
+    for port, s in feeds.items():
+        fs.add(Feed(port, s, kind="feed" if port == "feed" else "reagent"))
+        fs.connect(f"{port}.out", ports[port], port)
+    for port in ("raffinate", "scrub_out", "strip_out", "bleed"):
+        fs.add(Product(port))
+        fs.connect(ports[port], f"{port}.in", port)
+    return fs
+
+
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
+def test_circuit_with_organic_recycle_converges_with_every_solver(solver):
+    res = _circuit().solve(solver)
+    assert res.max_balance_error() < 1e-9
+    # at steady state the organic loop carries make-up / bleed = 100 L/h
+    org = res.streams["ndpr_barren_org"]
+    assert org.volume_flow("org", "L/h") == pytest.approx(100.0, rel=1e-8)
+    # Nd leaves in the strip liquor, the raffinate, the scrub liquor and the bleed only
+    nd = sum(res.recovery("Nd", p) for p in ("raffinate", "scrub_out", "strip_out", "bleed"))
+    assert nd == pytest.approx(1.0, rel=1e-9)
+    assert res.recovery("Nd", "strip_out") == pytest.approx(0.968030370978, rel=1e-7)
+
+
+def test_circuit_errors():
+    fs = Flowsheet("x", C)
+    ext = dict(n_stages=2, **cs.YIN)
+    with pytest.raises(SpecificationError, match="bleed = 0 leaves no steady state"):
+        add_sx_circuit(fs, "a", extraction=ext, strip=ext, make_up=cs.organic(), bleed=0.0)
+    with pytest.raises(SpecificationError, match="must not set 'name'"):
+        add_sx_circuit(fs, "a", extraction=dict(name="e", **ext), strip=ext,
+                       make_up=cs.organic(), bleed=0.1)  # fmt: skip
+    with pytest.raises(SpecificationError, match="must be a dict of SolventExtraction"):
+        add_sx_circuit(fs, "a", extraction=3, strip=ext, make_up=cs.organic(), bleed=0.1)
+
+
+def test_docstring_parameters_match_signatures():
+    import inspect
+    import re
+
+    from yieldkit.flowsheet import sx_circuit
+    from yieldkit.models.sx import outlets, parameters
+    from yieldkit.unitops import solvent_extraction
+
+    for fn, doc in (
+        (SolventExtraction.__init__, inspect.getdoc(SolventExtraction)),
+        (sx_circuit.add_sx_circuit, inspect.getdoc(sx_circuit.add_sx_circuit)),
+        (parameters.build_model, inspect.getdoc(parameters.build_model)),
+        (outlets.exact_outlets, inspect.getdoc(outlets.exact_outlets)),
+    ):
+        sig = [p for p in inspect.signature(fn).parameters if p != "self"]
+        m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S)
+        documented = []
+        for names in re.findall(r"^(\w[\w, ]*) :", m.group(1), re.M):
+            documented += [n.strip() for n in names.split(",")]
+        assert documented == sig, (fn.__qualname__, documented, sig)
+    assert solvent_extraction.__doc__ and "Warm start" in solvent_extraction.__doc__
+
+
+def test_construction_errors():
+    with pytest.raises(SpecificationError, match="Did you mean 'cation_exchange'"):
+        SolventExtraction("u", 3, "cation_exchang", "p507_pr")
+    with pytest.raises(
+        SpecificationError, match="parameter set for model 'empirical_ph'.*uky_d2ehpa"
+    ):
+        SolventExtraction("u", 3, "empirical_ph", "uky_d2ehp", dosage=5)
+    with pytest.raises(SpecificationError, match="Did you mean 'PC88A'"):
+        SolventExtraction("u", 3, "cation_exchange", "p507_pr", extractant="PC88a")
+    with pytest.raises(SpecificationError, match="unknown metal 'Nd3\\+'.*Did you mean 'Nd\\+3'"):
+        SolventExtraction("u", 3, "empirical_ph", "uky_d2ehpa", dosage=5, metals=["Nd3+"])
+    with pytest.raises(SpecificationError, match="needs dosage"):
+        SolventExtraction("u", 3, "empirical_ph", "uky_d2ehpa")
+    with pytest.raises(SpecificationError, match="n_stages = 0 must be an integer >= 1"):
+        SolventExtraction("u", 0, "cation_exchange", "p507_pr")
+    with pytest.raises(SpecificationError, match="side-feed stage 5 is outside 1..3"):
+        SolventExtraction("u", 3, "cation_exchange", "p507_pr", side_feeds=[5])
+    with pytest.raises(SpecificationError, match="give anchor"):
+        SolventExtraction("u", 3, "cation_exchange", "yin2015_separation")
+    with pytest.raises(UnitsError):
+        SolventExtraction("u", 3, "constant_d", {"Nd+3": 2.0}, saturation=True, capacity=600.0)
+    with pytest.raises(SpecificationError, match="max_iter = 0"):
+        SolventExtraction("u", 3, "cation_exchange", "p507_pr", max_iter=0)
+
+
+def test_run_errors():
+    small = Stream(C.__class__(["H2O", "H+", "Nd+3", "D2EHPA", "kerosene"]))
+    unit = SolventExtraction("u", 2, "constant_d", {"Nd+3": 2.0})
+    with pytest.raises(SpecificationError, match=r"species \['Nd-D2EHPA'\] are needed"):
+        unit.run({"aq_in": small, "org_in": small})
+    no_acid = Stream.from_concentrations(C, "1 L/h", {"Nd+3": "1 mmol/L"}, phase="aq")
+    with pytest.raises(SpecificationError, match="aq_in has no H\\+"):
+        unit.run({"aq_in": no_acid, "org_in": cs.organic("1 L/h")})
+    solid = Stream(C.extend(["Nd2O3"]), {"Nd2O3": "1 mol/s"})
+    unit2 = SolventExtraction("u", 2, "constant_d", {"Nd+3": 2.0})
+    with pytest.raises(SpecificationError, match="neither aqueous nor organic"):
+        unit2.run({"aq_in": solid, "org_in": Stream(solid.components)})
+    # a model that ignores loading, pushed past the extractant capacity
+    lean = cs.organic("100 L/h", d2ehpa=0.01)
+    over = SolventExtraction("u", 3, "constant_d", {"Nd+3": 50.0})
+    with pytest.raises(SpecificationError, match="beyond its extractant capacity at stage"):
+        over.run({"aq_in": cs.ndpr_aq(), "org_in": lean})
+
+
+def test_convergence_error_names_unit_stage_and_residual():
+    unit = SolventExtraction("sap", 4, "constant_d", {"Nd+3": 20.0, "Pr+3": 10.0},
+                             saturation=True, capacity="600 mol/m^3", saponification=True,
+                             max_iter=1)  # fmt: skip
+    with pytest.raises(ConvergenceError, match=r"unit 'sap'.*scaled residual .* worst at stage \d"):
+        unit.run({"aq_in": cs.ndpr_aq(), "org_in": cs.organic(loaded={"Na+": 0.2})})

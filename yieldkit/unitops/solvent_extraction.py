@@ -1,0 +1,336 @@
+"""Solvent extraction: a counter-current cascade of equilibrium stages (mixer-settlers).
+
+The unit maps yieldkit Streams onto the arrays of :mod:`yieldkit.models.sx` and back:
+
+* aqueous metal ions ``M+z`` (e.g. ``Nd+3``) <-> extracted complexes ``M-EXTRACTANT``
+  (e.g. ``Nd-D2EHPA`` = M(A)z(HA)z, formula M + 2n HA - z H);
+* ``H+``: the aqueous acidity (released z per ion extracted, taken up on stripping);
+* the free extractant monomer (``D2EHPA``, ``PC88A``, ``Cyanex272``) in the organic.
+
+Everything else passes through in its phase (water, anions such as ``Cl-`` or ``SO4-2``,
+ions the model does not extract, diluent, modifier). The aqueous phase enters stage 1 and
+leaves stage N as the raffinate; the organic enters stage N and leaves stage 1 loaded.
+
+Warm start: the unit keeps its last cascade solution and starts Newton from it when it is
+run again with the same stages and metals (as inside a flowsheet recycle loop). Newton
+always converges to the same tolerance and the metals are re-solved exactly from the
+warm H+ and extractant profile, so a warm start changes the speed, not the answer (the
+results agree to the solver tolerance, 1e-12 scaled residual). ``warm_start=False`` turns
+it off; :meth:`SolventExtraction.forget` drops the stored solution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from yieldkit.errors import ConvergenceError, SpecificationError
+from yieldkit.models.sx import SideFeed, solve_cascade
+from yieldkit.models.sx.outlets import exact_outlets
+from yieldkit.models.sx.parameters import MODELS, build_model
+from yieldkit.stream import Stream
+from yieldkit.unitops.base import Outcome, UnitOperation
+from yieldkit.unitops.params import choice, positive, positive_number
+
+EXTRACTANTS = ("D2EHPA", "PC88A", "Cyanex272")
+
+
+def _stage_list(value, n_stages: int, name: str) -> tuple[int, ...]:
+    stages = tuple(int(k) for k in (value or ()))
+    for k in stages:
+        if not 1 <= k <= n_stages:
+            raise SpecificationError(f"{name}: side-feed stage {k} is outside 1..{n_stages}.")
+    if len(set(stages)) != len(stages):
+        raise SpecificationError(f"{name}: side-feed stages repeat: {stages}.")
+    return stages
+
+
+class SolventExtraction(UnitOperation):
+    """Counter-current solvent-extraction cascade (extraction, scrub or strip section).
+
+    Parameters
+    ----------
+    name : str
+        Unit name.
+    n_stages : int
+        Number of equilibrium stages, >= 1 [-].
+    model : str
+        Distribution model, chosen explicitly: 'cation_exchange', 'empirical_ph' or
+        'constant_d' [-].
+    parameter_set : str or dict
+        Named parameter set of ``yieldkit/data/sx_parameters.toml`` the model accepts
+        ('uky_d2ehpa', 'p507_pr', 'yin2015_separation'), or the caller's own values per
+        metal ion (see :func:`yieldkit.models.sx.parameters.build_model`) [-].
+    extractant : str
+        Extractant species, 'D2EHPA', 'PC88A' or 'Cyanex272'; complexes are named
+        ``<metal>-<extractant>`` [-].
+    metals : iterable of str, optional
+        Metal ions to extract; default every metal of a named set whose ion and complex
+        are in the flowsheet's Components (all metals of a dict) [-].
+    dosage : float, optional
+        Extractant dosage for 'empirical_ph', vol % [-].
+    anchor : str, optional
+        Anchor metal for 'yin2015_separation' [-].
+    log10_kex_anchor : float, optional
+        log10 K_ex of the anchor, mol/L [-].
+    saturation : bool
+        D falls with loading as (free/capacity)^n ('empirical_ph', 'constant_d') [-].
+    capacity : quantity, optional
+        Extractant of the unloaded organic with ``saturation``, e.g. "150 mol/m^3".
+    saponification : bool
+        Model Na+ of a saponified extractant (needs ``Na+`` and ``Na-<extractant>``) [-].
+    side_feeds : iterable of int
+        Stages receiving a side feed; each adds inlet port ``feed_<k>`` (aqueous and/or
+        organic species, split by phase) [-].
+    warm_start : bool
+        Reuse the last solution as Newton's starting point [-].
+    tol : float
+        Newton tolerance on the scaled residual [-].
+    max_iter : int
+        Newton iteration limit (the pseudo-transient fallback gets ten times more) [-].
+    """
+
+    sources = ("Peppard1965",)
+
+    def __init__(
+        self,
+        name: str,
+        n_stages: int,
+        model: str,
+        parameter_set: str | dict,
+        extractant: str = "D2EHPA",
+        metals: Iterable[str] | None = None,
+        dosage=None,
+        anchor: str | None = None,
+        log10_kex_anchor=None,
+        saturation: bool = False,
+        capacity=None,
+        saponification: bool = False,
+        side_feeds: Iterable[int] = (),
+        warm_start: bool = True,
+        tol: float = 1e-12,
+        max_iter: int = 100,
+    ):
+        super().__init__(name)
+        where = f"SolventExtraction {name!r}"
+        if isinstance(n_stages, bool) or not isinstance(n_stages, int | np.integer):
+            raise SpecificationError(f"{where} n_stages = {n_stages!r} must be an integer >= 1.")
+        if n_stages < 1:
+            raise SpecificationError(f"{where} n_stages = {n_stages!r} must be an integer >= 1.")
+        self.n_stages = int(n_stages)
+        self.model = choice(model, MODELS, f"{where} model")
+        self.extractant = choice(extractant, EXTRACTANTS, f"{where} extractant")
+        self.metals = None if metals is None else tuple(metals)
+        self.dosage = None if dosage is None else positive_number(dosage, f"{where} dosage")
+        self.capacity = (
+            None if capacity is None else positive(capacity, "mol/m^3", f"{where} capacity")
+        )
+        self.tol = positive_number(tol, f"{where} tol")
+        if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+            raise SpecificationError(f"{where} max_iter = {max_iter!r} must be an integer >= 1.")
+        self.max_iter = max_iter
+        self.warm_start = bool(warm_start)
+        self.side_stages = _stage_list(side_feeds, self.n_stages, where)
+        self._options = dict(
+            dosage=self.dosage,
+            anchor=anchor,
+            log10_kex_anchor=log10_kex_anchor,
+            saturation=bool(saturation),
+            capacity=self.capacity,
+            saponification=bool(saponification),
+        )
+        self.parameter_set = parameter_set
+        # build once now so a bad set, metal or option fails at construction
+        self.distribution = build_model(self.model, parameter_set, self.metals, **self._options)
+        self.inlet_ports = ("aq_in", "org_in") + tuple(f"feed_{k}" for k in self.side_stages)
+        self.outlet_ports = ("raffinate", "loaded_org")
+        self._maps: dict = {}
+        self._last = None
+
+    # ------------------------------------------------------------ mapping
+    def forget(self) -> None:
+        """Drop the stored solution (the next run starts cold)."""
+        self._last = None
+
+    def _mapping(self, c):
+        """Model and species indices for one Components set (cached)."""
+        hit = self._maps.get(c)
+        if hit is not None:
+            return hit
+        where = f"unit {self.name!r}"
+        base = self.distribution
+        if self.metals is None and isinstance(self.parameter_set, str):
+            own = base.metals[:-1] if self._options["saponification"] else base.metals
+            keep = [m for m in own if m in c and _complex(m, self.extractant) in c]
+            if not keep:
+                raise SpecificationError(
+                    f"{where}: none of the metals of parameter set {self.parameter_set!r} "
+                    f"({', '.join(base.metals)}) is in the Components with its "
+                    f"{self.extractant} complex."
+                )
+            model = build_model(self.model, self.parameter_set, keep, **self._options)
+        else:
+            model = base
+        need = ["H+", self.extractant]
+        need += [m for m in model.metals] + [_complex(m, self.extractant) for m in model.metals]
+        missing = [s for s in need if s not in c]
+        if missing:
+            raise SpecificationError(
+                f"{where}: species {missing} are needed by the SX model but are not in the "
+                "Components; add them (complexes are named '<metal>-<extractant>')."
+            )
+        ion = c.indices(model.metals)
+        cplx = c.indices([_complex(m, self.extractant) for m in model.metals])
+        ih, ie = c.index("H+"), c.index(self.extractant)
+        E = c.element_matrix
+        for k, m in enumerate(model.metals):
+            expect = E[:, ion[k]] + 2.0 * model.n[k] * E[:, ie] - model.z[k] * E[:, ih]
+            if not np.allclose(E[:, cplx[k]], expect, rtol=0, atol=1e-9):
+                raise SpecificationError(
+                    f"{where}: complex {_complex(m, self.extractant)!r} does not have the "
+                    f"formula {m} + {2 * model.n[k]:g} HA - {model.z[k]:g} H the model uses."
+                )
+            if c.charges[ion[k]] != model.z[k]:
+                raise SpecificationError(
+                    f"{where}: ion {m!r} has charge {c.charges[ion[k]]}, the model releases "
+                    f"{model.z[k]:g} H+ per ion."
+                )
+        aq = c.phase_mask("aq")
+        org = c.phase_mask("org")
+        hit = (model, ion, cplx, ih, ie, aq, org)
+        self._maps[c] = hit
+        return hit
+
+    # ------------------------------------------------------------ running
+    def _run(self, inlets: dict[str, Stream]) -> Outcome:
+        aq_in = inlets["aq_in"]
+        c = aq_in.components
+        model, ion, cplx, ih, ie, aq, org = self._mapping(c)
+        where = f"unit {self.name!r}"
+        other = ~(aq | org)
+        for port, s in inlets.items():
+            bad = [c.names[i] for i in np.flatnonzero(other & (s.moles > 0))]
+            if bad:
+                raise SpecificationError(
+                    f"{where}: inlet {port!r} carries {bad}, which is neither aqueous nor "
+                    "organic; separate solids and gases before solvent extraction."
+                )
+        total = np.sum([s.moles for s in inlets.values()], axis=0)
+        bound = 2.0 * model.n
+        metal_in = total[ion] + total[cplx]
+        extract_in = total[ie] + bound @ total[cplx]
+        info = {"metals": model.metals, "n_stages": self.n_stages, "model": model.kind}
+        # every inlet meets the cascade at one stage, each phase in its own phase: an
+        # entrained other phase (or a tear solver's perturbation) becomes a side feed
+        stage_of = {"aq_in": 1, "org_in": self.n_stages}
+        stage_of.update({f"feed_{k}": k for k in self.side_stages})
+        feeds = []  # (port, stage, phase, flow [m3/s], conc [mol/m3])
+        for port, s in inlets.items():
+            n = s.moles
+            for phase, idx, last in (("aq", ion, n[ih]), ("org", cplx, None)):
+                q = s.volume_flow(phase)
+                if q > 0:
+                    tail = last if last is not None else n[ie] + bound @ n[cplx]
+                    feeds.append((port, stage_of[port], phase, q, np.append(n[idx], tail) / q))
+        q_tot = {ph: sum(f[3] for f in feeds if f[2] == ph) for ph in ("aq", "org")}
+        if min(q_tot.values()) <= 0 or extract_in <= 0 or not np.any(metal_in > 0):
+            # no contact (e.g. the first pass of a recycle loop): everything passes through
+            info.update(iterations=0, contact=False)
+            return Outcome(self._split(inlets, total, aq, org), info=info)
+        main = {
+            ph: [f for f in feeds if f[0] == p and f[2] == ph]
+            for p, ph in (("aq_in", "aq"), ("org_in", "org"))
+        }
+        for p, ph in (("aq_in", "aq"), ("org_in", "org")):
+            if not main[ph]:
+                raise SpecificationError(
+                    f"{where}: inlet {p!r} has no {ph} phase while the other inlets do; the "
+                    "cascade needs both main feeds."
+                )
+        _, _, _, q_aq, aq_feed = main["aq"][0]
+        _, _, _, q_org, org_feed = main["org"][0]
+        if not aq_feed[-1] > 0:
+            raise SpecificationError(
+                f"{where}: aq_in has no H+; the SX model needs the feed's acidity (pH 7 is "
+                "1e-4 mol/m3)."
+            )
+        sides = [
+            SideFeed(k, ph, q, conc)
+            for p, k, ph, q, conc in feeds
+            if not ((p, ph) == ("aq_in", "aq") or (p, ph) == ("org_in", "org"))
+        ]
+        warm = self._last if self.warm_start and self._fits(self._last, model) else None
+        try:
+            sol = solve_cascade(
+                aq_feed,
+                org_feed,
+                q_aq,
+                q_org,
+                model,
+                self.n_stages,
+                side_feeds=sides,
+                x0=warm,
+                tol=self.tol,
+                max_iter=self.max_iter,
+            )
+        except ConvergenceError as exc:
+            raise ConvergenceError(
+                f"{where}: {exc}",
+                loop=exc.loop,
+                residual_history=exc.residual_history,
+                best_iterate=exc.best_iterate,
+            ) from exc
+        self._last = sol
+        raff, load, h_out, free_out = exact_outlets(
+            metal_in,
+            total[cplx],
+            total[ih],
+            extract_in,
+            sol.q_aq[-1] * sol.x[-1],
+            sol.q_org[0] * sol.y[0],
+            model.z,
+            model.n,
+        )
+        out = self._split(inlets, total, aq, org)
+        n_raff = out["raffinate"].moles.copy()
+        n_org = out["loaded_org"].moles.copy()
+        n_raff[ion], n_raff[ih] = raff, h_out
+        n_org[cplx], n_org[ie] = load, free_out
+        out = {
+            "raffinate": out["raffinate"].with_moles(n_raff),
+            "loaded_org": out["loaded_org"].with_moles(n_org),
+        }
+        d = model.distribution(sol.h, sol.free_extractant)
+        info.update(
+            contact=True,
+            iterations=sol.iterations,
+            residual=sol.residual,
+            warm_start=warm is not None,
+            x=sol.x,
+            y=sol.y,
+            pH=sol.ph,
+            loading=sol.loading,
+            D=d,
+            extracted=load / np.where(metal_in > 0, metal_in, 1.0),
+        )
+        return Outcome(out, info=info)
+
+    def _fits(self, last, model) -> bool:
+        return last is not None and last.metals == model.metals and last.n_stages == self.n_stages
+
+    def _split(self, inlets, total, aq, org) -> dict[str, Stream]:
+        """Every species in its phase's outlet (before the model's transfers)."""
+        aq_in, org_in = inlets["aq_in"], inlets["org_in"]
+        raff = Stream.from_moles(
+            aq_in.components, np.where(aq, total, 0.0), aq_in.T, aq_in.P, aq_in.densities
+        )
+        load = Stream.from_moles(
+            org_in.components, np.where(org, total, 0.0), org_in.T, org_in.P, org_in.densities
+        )
+        return {"raffinate": raff, "loaded_org": load}
+
+
+def _complex(metal: str, extractant: str) -> str:
+    """Complex name of a metal ion: 'Nd+3' -> 'Nd-D2EHPA'."""
+    return metal.rstrip("+-0123456789") + "-" + extractant
