@@ -77,6 +77,7 @@ def kpis():
 def test_recovery_purity_losses(kpis):
     assert kpis.products == ["oxide"] and kpis.product_kg_h == pytest.approx(PRODUCT * 3600)
     assert kpis.recovery == {"Nd": pytest.approx(0.8, rel=1e-12)}
+    assert kpis.recovery_total == pytest.approx(0.8, rel=1e-12)
     assert kpis.purity["basis"] == "oxide" and "oxygen-bearing Nd2O3" in kpis.purity["reason"]
     assert kpis.purity["value"] == pytest.approx(0.72 / 0.725, rel=1e-9)
     assert kpis.purity["reo_distribution"] == {"Nd2O3": pytest.approx(1.0)}

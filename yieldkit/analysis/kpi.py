@@ -48,6 +48,8 @@ class KPIs:
         Mass flow of the main product [kg/h].
     recovery : dict
         Fraction of each rare earth fed that reaches the product [-].
+    recovery_total : float
+        Fraction of the rare-earth mass fed (as metal) that reaches the product [-].
     purity : dict
         ``basis`` ("oxide"/"metal"), ``value`` [-], ``reason``, and ``reo_distribution``
         (oxide basis) or ``ree_metal_fraction`` (metal basis) [-].
@@ -81,6 +83,7 @@ class KPIs:
     basis_kg_h: float
     product_kg_h: float
     recovery: dict
+    recovery_total: float
     purity: dict
     losses: dict
     reagents_kg_per_kg: dict
@@ -220,6 +223,7 @@ def route_kpis(result, basis: str = "product", products=None, purity_basis=None)
         basis_kg_h=per_s * 3600.0,
         product_kg_h=product_kg_s * 3600.0,
         recovery=mat.recoveries(result, prods),
+        recovery_total=mat.total_recovery(result, prods),
         purity=mat.purity(result, prods, purity_basis),
         losses=mat.losses(result, prods),
         reagents_kg_per_kg={k: v / per_s for k, v in reagents.items()},

@@ -88,6 +88,26 @@ def recoveries(result, products) -> dict[str, float]:
     return out
 
 
+def total_recovery(result, products) -> float:
+    """Fraction of the rare-earth mass fed (all rare earths together) reaching the product [-].
+
+    Rare earths are weighed as metal; a lumped ``REO`` pseudo-element by species mass.
+    """
+    c = result.components
+    fed = _fed(result)
+    out = c.element_matrix @ combined(result, products)
+    num = den = 0.0
+    for e in ree_fed(result):
+        k = c.element_index(e)
+        if e == LUMPED_REO:
+            w = float(sum(c.molar_masses[i] for i in range(len(c)) if c.element_matrix[k, i] > 0))
+        else:
+            w = element_molar_mass(e)
+        num += out[k] * w
+        den += fed[k] * w
+    return num / den if den > 0 else float("nan")
+
+
 def losses(result, products) -> dict[str, dict[str, float]]:
     """Where each rare earth not recovered goes: fraction of the fed to each other outlet [-].
 
