@@ -1,4 +1,4 @@
-"""The ``yieldkit`` command: list, run and benchmark process routes."""
+"""The ``yieldkit`` command: list, run, compare and benchmark process routes."""
 
 from __future__ import annotations
 
@@ -43,6 +43,26 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--tol", type=float, default=1e-12, help="tear convergence tolerance [-]")
     r.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     r.add_argument("--citations", action="store_true", help="list the sources the numbers rest on")
+    c = sub.add_parser(
+        "compare", help="solve routes and compare their KPIs; write a bar chart and Sankeys"
+    )
+    c.add_argument("routes", nargs="+", metavar="ROUTE", help="route names (see 'yieldkit list')")
+    c.add_argument("--solver", default=None, help="tear solver for every route")
+    c.add_argument(
+        "--basis",
+        default="product",
+        choices=("product", "REO", "REE"),
+        help="per-kg basis: product mass, its TREO or its RE metal (default: product)",
+    )
+    c.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
+    c.add_argument(
+        "--out",
+        default="compare-output",
+        metavar="DIR",
+        help="folder for kpis.png and sankey_<route>.png (default: ./compare-output)",
+    )
+    c.add_argument("--no-plots", action="store_true", help="do not write figures")
+    c.add_argument("--citations", action="store_true", help="list the sources the numbers rest on")
     b = sub.add_parser("bench", help="compare the tear solvers on routes")
     b.add_argument("routes", nargs="*", help="routes (default: all)")
     b.add_argument("--solvers", default=None, help="comma-separated solver names (default: all)")
@@ -59,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_list()
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
         if args.command == "bench":
             return _cmd_bench(args)
     except YieldkitError as exc:
@@ -78,7 +100,7 @@ def _cmd_list() -> int:
 def _cmd_run(args) -> int:
     import process_library
     from yieldkit import citations
-    from yieldkit.report.console import print_result
+    from yieldkit.report.console import print_kpis, print_result
     from yieldkit.report.document import result_document
 
     citations.reset()
@@ -89,8 +111,57 @@ def _cmd_run(args) -> int:
         print(json.dumps(result_document(result), indent=2))
     else:
         print_result(result)
+        _print_run_kpis(result, print_kpis)
         if args.citations:
             citations.print_citations()
+    return 0
+
+
+def _print_run_kpis(result, print_kpis) -> None:
+    from yieldkit.analysis.kpi import route_kpis
+
+    try:
+        kpis = route_kpis(result)
+    except SpecificationError as err:  # e.g. no outlet of kind "product"
+        print(f"KPIs not computed: {err}")
+        return
+    print_kpis(kpis)
+
+
+def _cmd_compare(args) -> int:
+    from pathlib import Path
+
+    import process_library
+    from yieldkit import citations
+    from yieldkit.analysis.compare import compare_routes
+    from yieldkit.report.console import print_comparison, print_kpis
+
+    for name in args.routes:
+        process_library.module(name)  # unknown names fail before any solve
+    if len(set(args.routes)) != len(args.routes):
+        raise SpecificationError(f"compare: a route is named twice in {args.routes}.")
+    citations.reset()
+    cmp = compare_routes(args.routes, solver=args.solver, basis=args.basis)
+    figures = []
+    if not args.no_plots:
+        from yieldkit.report.plots import element_sankey, kpi_bar_chart
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        figures.append(str(kpi_bar_chart(cmp.kpis, out / "kpis.png")))
+        for k in cmp.kpis:
+            figures.append(str(element_sankey(k, out / f"sankey_{k.route}.png")))
+    if args.json:
+        doc = cmp.to_dict() | {"figures": figures, "sources": citations.used()}
+        print(json.dumps(doc, indent=2, allow_nan=False))
+        return 0
+    print_comparison(cmp.table)
+    for k in cmp.kpis:
+        print_kpis(k)
+    for f in figures:
+        print(f"wrote {f}")
+    if args.citations:
+        citations.print_citations()
     return 0
 
 

@@ -31,7 +31,9 @@ def print_stream_table(result, unit: str = "kg/h") -> None:
     cols = list(df.columns)
     for start in range(0, len(cols), STREAMS_PER_TABLE):
         t = Table(
-            title=escape(f"Streams [{unit}] ({start + 1}-{min(start + STREAMS_PER_TABLE, len(cols))} of {len(cols)})")
+            title=escape(
+                f"Streams [{unit}] ({start + 1}-{min(start + STREAMS_PER_TABLE, len(cols))} of {len(cols)})"
+            )
         )
         t.add_column("species")
         block = cols[start : start + STREAMS_PER_TABLE]
@@ -67,7 +69,9 @@ def print_result(result) -> None:
     for p in products:
         if fs.units[p].kind in ("product", "by-product"):
             s = result.stream(p)
-            g = Table(title=escape(f"Product {p!r}: {s.mass_flow('kg/h'):.6g} kg/h, composition [wt%]"))
+            g = Table(
+                title=escape(f"Product {p!r}: {s.mass_flow('kg/h'):.6g} kg/h, composition [wt%]")
+            )
             g.add_column("species")
             g.add_column("wt%", justify="right")
             for name, x in sorted(
@@ -85,7 +89,9 @@ def print_result(result) -> None:
         bt.add_row(unit, f"{row.iloc[0]:.2e}", str(row.iloc[1]))
     con.print(bt)
     st = Table(
-        title=escape(f"Recycle solver (solve {result.wall_time * 1000:.1f} ms, {result.unit_evaluations} unit runs)")
+        title=escape(
+            f"Recycle solver (solve {result.wall_time * 1000:.1f} ms, {result.unit_evaluations} unit runs)"
+        )
     )
     for col in ("loop tears", "method", "converged", "iterations", "evaluations", "residual"):
         st.add_column(col)
@@ -127,4 +133,98 @@ def print_bench(rows) -> None:
             f"{r['speedup_vs_direct']:.2f}x" if r.get("speedup_vs_direct") else "",
             f"{r['final_residual']:.1e}" if r["final_residual"] is not None else "",
         )
+    _console().print(t)
+
+
+def _num(v, fmt=".4g") -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "n/a"
+    if isinstance(v, bool):
+        return "yes" if v else "NO"
+    if isinstance(v, float | int):
+        return format(v, fmt)
+    return str(v)
+
+
+def _row(table, label: str, value: str, remark: str) -> None:
+    """A table row whose text is shown as is (brackets such as [kg/kg] are not markup)."""
+    table.add_row(escape(label), value, escape(remark))
+
+
+def print_kpis(kpis) -> None:
+    """The KPIs of one route, with every gap and assumption listed under them."""
+    con = _console()
+    k = kpis
+    cur = k.cost["currency"]
+    t = Table(title=f"KPIs of {k.route} per kg of {k.basis} ({', '.join(k.products)})")
+    t.add_column("KPI")
+    t.add_column("value", justify="right")
+    t.add_column("remark")
+    _row(t, "product [kg/h]", _num(k.product_kg_h), "")
+    _row(
+        t,
+        "RE recovery, total [%]",
+        _num(100 * k.recovery_total),
+        "by mass (RE as metal; lumped REO as oxide)",
+    )
+    for el, r in k.recovery.items():
+        where = ", ".join(f"{o} {100 * f:.3g} %" for o, f in k.losses.get(el, {}).items())
+        _row(t, f"  recovery {el} [%]", _num(100 * r), f"lost to: {where}" if where else "")
+    p = k.purity
+    _row(
+        t,
+        f"purity, {p['basis']} basis [%]",
+        _num(100 * p["value"] if p.get("value") is not None else None),
+        p["reason"],
+    )
+    for name, v in k.reagents_kg_per_kg.items():
+        _row(t, f"reagent {name} [kg/kg]", _num(v), "")
+    _row(t, "water [kg/kg]", _num(k.water_kg_per_kg), "with reagents and utilities")
+    e = k.energy
+    flag = "" if e["complete"] else "INCOMPLETE (see notes)"
+    _row(t, "heat supplied [kWh/kg]", _num(e["heat_kwh_per_kg"]), flag)
+    _row(t, "heat removed [kWh/kg]", _num(e["cooling_kwh_per_kg"]), flag)
+    _row(t, "electricity [kWh/kg]", _num(e["electric_kwh_per_kg"]), flag)
+    c = k.co2e
+    _row(
+        t,
+        "CO2e [kg/kg]",
+        _num(c["total_kg_per_kg"]),
+        "" if c["complete"] else "INCOMPLETE: " + "; ".join(c["missing"]),
+    )
+    for src, v in c["by_source"].items():
+        _row(t, f"  {src}", _num(v), "")
+    m = k.cost
+    _row(
+        t,
+        f"operating cost [{cur}/kg]",
+        _num(m["opex_per_kg"]),
+        "" if m["complete"] else "INCOMPLETE: " + "; ".join(m["missing"]),
+    )
+    for item, v in m["opex_by_item"].items():
+        _row(t, f"  {item}", _num(v), f"price of {m['price_dates'].get(item, '?')}")
+    _row(
+        t,
+        f"revenue [{cur}/kg]",
+        _num(m["revenue_per_kg"]),
+        "" if m["revenue_complete"] else "INCOMPLETE (see notes)",
+    )
+    for sp, v in m["revenue_by_species"].items():
+        _row(t, f"  {sp}", _num(v), f"price of {m['price_dates'].get(sp, '?')}")
+    _row(t, f"margin [{cur}/kg]", _num(m["margin_per_kg"]), m["scope"])
+    con.print(t)
+    if k.notes:
+        con.print("[bold]KPI notes[/bold] (what is missing or assumed):")
+        for n in k.notes:
+            con.print("  - " + escape(n))
+
+
+def print_comparison(table) -> None:
+    """The side-by-side KPI table of several routes (a DataFrame from compare)."""
+    t = Table(title=escape("Routes compared (per kg of product)"))
+    t.add_column("KPI")
+    for col in table.columns:
+        t.add_column(escape(str(col)), justify="right")
+    for label, row in table.iterrows():
+        t.add_row(escape(str(label)), *(escape(_num(v)) if v is not None else "" for v in row))
     _console().print(t)

@@ -6,12 +6,27 @@ Schema (all flows kg/h, fractions in [0, 1]):
 "wall_seconds", "final_residual", "loops": [...]}, "recoveries": {product: {element: f}},
 "grades": {product: {species: mass fraction}}, "balance": {"units": {unit: max relative
 error}, "overall": max relative error}, "stream_table": {"unit": "kg/h", "streams":
-{stream: {species: kg/h}}, "temperature_K": {stream: K}}}``
+{stream: {species: kg/h}}, "temperature_K": {stream: K}}, "kpis": {...}}``
+
+``kpis`` is :meth:`yieldkit.analysis.kpi.KPIs.to_dict` (documented in
+docs/JSON_SCHEMA_KPIS.md), or ``{"error": message}`` when the route has no outlet of
+kind "product" to take KPIs on.
 """
 
 from __future__ import annotations
 
+from yieldkit.errors import SpecificationError
 from yieldkit.unitops.basic import Product
+
+
+def kpi_document(result) -> dict:
+    """The route's KPIs as plain JSON types (``{"error": ...}`` if they are undefined)."""
+    from yieldkit.analysis.kpi import route_kpis
+
+    try:
+        return route_kpis(result).to_dict()
+    except SpecificationError as err:
+        return {"error": str(err)}
 
 
 def result_document(result) -> dict:
@@ -64,4 +79,5 @@ def result_document(result) -> dict:
             "streams": streams,
             "temperature_K": {n: s.T for n, s in result.streams.items()},
         },
+        "kpis": kpi_document(result),
     }
