@@ -99,3 +99,63 @@ def test_bench_table(capsys):
     assert all(r["converged"] for r in rows) and rows[0]["speedup_vs_direct"] == pytest.approx(1.0)
     code, out, _ = run(capsys, "bench", "ndfeb-hcl-leach", "--solvers", "direct", "--repeat", "1")
     assert code == 0 and "Tear solvers compared" in out
+
+
+def test_run_prints_kpis(capsys):
+    code, out, _ = run(capsys, "run")
+    assert code == 0 and "KPIs of ndfeb-hcl-leach" in out and "KPI notes" in out
+    assert "no heat duty" in out  # roaster and calciner model no duty: said, not zeroed
+
+
+def test_run_json_has_kpis(capsys):
+    code, out, _ = run(capsys, "run", "--json")
+    doc = json.loads(out)
+    k = doc["kpis"]
+    assert code == 0 and k["route"] == "ndfeb-hcl-leach" and k["products"] == ["mixed_reo"]
+    assert k["recovery"]["Nd"] == pytest.approx(doc["recoveries"]["mixed_reo"]["Nd"])
+    assert k["purity"]["basis"] == "oxide" and k["energy"]["complete"] is False
+    assert k["cost"]["currency"] == "USD" and k["cost"]["price_dates"]["Nd2O3"] == "2023"
+
+
+def test_compare_table_and_figures(capsys, tmp_path):
+    code, out, _ = run(
+        capsys, "compare", "ndfeb-hcl-leach", "mountain-pass-flotation", "--out", str(tmp_path)
+    )
+    assert code == 0 and "Routes compared" in out and "KPIs of mountain-pass-flotation" in out
+    for name in ("kpis.png", "sankey_ndfeb-hcl-leach.png", "sankey_mountain-pass-flotation.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_compare_json(capsys, tmp_path):
+    code, out, _ = run(
+        capsys,
+        "compare",
+        "ndfeb-hcl-leach",
+        "mountain-pass-flotation",
+        "--json",
+        "--no-plots",
+        "--basis",
+        "REO",
+        "--out",
+        str(tmp_path),
+    )
+    doc = json.loads(out)
+    assert code == 0 and doc["figures"] == [] and not list(tmp_path.iterdir())
+    assert set(doc["routes"]) == {"ndfeb-hcl-leach", "mountain-pass-flotation"}
+    assert doc["routes"]["ndfeb-hcl-leach"]["basis"] == "REO"
+    assert doc["table"]["ndfeb-hcl-leach"]["per-kg basis"] == "REO"
+    assert {"PrOMMiS", "USGSMYB2023"} <= set(doc["sources"])
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["compare", "ndfeb-hcl"], r"unknown route 'ndfeb-hcl'.*Did you mean 'ndfeb-hcl-leach'"),
+        (["compare", "ndfeb-hcl-leach", "ndfeb-hcl-leach"], r"a route is named twice"),
+    ],
+)
+def test_compare_errors(capsys, argv, message):
+    import re
+
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and re.search(message, err), err
