@@ -16,22 +16,23 @@ from yieldkit import citations
 from yieldkit.errors import SpecificationError
 from yieldkit.units import Q_
 
-#: How a commodity reagent is counted in a feed stream: moles of the commodity per mole of
-#: each species (``counted_from``), and species that belong to it without being counted
-#: (``companions``, e.g. the H+ of an acid). Chemistry conventions, not literature data.
-REAGENTS: dict[str, dict] = {
-    "HCl": {"counted_from": {"Cl-": 1.0, "HCl(g)": 1.0}, "companions": ("H+",)},
-    "H2SO4": {
-        "counted_from": {"H2SO4": 1.0, "SO4-2": 1.0, "HSO4-": 1.0},
-        "companions": ("H+",),
-    },
-    "HNO3": {"counted_from": {"HNO3": 1.0, "NO3-": 1.0}, "companions": ("H+",)},
-    "NaOH": {"counted_from": {"NaOH": 1.0, "OH-": 1.0}, "companions": ("Na+",)},
-    "H2C2O4": {
-        "counted_from": {"H2C2O4": 1.0, "HC2O4-": 1.0, "C2O4-2": 1.0},
-        "companions": ("H+",),
-    },
-}
+#: How commodity reagents are recognised in a feed stream: (commodity formula, {species:
+#: moles per mole of commodity}), matched in this order, each taking as many moles as its
+#: scarcest species allows (ions pair into the salt, acid or base they were made up from).
+#: Species left unpaired count under their own name. Chemistry conventions, not data.
+REAGENTS: tuple[tuple[str, dict[str, float]], ...] = (
+    ("Cu(NO3)2", {"Cu+2": 1.0, "NO3-": 2.0}),
+    ("HNO3", {"H+": 1.0, "NO3-": 1.0}),
+    ("HCl", {"H+": 1.0, "Cl-": 1.0}),
+    ("HCl", {"HCl(g)": 1.0}),
+    ("H2SO4", {"H+": 2.0, "SO4-2": 1.0}),
+    ("H2SO4", {"H+": 1.0, "HSO4-": 1.0}),
+    ("H2C2O4", {"H+": 2.0, "C2O4-2": 1.0}),
+    ("H2C2O4", {"H+": 1.0, "HC2O4-": 1.0}),
+    ("NaOH", {"Na+": 1.0, "OH-": 1.0}),
+    ("NH3", {"NH4+": 1.0, "OH-": 1.0}),
+    ("(NH4)2SO4", {"NH4+": 2.0, "SO4-2": 1.0}),
+)
 
 #: Species of ambient air in utility feeds: free, not counted as reagents.
 AIR_SPECIES = ("O2(g)", "N2(g)", "Ar(g)", "CO2(g)")

@@ -35,40 +35,39 @@ NO_ENERGY_MODEL = (Separator, StoichiometricReactor)
 def reagent_flows(result) -> tuple[dict[str, float], float]:
     """Reagents fed [kg/s] by commodity, and water fed [kg/s], from reagent/utility feeds.
 
-    Commodities are counted with :data:`~yieldkit.analysis.kpi_data.REAGENTS` (e.g. HCl from
-    Cl-, with its H+); other species count under their own name. Ambient-air species in
-    utility feeds are free and not counted; water in any reagent or utility feed is water use.
+    Ions pair into commodities with :data:`~yieldkit.analysis.kpi_data.REAGENTS` (e.g.
+    H+ + Cl- count as HCl); other species, and ions left unpaired, count under their own
+    name. Ambient-air species in utility feeds are free and not counted; water in any
+    reagent or utility feed is water use.
     """
     c = result.components
     M = c.molar_masses
-    names = c.names
     reagents: dict[str, float] = {}
     water = 0.0
+
+    def add(name, kg_s):
+        reagents[name] = reagents.get(name, 0.0) + kg_s
+
     for fname, unit in result.flowsheet.feeds().items():
         if unit.kind == "feed":
             continue
-        n = result.stream(fname).moles
-        claimed = np.zeros(len(c), dtype=bool)
-        for commodity, rule in REAGENTS.items():
-            mol = 0.0
-            for sp, factor in rule["counted_from"].items():
-                if sp in c and n[c.index(sp)] > 0:
-                    mol += factor * n[c.index(sp)]
-                    claimed[c.index(sp)] = True
+        left = result.stream(fname).moles.copy()
+        for commodity, recipe in REAGENTS:
+            if not all(sp in c for sp in recipe):
+                continue
+            idx = {sp: c.index(sp) for sp in recipe}
+            mol = min(left[idx[sp]] / nu for sp, nu in recipe.items())
             if mol > 0:
-                reagents[commodity] = reagents.get(commodity, 0.0) + mol * _formula_mass(commodity)
-                for sp in rule["companions"]:
-                    if sp in c:
-                        claimed[c.index(sp)] = True
-        for i, sp in enumerate(names):
-            if n[i] <= 0 or claimed[i]:
+                add(commodity, float(mol) * _formula_mass(commodity))
+                for sp, nu in recipe.items():
+                    left[idx[sp]] = max(left[idx[sp]] - mol * nu, 0.0)
+        for i, sp in enumerate(c.names):
+            if left[i] <= 0:
                 continue
             if sp in WATER_SPECIES:
-                water += n[i] * M[i]
-            elif unit.kind == "utility" and sp in AIR_SPECIES:
-                continue
-            else:
-                reagents[sp] = reagents.get(sp, 0.0) + n[i] * M[i]
+                water += left[i] * M[i]
+            elif not (unit.kind == "utility" and sp in AIR_SPECIES):
+                add(sp, float(left[i] * M[i]))
     return reagents, water
 
 
