@@ -309,7 +309,7 @@ class Leach(UnitOperation):
         conv = {}
         for (rxn, k, _), e in zip(self.reactions, extents, strict=True):
             n0 = float(n[c.index(k)])
-            conv[k] = conv.get(k, 0.0) + (e * rxn.reactants[k] / n0 if n0 > 0 else 0.0)
+            conv[k] = conv.get(k, 0.0) + (float(e) * rxn.reactants[k] / n0 if n0 > 0 else 0.0)
         info = {
             "extents": {
                 r[0].equation: float(e) for r, e in zip(self.reactions, extents, strict=True)

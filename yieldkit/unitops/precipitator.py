@@ -335,7 +335,13 @@ class Precipitator(UnitOperation):
                 f"mol/s of oxalate but the inlets bring {available:.6g} mol/s; raise the dose."
             )
         co = np.array([self.coprecipitation.get(k, 0.0) for k in cations])
-        res = oxalate_precipitation(metals, z, targets, excess, co, 0.0, self.curve)
+        try:
+            res = oxalate_precipitation(metals, z, targets, excess, co, 0.0, self.curve)
+        except SpecificationError as err:
+            src = "the inlets' actual" if self.excess is None else "the given"
+            raise SpecificationError(
+                f"Precipitator {self.name!r} ({src} oxalic-acid excess): {err}"
+            ) from None
         if res.reagent_consumed > available * (1 + 1e-12):
             raise SpecificationError(
                 f"Precipitator {self.name!r}: the solids bind {res.reagent_consumed:.6g} mol/s "
