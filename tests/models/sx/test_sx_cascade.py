@@ -170,7 +170,7 @@ def test_warm_start_needs_fewer_iterations():
     aq2 = aq * 1.01
     warm = solve_cascade(aq2, org, 1.0, 1.0, model, 50, x0=cold)
     cold2 = solve_cascade(aq2, org, 1.0, 1.0, model, 50)
-    assert warm.iterations < cold2.iterations
+    assert warm.jacobians < cold2.jacobians  # chord steps reuse the old factors
     np.testing.assert_allclose(warm.x, cold2.x, rtol=1e-9)
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.linalg import solve_banded
+from scipy.linalg.lapack import dgbtrf, dgbtrs, dgtsv
 
 from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models.sx.distribution import DistributionModel
@@ -87,6 +87,11 @@ class CascadeSolution:
         Largest relative imbalance of any metal, proton or extractant balance [-].
     state : numpy.ndarray
         Log-variables, for warm starts (pass the solution as ``x0``) [-].
+    factors : tuple
+        LU factors of the last Jacobian, reused by a warm start's chord steps [-].
+    jacobians : int
+        Jacobians evaluated and factorized; ``iterations`` also counts the chord steps
+        of a warm start, which reuse the previous solution's factors [-].
     """
 
     metals: tuple[str, ...]
@@ -102,6 +107,8 @@ class CascadeSolution:
     residual_history: list[float] = field(default_factory=list)
     balance_error: float = 0.0
     state: np.ndarray | None = None
+    factors: tuple | None = field(default=None, repr=False)
+    jacobians: int = 0
 
     @property
     def n_stages(self) -> int:
@@ -304,8 +311,33 @@ class _Cascade:
         self.row_scale[:, self.m] = st.scale_h if st.scale_h > 0 else 1.0
         self.row_scale[:, self.m + 1] = st.e
         self.inv_scale = 1.0 / self.row_scale
-        self._ab = np.zeros((3, self.n * self.m))
-        self._ab[2] = np.tile(np.append(st.qa[:-1], 0.0), self.m)  # x_{k-1} coefficients
+        # metal-major tridiagonal systems (one per metal, stacked): x_{k-1} coefficients
+        low = np.zeros((self.m, self.n))
+        low[:, :-1] = st.qa[:-1]
+        self._dl = low.ravel()[:-1]
+        self._neg_sm = -st.s_m.T.ravel()
+        self._qa_col = st.qa[:, None]
+        self._qo_col = st.qo[:, None]
+        _, self._cols, band_row, self._lo, self._up = _pattern(self.n, self.m)
+        self._brow = band_row + self._lo  # LAPACK band storage keeps lo extra rows for LU
+        logs = np.zeros((self.n, self.b), dtype=bool)
+        logs[:, self.m :] = True
+        self.logs = logs.ravel()
+        self.n_factor = 0  # Jacobian factorizations so far
+
+    def factor(self, data: np.ndarray):
+        """LU factors of the banded Jacobian with entries ``data`` (None if singular)."""
+        lo, up = self._lo, self._up
+        self.n_factor += 1
+        ab = np.zeros((2 * lo + up + 1, self.n * self.b))
+        ab[self._brow, self._cols] = data
+        lu, piv, info = dgbtrf(ab, lo, up, overwrite_ab=1)
+        return None if info != 0 else (lu, piv)
+
+    def lu_solve(self, fac, rhs: np.ndarray):
+        """Solve J dv = rhs with factors from :meth:`factor` (None on failure)."""
+        dv, info = dgbtrs(fac[0], self._lo, self._up, rhs, fac[1])
+        return dv if info == 0 and np.all(np.isfinite(dv)) else None
 
     def log_d(self, v: np.ndarray) -> np.ndarray:
         u = v.reshape(self.n, self.b)
@@ -314,15 +346,14 @@ class _Cascade:
 
     def solve_metals(self, d: np.ndarray) -> np.ndarray:
         """Exact aqueous metal concentrations for distribution ratios d (N, M) [mol/m3]."""
-        st, n = self.st, self.n
-        od = st.qo[:, None] * d  # (N, M)
-        ab = self._ab
-        sup = np.zeros((n, self.m))
-        sup[1:] = od[1:]
-        ab[0] = sup.T.ravel()
-        ab[1] = -(st.qa[:, None] + od).T.ravel()
-        x = solve_banded((1, 1), ab, -st.s_m.T.ravel(), check_finite=False)
-        return x.reshape(self.m, n).T
+        od = self._qo_col * d  # (N, M)
+        diag = -(self._qa_col + od).T.ravel()
+        if diag.size == 1:
+            return (self._neg_sm / diag).reshape(1, 1)
+        sup = np.zeros((self.m, self.n))
+        sup[:, :-1] = od[1:].T
+        x = dgtsv(self._dl, diag, sup.ravel()[:-1], self._neg_sm)[3]
+        return x.reshape(self.m, self.n).T
 
     def resolve(self, v: np.ndarray) -> np.ndarray:
         """Return v with the metals replaced by the exact solution for its h and f."""
@@ -551,101 +582,148 @@ def solve_cascade(
     n, m = st.s_m.shape
     active = st.scale_m > 0
     warm = None
+    warm_fac = None
     if x0 is not None:
         warm = x0.state if isinstance(x0, CascadeSolution) else np.asarray(x0, dtype=float)
+        if isinstance(x0, CascadeSolution) and x0.factors is not None:
+            if x0.factors[0] == tuple(active):
+                warm_fac = x0.factors[1]
         if warm is None or warm.shape != (n * (m + 2),) or not np.all(np.isfinite(warm)):
             raise SpecificationError(
                 f"x0 has shape {None if warm is None else warm.shape}, expected "
                 f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
             )
-    if not active.all():
-        sub = _subset_model(model, active)
-        keep = np.append(active, [True, True])
-        warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
-        st_sub = _Setup(
-            st.qa,
-            st.qo,
-            st.s_m[:, active],
-            st.s_h,
-            st.e,
-            st.scale_m[active],
-            st.scale_h,
-            st.h_in,
-            st.f_in,
-            st.s_hm,
-            sub.z,
+
+    def run(warm, warm_fac):
+        if not active.all():
+            sub = _subset_model(model, active)
+            keep = np.append(active, [True, True])
+            warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
+            st_sub = _Setup(
+                st.qa,
+                st.qo,
+                st.s_m[:, active],
+                st.s_h,
+                st.e,
+                st.scale_m[active],
+                st.scale_h,
+                st.h_in,
+                st.f_in,
+                st.s_hm,
+                sub.z,
+            )
+            u, it, res, hist, err, fac = _newton(sub, st_sub, warm_sub, tol, max_iter, warm_fac)
+            full = np.zeros((n, m + 2))
+            full[:, keep] = u.reshape(n, -1)
+            state = full.ravel()
+            cas = _Cascade(sub, st_sub)
+            x_s, h, f, y_s, _ = cas.unpack(u)
+            x = np.zeros((n, m))
+            y = np.zeros((n, m))
+            x[:, active] = x_s
+            y[:, active] = y_s
+        else:
+            u, it, res, hist, err, fac = _newton(model, st, warm, tol, max_iter, warm_fac)
+            x, h, f, y, _ = _Cascade(model, st).unpack(u)
+            state = u
+        return CascadeSolution(
+            model.metals,
+            x,
+            y,
+            h,
+            f,
+            st.e.copy(),
+            st.qa.copy(),
+            st.qo.copy(),
+            it,
+            res,
+            hist,
+            err,
+            state,
+            (tuple(active), fac[0]),
+            fac[1],
         )
-        u, it, res, hist, err = _newton(sub, st_sub, warm_sub, tol, max_iter)
-        full = np.zeros((n, m + 2))
-        full[:, keep] = u.reshape(n, -1)
-        state = full.ravel()
-        cas = _Cascade(sub, st_sub)
-        x_s, h, f, y_s, _ = cas.unpack(u)
-        x = np.zeros((n, m))
-        y = np.zeros((n, m))
-        x[:, active] = x_s
-        y[:, active] = y_s
-    else:
-        u, it, res, hist, err = _newton(model, st, warm, tol, max_iter)
-        x, h, f, y, _ = _Cascade(model, st).unpack(u)
-        state = u
-    return CascadeSolution(
-        model.metals,
-        x,
-        y,
-        h,
-        f,
-        st.e.copy(),
-        st.qa.copy(),
-        st.qo.copy(),
-        it,
-        res,
-        hist,
-        err,
-        state,
-    )
+
+    try:
+        return run(warm, warm_fac)
+    except ConvergenceError as exc:
+        first = exc
+    # continuation in the number of stages (cold failures of long cascades): solve half
+    # the stages, stretch its profile over n stages by repeating the middle stage (the
+    # pinch of a long cascade), and start Newton from there
+    if n >= 8 and not side_feeds and getattr(first, "diagnosis", None) is None:
+        try:
+            short = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n // 2, tol=tol,
+                                  max_iter=max_iter)  # fmt: skip
+            u = short.state.reshape(n // 2, m + 2)
+            mid = (n // 2) // 2
+            pad = np.repeat(u[mid : mid + 1], n - n // 2, axis=0)
+            sol = run(np.concatenate([u[:mid], pad, u[mid:]]).ravel(), None)
+        except (ConvergenceError, SpecificationError):
+            pass
+        else:
+            sol.iterations += short.iterations
+            sol.jacobians += short.jacobians
+            return sol
+    if getattr(first, "diagnosis", None):
+        raise SpecificationError(first.diagnosis) from first
+    raise first
 
 
-def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int):
-    """Damped Newton from v; returns (v, parts, r, history, iterations)."""
-    rows, cols, band_row, lo, up = _pattern(cas.n, cas.m)
+def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=None):
+    """Damped Newton from v; returns (v, parts, r, history, iterations, factors).
+
+    With ``fac`` (LU factors of a previous, nearby Jacobian: a warm start) the first steps
+    are chord steps that reuse it, kept while each one cuts the residual at least five
+    times; then (or without ``fac``) full Newton steps with a backtracking line search.
+    """
     v = cas.resolve(v)
     parts = cas.unpack(v)
     r = cas.residual(v, parts)
     phi = float(r @ r)
     hist = [float(np.abs(r).max())]
-    ab = np.zeros((lo + up + 1, cas.n * cas.b))
-    logs = np.zeros((cas.n, cas.b), dtype=bool)
-    logs[:, cas.m :] = True
-    logs = logs.ravel()
     max_step = 3.0  # largest change of ln h or ln f in one step
+    chord = fac is not None
     it = 0
     while hist[-1] > tol and np.isfinite(phi) and it < max_iter:
         it += 1
-        ab[band_row, cols] = cas.jacobian_data(parts)
-        try:
-            dv = solve_banded((lo, up), ab, -r, check_finite=False)
-        except (np.linalg.LinAlgError, ValueError):
+        if not chord:
+            fac = cas.factor(cas.jacobian_data(parts))
+            if fac is None:
+                break
+        dv = cas.lu_solve(fac, -r)
+        if dv is None:
+            if chord:
+                chord = False
+                continue
             break
-        if not np.all(np.isfinite(dv)):
-            break
-        big = float(np.abs(dv[logs]).max())
+        big = float(np.abs(dv[cas.logs]).max())
         if big > max_step:
             dv *= max_step / big
-        alpha = 1.0
-        while alpha > 1e-6:
-            v_new = cas.resolve(v + alpha * dv)
+        if chord:
+            v_new = cas.resolve(v + dv)
             parts_new = cas.unpack(v_new)
             r_new = cas.residual(v_new, parts_new)
             phi_new = float(r_new @ r_new)
-            if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
-                break
-            alpha *= 0.5
+            if not (np.isfinite(phi_new) and phi_new <= 0.04 * phi):
+                chord = False  # too slow (or worse): switch to Newton from the same point
+                if not (np.isfinite(phi_new) and phi_new < phi):
+                    continue
         else:
-            break
+            alpha = 1.0
+            while alpha > 1e-6:
+                v_new = cas.resolve(v + alpha * dv)
+                parts_new = cas.unpack(v_new)
+                r_new = cas.residual(v_new, parts_new)
+                phi_new = float(r_new @ r_new)
+                if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
+                    break
+                alpha *= 0.5
+            else:
+                break
         v, parts, r, phi = v_new, parts_new, r_new, phi_new
         hist.append(float(np.abs(r).max()))
-    return v, parts, r, hist, it
+    return v, parts, r, hist, it, fac
 
 
 def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
@@ -653,12 +731,8 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     mixer-settler dynamics (hold-ups proportional to the stage flows), time step growing
     as the residual falls (switched evolution relaxation). The dynamics are stable, so
     this reaches the steady state from far away; it ends in Newton steps."""
-    rows, cols, band_row, lo, up = _pattern(cas.n, cas.m)
     n_hold = (3 * cas.m + cas.b) * cas.n  # diagonal-block entries of metal and H+ rows
-    ab = np.zeros((lo + up + 1, cas.n * cas.b))
-    logs = np.zeros((cas.n, cas.b), dtype=bool)
-    logs[:, cas.m :] = True
-    logs = logs.ravel()
+    logs = cas.logs
     parts = cas.unpack(v)
     r = cas.residual(v, parts)
     norm = float(np.linalg.norm(r))
@@ -669,12 +743,9 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
         it += 1
         data = cas.jacobian_data(parts)
         data[:n_hold] *= 1.0 + sigma  # J - M/dt, with the hold-up matrix M = -J_outflow
-        ab[band_row, cols] = data
-        try:
-            dv = solve_banded((lo, up), ab, -r, check_finite=False)
-        except (np.linalg.LinAlgError, ValueError):
-            dv = np.full_like(r, np.nan)
-        ok = bool(np.all(np.isfinite(dv)))
+        fac = cas.factor(data)
+        dv = None if fac is None else cas.lu_solve(fac, -r)
+        ok = dv is not None
         if ok:
             big = float(np.abs(dv[logs]).max())
             if big > 3.0:
@@ -697,15 +768,17 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     return v, hist, it
 
 
-def _newton(model, st, warm, tol, max_iter):
+def _newton(model, st, warm, tol, max_iter, warm_fac=None):
     cas = _Cascade(model, st)
     start = warm if warm is not None else _initial_guess(model, st, cas)
-    v, parts, r, hist, it = _newton_core(cas, start, tol, min(max_iter, 25))
+    if warm_fac is not None and warm_fac[0].shape[1] != cas.n * cas.b:  # other metals
+        warm_fac = None
+    v, parts, r, hist, it, fac = _newton_core(cas, start, tol, min(max_iter, 25), warm_fac)
     if hist[-1] > tol:
         # Newton stalled far from the solution: follow the physical transient instead
         start = _initial_guess(model, st, cas) if warm is not None else start
         w, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
-        v, parts, r, hist2, it2 = _newton_core(cas, w, tol, max_iter)
+        v, parts, r, hist2, it2, fac = _newton_core(cas, w, tol, max_iter)
         hist = hist + hist_t + hist2
         it += it_t + it2
     res = hist[-1]
@@ -714,7 +787,7 @@ def _newton(model, st, warm, tol, max_iter):
     x = parts[0]
     if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(x >= 0)):
         _raise_failure(cas, v, parts, r, hist, err, check)
-    return v, it, res, hist, err
+    return v, it, res, hist, err, (fac, cas.n_factor)
 
 
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
@@ -723,19 +796,20 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
     rr = np.abs(r.reshape(cas.n, cas.b))
     k, j = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(rr), rr, np.inf))), rr.shape)
     what = model.metals[j] if j < cas.m else ("H+" if j == cas.m else "extractant")
+    diagnosis = None
     if np.all(model.b == 0) and np.nanmin(f / st.e) < 1e-9:
-        raise SpecificationError(
+        diagnosis = (
             f"the organic would be loaded beyond its extractant capacity at stage {k + 1} "
             f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
             "ignores loading; use saturation=True, more extractant or a lower O/A load."
         )
-    if np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)):
-        raise SpecificationError(
+    elif np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)):
+        diagnosis = (
             f"not enough acid: H+ falls below 1e-8 mol/m3 (pH > 14) at stage "
             f"{int(np.nanargmin(h)) + 1} with the {model.kind} model, outside its range; add "
             "acid to the aqueous feed or strip with a stronger acid."
         )
-    raise ConvergenceError(
+    exc = ConvergenceError(
         f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
         f"scaled residual {hist[-1]:.3g} after {len(hist) - 1} iterations, worst at stage "
         f"{k + 1} ({what} balance); balance error {err:.3g} (limit {check:.1g}).",
@@ -743,3 +817,5 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
         residual_history=hist,
         best_iterate=v,
     )
+    exc.diagnosis = diagnosis
+    raise exc
