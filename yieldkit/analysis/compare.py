@@ -53,11 +53,15 @@ def _rows(k: KPIs) -> dict[str, object]:
     return rows
 
 
-_HEAD = {"recovery ": "RE recovery, total [%]", "  reagent ": "reagents [kg/kg]"}
+_HEAD = {
+    "recovery ": "RE recovery, total [%]",
+    "  reagent ": "reagents [kg/kg]",
+    "purity, ": "purity",  # oxide- and metal-basis rows side by side
+}
 
 
 def _group(label: str) -> str:
-    """Rows that belong together (per-element recoveries, per-reagent uses)."""
+    """Rows that belong together (per-element recoveries, per-reagent uses, purities)."""
     for prefix in _HEAD:
         if label.startswith(prefix):
             return prefix
