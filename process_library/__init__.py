@@ -16,6 +16,11 @@ from yieldkit.errors import SpecificationError, unknown_name
 ROUTES = {
     "ndfeb-hcl-leach": "process_library.ndfeb_hcl_leach",
     "mountain-pass-flotation": "process_library.mountain_pass_flotation",
+    "ndfeb-hydrogen-decrepitation": "process_library.ndfeb_hydrogen_decrepitation",
+    "ndfeb-cmi-copper-nitrate": "process_library.ndfeb_cmi_copper_nitrate",
+    "monazite-caustic": "process_library.monazite_caustic",
+    "bayan-obo-soda-roast": "process_library.bayan_obo_soda_roast",
+    "ionic-clay-ammonium-sulfate": "process_library.ionic_clay_ammonium_sulfate",
 }
 DEFAULT_ROUTE = "ndfeb-hcl-leach"
 
