@@ -21,6 +21,7 @@ ROUTES = {
     "monazite-caustic": "process_library.monazite_caustic",
     "bayan-obo-soda-roast": "process_library.bayan_obo_soda_roast",
     "ionic-clay-ammonium-sulfate": "process_library.ionic_clay_ammonium_sulfate",
+    "ndfeb-sulfate-double-salt": "process_library.ndfeb_sulfate_double_salt",
 }
 DEFAULT_ROUTE = "ndfeb-hcl-leach"
 
