@@ -31,6 +31,9 @@ from yieldkit.unitops.params import choice, fraction, known_keys, port_names, po
 
 MODES = ("stoichiometric", "kinetic")
 RATE_KEYS = ("mechanism", "order", "k", "Ea", "k_diff", "Ea_diff")
+#: solids without rate parameters pass unreacted (listed in info) below this fraction of
+#: the solids mass, e.g. a tear solver's finite-difference probe; above it they are an error
+TRACE_SOLIDS = 1e-9
 
 
 def _rate_row(solid: str, row: Mapping, where: str) -> tuple:
@@ -96,7 +99,10 @@ class Leach(UnitOperation):
         "Ea": "41 kJ/mol", "k_diff": ..., "Ea_diff": ...}}`` (rate per kg of solid in the
         tank, [H+] in mol/L).
     inert : sequence of str
-        Solids that do not react in kinetic mode (they add to the pulp mass) [-].
+        Solids that do not react in kinetic mode (they add to the pulp mass) [-]. Any other
+        solid without rate parameters is an error, unless it is a trace below
+        ``TRACE_SOLIDS`` of the solids mass (a solver's probe), which passes unreacted and
+        is listed in ``info["unreacted_trace_solids"]``.
     tanks : int
         Number of CSTRs in series (kinetic mode) [-].
     volume : quantity, optional
@@ -330,7 +336,9 @@ class Leach(UnitOperation):
         present = [c.names[i] for i in np.flatnonzero(solid_mask & (n > 0.0))]
         leached = set(self.kinetics.solids)
         unknown = [sp for sp in present if sp not in leached and sp not in self.inert]
-        if unknown:
+        mass = c.molar_masses * n
+        trace = TRACE_SOLIDS * float(mass[solid_mask].sum())
+        if unknown and sum(mass[c.index(sp)] for sp in unknown) > trace:
             raise SpecificationError(
                 f"{where}: solids {unknown} are in the feed but have no rate parameters; give "
                 "rate_parameters for them or list them in inert=."
@@ -340,6 +348,8 @@ class Leach(UnitOperation):
         inert_mass = float((n * solid_mask) @ c.molar_masses) - float(mw @ f0)
         volume = _liquor.liquor_volume(n, c, rho)
         info = {"conversion": dict.fromkeys(self.kinetics.solids, 0.0)}
+        if unknown:
+            info["unreacted_trace_solids"] = unknown
         if volume <= 0.0 or not np.any(f0 > 0.0):
             info["tank_conversion"] = {k: [0.0] * self.tanks for k in self.kinetics.solids}
             return n.copy(), info
