@@ -44,6 +44,9 @@ class Outcome:
     info: dict = field(default_factory=dict)
 
 
+_BALANCE_FLOOR = 1e-14  # of the largest element flow of the unit, see Balance
+
+
 @dataclass(frozen=True)
 class Balance:
     """Element and charge balance of a unit (in minus out).
@@ -66,8 +69,16 @@ class Balance:
 
     @property
     def relative_errors(self) -> np.ndarray:
-        """|in - out| / max(in, out) per element [-] (0 where both are 0)."""
+        """|in - out| / max(in, out, floor) per element [-] (0 where both are 0).
+
+        The floor is ``1e-14`` times the largest element flow through the unit: an element
+        present only as round-off of a converged recycle (say 1e-46 mol/s against 10 mol/s of
+        the main elements) does not count as a 100 % imbalance, while a trace element well
+        above round-off is still judged against its own flow.
+        """
         scale = np.maximum(np.abs(self.inflow), np.abs(self.outflow))
+        if scale.size:
+            scale = np.maximum(scale, _BALANCE_FLOOR * float(scale.max()))
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.where(scale > 0, np.abs(self.inflow - self.outflow) / scale, 0.0)
         return r

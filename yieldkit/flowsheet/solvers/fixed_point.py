@@ -102,7 +102,9 @@ class Anderson(TearSolver):
     many orders of magnitude weigh alike) and
     ``x_{k+1} = g(x_k) − ΔG γ − (1 − β)(f_k − ΔF γ)``. When ``ΔF`` is numerically
     rank-deficient (a singular value below ``rcond`` times the largest) the history is
-    dropped (restart) and a mixing step ``x_k + β f_k`` is taken. Negative entries of
+    dropped (restart) and a mixing step ``x_k + β f_k`` is taken; the history is also
+    dropped when ``2m`` steps in a row fail to improve the best residual (stale
+    differences near round-off make the least-squares step stagnate). Negative entries of
     ``x_{k+1}`` are projected to zero before g is called.
 
     Options: ``m`` memory in [1, 50] (default 5), ``beta`` mixing in (0, 1] (default 1),
@@ -133,8 +135,13 @@ class Anderson(TearSolver):
         d_f: list[np.ndarray] = []
         d_g: list[np.ndarray] = []
         f_prev, g_prev = None, None
-        restarts = 0
+        restarts, best_r, stalled = 0, r, 0
         for k in range(1, self.max_iter + 1):
+            if stalled > 2 * m:  # no progress on the best residual: drop the stale history
+                d_f.clear()
+                d_g.clear()
+                f_prev, g_prev, stalled = None, None, 0
+                restarts += 1
             f = gx - xp
             if f_prev is not None:
                 d_f.append(f - f_prev)
@@ -158,4 +165,8 @@ class Anderson(TearSolver):
             xp, gx, r = ev(x)
             if r <= self.tol:
                 return xp, k, f"converged ({restarts} restarts)"
+            if r < best_r:
+                best_r, stalled = r, 0
+            else:
+                stalled += 1
         return xp, self.max_iter, f"iteration limit reached ({restarts} restarts)"
