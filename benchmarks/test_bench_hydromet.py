@@ -42,3 +42,17 @@ def test_bench_speciate(benchmark, n_liquors):
     benchmark.extra_info["liquors"] = n_liquors
     benchmark.extra_info["us_per_liquor"] = benchmark.stats.stats.median * 1e6 / n_liquors
     assert np.all(np.isfinite(r.pH))
+
+
+def test_bench_route_leach_unit(benchmark):
+    """One run of the kinetic Leach unit of the default NdFeB route at its solved inlets."""
+    import process_library
+
+    fs = process_library.build()
+    res = fs.solve()
+    unit = fs.unit("leach")
+    inlets = {c.sink_port: res.streams[k] for k, c in fs.connections.items() if c.sink == "leach"}
+    out = benchmark(unit.run, inlets)
+    benchmark.extra_info["tanks"] = unit.tanks
+    benchmark.extra_info["nd_conversion"] = out.info["conversion"]["Nd2O3"]
+    benchmark.extra_info["route_unit_evaluations"] = res.solver_summary()[0]["evaluations"]

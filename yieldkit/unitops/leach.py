@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from yieldkit import citations
 from yieldkit.chemistry.reactions import Reaction
 from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.leach_kinetics import MECHANISMS, LeachKinetics, load_kinetics
@@ -113,6 +112,8 @@ class Leach(UnitOperation):
         Density of the solids, for the slurry volume [kg/m3].
     """
 
+    sources = ("Levenspiel1999",)  # shrinking-core rate forms (kinetic mode)
+
     def __init__(
         self,
         name: str,
@@ -151,6 +152,7 @@ class Leach(UnitOperation):
             if self.inert or tanks != 1:
                 raise SpecificationError(f"{where}: inert and tanks apply to mode='kinetic' only.")
             self._init_stoichiometric(reactions, where)
+            self.sources = ()
         else:
             if self.T is None:
                 raise SpecificationError(f"{where}: kinetic mode needs the tank temperature T.")
@@ -263,6 +265,7 @@ class Leach(UnitOperation):
             np.array(nu_h, dtype=float),
             table.sources if table is not None else (),
         )
+        self.sources = ("Levenspiel1999", *self.kinetics.sources)
 
     # ------------------------------------------------------------ running
     def _arrays(self, c):
@@ -331,7 +334,6 @@ class Leach(UnitOperation):
 
     def _kinetic(self, n, nu, key, lay, c, rho):
         where = f"Leach {self.name!r}"
-        citations.register(*self.kinetics.sources)
         solid_mask = c.phase_mask("s")
         present = [c.names[i] for i in np.flatnonzero(solid_mask & (n > 0.0))]
         leached = set(self.kinetics.solids)

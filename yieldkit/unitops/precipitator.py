@@ -47,7 +47,15 @@ def _element(cation: str) -> str:
 
 
 def default_product(mode: str, cation: str) -> str:
-    """Name of the solid a cation forms in ``mode`` (the defaults of the module docstring)."""
+    """Name of the solid a cation forms in ``mode`` (the defaults of the module docstring).
+
+    Parameters
+    ----------
+    mode : str
+        Precipitator mode [-].
+    cation : str
+        Cation species name, e.g. ``"Nd+3"`` [-].
+    """
     sp = get_species(cation)
     el, z = _element(cation), sp.charge
     if mode in ("efficiency", "splits"):
@@ -64,7 +72,17 @@ def default_product(mode: str, cation: str) -> str:
 
 
 def precipitation_reaction(mode: str, cation: str, product: str) -> Reaction:
-    """Balanced reaction per mol of ``cation`` in the liquor's proton-total form."""
+    """Balanced reaction per mol of ``cation`` in the liquor's proton-total form.
+
+    Parameters
+    ----------
+    mode : str
+        Precipitator mode [-].
+    cation : str
+        Cation species name [-].
+    product : str
+        Solid species formed [-].
+    """
     sp, solid = get_species(cation), get_species(product)
     el, z = _element(cation), sp.charge
     a = solid.elements.get(el, 0.0)
@@ -209,6 +227,17 @@ class Precipitator(UnitOperation):
                     f"{where}: double-sulfate mode needs conversion (no sourced default)."
                 )
             self.conversion = fraction(conversion, f"{where} conversion")
+        from yieldkit.models.precipitation import precipitation_data
+
+        data = precipitation_data()
+        self.sources = {
+            "efficiency": (data["oxalate_efficiency_klemettinen"]["source"],)
+            if curve is None
+            else (),
+            "splits": (data[splits]["source"],) if isinstance(splits, str) else (),
+            "hydroxide": (data["hydroxide_log_k"]["source"],),
+            "double-sulfate": ("Lyman1993",),
+        }[self.mode]
         self._cache: tuple | None = None
 
     # ------------------------------------------------------------ helpers
