@@ -156,7 +156,12 @@ class Leach(UnitOperation):
         else:
             if self.T is None:
                 raise SpecificationError(f"{where}: kinetic mode needs the tank temperature T.")
-            if isinstance(tanks, bool) or int(tanks) != tanks or tanks < 1:
+            if (
+                not isinstance(tanks, int | float)
+                or isinstance(tanks, bool)
+                or int(tanks) != tanks
+                or tanks < 1
+            ):
                 raise SpecificationError(f"{where} tanks = {tanks!r} must be an integer >= 1.")
             self.tanks = int(tanks)
             if (volume is None) == (residence_time is None):

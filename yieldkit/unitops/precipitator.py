@@ -166,7 +166,7 @@ class Precipitator(UnitOperation):
         conversion=None,
         products: Mapping | None = None,
     ):
-        from yieldkit.units import to_si
+        from yieldkit.units import to_dimensionless, to_si
 
         super().__init__(name)
         where = f"Precipitator {name!r}"
@@ -215,7 +215,7 @@ class Precipitator(UnitOperation):
         if self.mode == "hydroxide":
             if target_pH is None:
                 raise SpecificationError(f"{where}: hydroxide mode needs target_pH.")
-            self.target_pH = float(target_pH)
+            self.target_pH = to_dimensionless(target_pH, f"{where} target_pH")
             if not (0.0 < self.target_pH < 14.0):
                 raise SpecificationError(
                     f"{where} target_pH = {target_pH!r} is outside the accepted range (0, 14)."

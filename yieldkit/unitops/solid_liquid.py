@@ -163,7 +163,12 @@ class CCDWashTrain(UnitOperation):
     def __init__(self, name: str, stages: int = 3, underflow_solids=0.5):
         super().__init__(name)
         where = f"CCDWashTrain {name!r}"
-        if isinstance(stages, bool) or int(stages) != stages or stages < 1:
+        if (
+            not isinstance(stages, int | float)
+            or isinstance(stages, bool)
+            or int(stages) != stages
+            or stages < 1
+        ):
             raise SpecificationError(f"{where} stages = {stages!r} must be an integer >= 1.")
         self.stages = int(stages)
         self.underflow_solids = fraction(underflow_solids, f"{where} underflow_solids")
