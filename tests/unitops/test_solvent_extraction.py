@@ -205,8 +205,15 @@ def test_run_errors():
 
 
 def test_convergence_error_names_unit_stage_and_residual():
-    unit = SolventExtraction("sap", 4, "constant_d", {"Nd+3": 20.0, "Pr+3": 10.0},
+    # 20 stages with a side feed (no stage continuation, too long for the Gauss-Seidel
+    # fallback) and one Newton iteration allowed: the solve must fail loudly
+    unit = SolventExtraction("sap", 20, "constant_d", {"Nd+3": 20.0, "Pr+3": 10.0},
                              saturation=True, capacity="600 mol/m^3", saponification=True,
-                             max_iter=1)  # fmt: skip
+                             side_feeds=[10], max_iter=1)  # fmt: skip
+    inlets = {
+        "aq_in": cs.ndpr_aq(),
+        "org_in": cs.organic(loaded={"Na+": 0.2}),
+        "feed_10": cs.acid("1 L/h", 0.01),
+    }
     with pytest.raises(ConvergenceError, match=r"unit 'sap'.*scaled residual .* worst at stage \d"):
-        unit.run({"aq_in": cs.ndpr_aq(), "org_in": cs.organic(loaded={"Na+": 0.2})})
+        unit.run(inlets)

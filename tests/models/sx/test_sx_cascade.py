@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models.sx import SideFeed, cation_exchange, constant_d, empirical_ph, solve_cascade
+from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.reference import gauss_seidel_cascade, single_stage
 
 
@@ -234,3 +235,55 @@ def test_nonconvergence_raises_convergence_error():
     model, aq, org = _small_case()
     with pytest.raises(ConvergenceError, match=r"did not converge: scaled residual .* stage"):
         solve_cascade(aq, org, 1.0, 1.0, model, 30, max_iter=1)
+
+
+def _check(sol, aq, org, qa, qo, model):
+    m_err, a_err, e_err = balances(sol, aq, org, qa, qo, model)
+    assert m_err.max() < 1e-10 and a_err < 1e-10 and e_err < 1e-10
+    assert stage_balances(sol, model).max() < 1e-10
+    assert sol.balance_error < 1e-10
+
+
+def test_cold_start_long_acid_starved_strip():
+    """Found by hypothesis: a 94 % loaded organic stripped by little acid over 200 stages
+    failed from a cold start (now solved by continuation from 100 stages)."""
+    z = np.array([2.0, 3, 3, 1, 2, 1, 2, 1, 3, 2])
+    c = np.array([9.00851258, 11.894801, 1.22822117, 6.88468404, 8.65026761, -1.06212997,
+                  6.34094437, -5.59120876, 8.4555678, 3.55937696])  # fmt: skip
+    model = DistributionModel(tuple(f"M{i}" for i in range(10)), z, z, c, -z, z,
+                              "cation_exchange")  # fmt: skip
+    aq = np.append(np.full(10, 1e-9), 533.99)
+    org = np.array([8.379, 15.922, 16.869, 62.567, 10.980, 24.737, 37.061, 1.687, 1.383,
+                    23.863, 749.24])  # fmt: skip
+    sol = solve_cascade(aq, org, 1.0, 1.0612, model, 200)
+    _check(sol, aq, org, 1.0, 1.0612, model)
+    short = solve_cascade(aq, org, 1.0, 1.0612, model, 100)
+    np.testing.assert_allclose(sol.y[0], short.y[0], rtol=1e-6)  # the long cascade pinches
+
+
+@pytest.mark.parametrize("frac", [0.3, 0.6, 0.9, 0.99])
+def test_cold_start_heavy_saponification(frac):
+    """Saponified P507 against a weakly acidic Pr feed: the H+ guess is far off (pH ~5-13
+    at the solution); Gauss-Seidel sweeps or stage continuation rescue Newton."""
+    from yieldkit.models.sx.parameters import p507_pr, saponified_organic, with_saponification
+
+    model = with_saponification(p507_pr())
+    aq = np.array([10.0, 0.0, 1.0])
+    org = saponified_organic(model, [0.0], 500.0, frac)
+    for n in (3, 20):
+        sol = solve_cascade(aq, org, 1.0, 1.0, model, n)
+        _check(sol, aq, org, 1.0, 1.0, model)
+        assert sol.ph.min() > 3.0  # the saponified organic neutralises the feed acid
+
+
+@pytest.mark.parametrize("log_k, over", [(0.0, 2.0), (3.0, 10.0), (6.0, 0.9), (6.0, 10.0)])
+def test_cold_start_overloaded_steep_d(log_k, over):
+    """Metals binding up to 10x the extractant capacity, steep D (log K up to 6)."""
+    model = cation_exchange([f"M{i}" for i in range(6)],
+                            log_k + np.array([0.0, 0.5, 0.8, 1.0, -2.0, -1.0]), [3.0] * 6)  # fmt: skip
+    aq = np.append(np.full(6, over * 600 / 36), 30.0)
+    org = np.array([0, 0, 0, 0, 0, 0, 600.0])
+    for n in (1, 5, 100):
+        sol = solve_cascade(aq, org, 1.0, 1.0, model, n)
+        _check(sol, aq, org, 1.0, 1.0, model)
+        assert sol.loading.max() < 1.0

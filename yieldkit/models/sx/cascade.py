@@ -32,6 +32,7 @@ from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
+GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 
 
 @dataclass(frozen=True)
@@ -665,6 +666,24 @@ def solve_cascade(
             sol.iterations += short.iterations
             sol.jacobians += short.jacobians
             return sol
+    if n <= GS_MAX_STAGES and getattr(first, "diagnosis", None) is None:
+        # short cascades: a few robust stage-by-stage sweeps (nested bisections) give H+
+        # and the free extractant; Newton finishes from there
+        from yieldkit.models.sx.reference import gauss_seidel_cascade
+
+        try:
+            with np.errstate(all="ignore"):
+                gs = gauss_seidel_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n, side_feeds,
+                                          tol=1e-4, max_sweeps=100)  # fmt: skip
+            u = np.zeros((n, m + 2))
+            u[:, m] = np.log(gs.h)
+            u[:, m + 1] = np.log(gs.free_extractant)
+            sol = run(u.ravel(), None)
+        except (ConvergenceError, SpecificationError, ValueError, FloatingPointError):
+            pass
+        else:
+            sol.iterations += gs.iterations
+            return sol
     if getattr(first, "diagnosis", None):
         raise SpecificationError(first.diagnosis) from first
     raise first
@@ -803,7 +822,9 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
             f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
             "ignores loading; use saturation=True, more extractant or a lower O/A load."
         )
-    elif np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)):
+    elif np.any(model.a == 0) and np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)):
+        # only a D that ignores H+ can run out of acid: if every D rises without bound as
+        # H+ falls, a solution with H+ > 0 exists and the failure is the solver's
         diagnosis = (
             f"not enough acid: H+ falls below 1e-8 mol/m3 (pH > 14) at stage "
             f"{int(np.nanargmin(h)) + 1} with the {model.kind} model, outside its range; add "
