@@ -366,6 +366,20 @@ class _Cascade:
         u[:, : self.m] = self.solve_metals(d) / self.xref
         return u.ravel()
 
+    def resolve_parts(self, v: np.ndarray):
+        """:meth:`resolve` and :meth:`unpack` in one pass (D computed once)."""
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            u = v.reshape(self.n, self.b)
+            d = np.exp(self.log_d(v))
+            if not np.all(np.isfinite(d)):
+                return v, self.unpack(v)
+            x = self.solve_metals(d)
+            u = u.copy()
+            u[:, : self.m] = x / self.xref
+            h = np.exp(u[:, self.m])
+            f = np.exp(u[:, self.m + 1])
+            return u.ravel(), (x, h, f, d * x, d)
+
     def unpack(self, v: np.ndarray):
         u = v.reshape(self.n, self.b)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -476,7 +490,7 @@ def _free_extractant(model: DistributionModel, e, lh, x) -> np.ndarray:
             dg = -f - (t * model.b).sum(axis=1)
             step = g / dg
             lf = lf - step
-            if not np.all(np.isfinite(lf)) or float(np.abs(step).max()) < 1e-10:
+            if not np.all(np.isfinite(lf)) or float(np.abs(step).max()) < 1e-6:  # a guess
                 break
     bad = ~np.isfinite(lf) | (lf > le)
     lf[bad] = le[bad] + np.log(0.05)
@@ -613,19 +627,20 @@ def solve_cascade(
                 st.s_hm,
                 sub.z,
             )
-            u, it, res, hist, err, fac = _newton(sub, st_sub, warm_sub, tol, max_iter, warm_fac)
+            u, it, res, hist, err, fac, parts = _newton(
+                sub, st_sub, warm_sub, tol, max_iter, warm_fac
+            )
             full = np.zeros((n, m + 2))
             full[:, keep] = u.reshape(n, -1)
             state = full.ravel()
-            cas = _Cascade(sub, st_sub)
-            x_s, h, f, y_s, _ = cas.unpack(u)
+            x_s, h, f, y_s, _ = parts
             x = np.zeros((n, m))
             y = np.zeros((n, m))
             x[:, active] = x_s
             y[:, active] = y_s
         else:
-            u, it, res, hist, err, fac = _newton(model, st, warm, tol, max_iter, warm_fac)
-            x, h, f, y, _ = _Cascade(model, st).unpack(u)
+            u, it, res, hist, err, fac, parts = _newton(model, st, warm, tol, max_iter, warm_fac)
+            x, h, f, y, _ = parts
             state = u
         return CascadeSolution(
             model.metals,
@@ -696,8 +711,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
     are chord steps that reuse it, kept while each one cuts the residual at least five
     times; then (or without ``fac``) full Newton steps with a backtracking line search.
     """
-    v = cas.resolve(v)
-    parts = cas.unpack(v)
+    v, parts = cas.resolve_parts(v)
     r = cas.residual(v, parts)
     phi = float(r @ r)
     hist = [float(np.abs(r).max())]
@@ -720,8 +734,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
         if big > max_step:
             dv *= max_step / big
         if chord:
-            v_new = cas.resolve(v + dv)
-            parts_new = cas.unpack(v_new)
+            v_new, parts_new = cas.resolve_parts(v + dv)
             r_new = cas.residual(v_new, parts_new)
             phi_new = float(r_new @ r_new)
             if not (np.isfinite(phi_new) and phi_new <= 0.04 * phi):
@@ -731,8 +744,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
         else:
             alpha = 1.0
             while alpha > 1e-6:
-                v_new = cas.resolve(v + alpha * dv)
-                parts_new = cas.unpack(v_new)
+                v_new, parts_new = cas.resolve_parts(v + alpha * dv)
                 r_new = cas.residual(v_new, parts_new)
                 phi_new = float(r_new @ r_new)
                 if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
@@ -806,7 +818,7 @@ def _newton(model, st, warm, tol, max_iter, warm_fac=None):
     x = parts[0]
     if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(x >= 0)):
         _raise_failure(cas, v, parts, r, hist, err, check)
-    return v, it, res, hist, err, (fac, cas.n_factor)
+    return v, it, res, hist, err, (fac, cas.n_factor), parts
 
 
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
