@@ -39,6 +39,7 @@ def test_newton_cold(benchmark, n):
     benchmark.group = f"sx cascade {n} stages x 6 metals"
     sol = benchmark(solve_cascade, aq, org, 1.0, 1.0, model, n)
     assert sol.balance_error < 1e-10
+    benchmark.extra_info.update(iterations=sol.iterations, jacobians=sol.jacobians)
 
 
 @pytest.mark.parametrize("n", STAGES)
@@ -49,6 +50,7 @@ def test_newton_warm_after_1pct_feed_change(benchmark, n):
     aq2 = aq * np.array([1.01, 0.99, 1.01, 1.01, 0.99, 1.0, 1.0])
     sol = benchmark(solve_cascade, aq2, org, 1.0, 1.0, model, n, x0=base)
     assert sol.balance_error < 1e-10
+    benchmark.extra_info.update(iterations=sol.iterations, jacobians=sol.jacobians)
 
 
 @pytest.mark.parametrize("n", BASELINE_STAGES)

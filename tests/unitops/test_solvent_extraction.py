@@ -79,7 +79,7 @@ def test_warm_start_gives_the_same_answer():
     a = warm.run({"aq_in": aq2, "org_in": cs.organic()})
     b = cold.run({"aq_in": aq2, "org_in": cs.organic()})
     assert a.info["warm_start"] is True and b.info["warm_start"] is False
-    assert a.info["iterations"] <= b.info["iterations"]
+    assert a.info["jacobians"] < b.info["jacobians"]  # warm: chord steps on the old LU
     for port in ("raffinate", "loaded_org"):
         np.testing.assert_allclose(a.outlets[port].moles, b.outlets[port].moles, rtol=1e-10)
     warm.forget()

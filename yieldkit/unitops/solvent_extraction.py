@@ -89,6 +89,18 @@ class SolventExtraction(UnitOperation):
         Newton tolerance on the scaled residual [-].
     max_iter : int
         Newton iteration limit (the pseudo-transient fallback gets ten times more) [-].
+
+    Notes
+    -----
+    ``Outcome.info``: ``metals``, ``n_stages``, ``model``, ``contact`` (False when one
+    phase or the extractant is absent and everything passes through), ``iterations``,
+    ``jacobians``, ``residual``, ``warm_start`` (whether the stored solution was used),
+    stage profiles ``x`` and ``y`` [mol/m3] (stage x metal), ``pH`` and ``loading`` [-]
+    per stage, ``D`` [-] (stage x metal) and ``extracted`` [-], the fraction of each metal
+    fed that leaves in the loaded organic.
+
+    A failed solve raises ConvergenceError naming the unit, the stage, the balance and
+    the scaled residual; no result is returned.
     """
 
     sources = ("Peppard1965",)
@@ -305,6 +317,7 @@ class SolventExtraction(UnitOperation):
         info.update(
             contact=True,
             iterations=sol.iterations,
+            jacobians=sol.jacobians,
             residual=sol.residual,
             warm_start=warm is not None,
             x=sol.x,
