@@ -10,7 +10,9 @@ Defaults and their sources
 --------------------------
 * feed: HDD magnet analysis, Belfqueh et al. (2023); phases as in ``magnet_feeds``.
 * roast: complete oxidation in air at 800 °C (Jiang et al. 2020); NdFeO3/NdBO3 formation is
-  not represented in this stoichiometric roaster; 50 % excess air (estimate).
+  not represented (the thermal ``Roaster`` in stoichiometric mode, with its enthalpy-balance
+  duty where thermo data exists, NaN and named otherwise); no dust carry-over (dust
+  fraction 0, estimate); 50 % excess air (estimate).
 * leach: 3.5 mol fresh HCl per mol RE at 80 °C (Vander Hoogerstraete et al. 2014), fed as
   2 mol/L HCl (estimate), in 3 CSTRs of 4 h slurry residence time each (estimate). Kinetic
   leach, shrinking core under chemical control (HCl on roasted NdFeB; Ea > 41 kJ/mol, the
@@ -33,8 +35,9 @@ Defaults and their sources
   co-precipitates as Fe2(C2O4)3.4H2O (Klemettinen et al., measured at +40 % excess and
   applied at every excess: estimate) and calcines to Fe2O3 in the product.
 * 50 % of the barren liquor recycled to the leach (estimate).
-* calcination in air at 950 °C (Ceramics International 2014) to Nd2O3, Dy2O3 and Pr6O11;
-  100 % excess air (estimate).
+* calcination in air at 950 °C (Ceramics International 2014) to Nd2O3, Dy2O3 and Pr6O11
+  (thermal ``Calciner``, stoichiometric mode, duty as for the roaster); 100 % excess air
+  (estimate); no dust carry-over (estimate).
 """
 
 from __future__ import annotations
@@ -48,10 +51,11 @@ from yieldkit.chemistry.components import Components
 from yieldkit.flowsheet.flowsheet import Flowsheet
 from yieldkit.models.leach_kinetics import R_GAS
 from yieldkit.stream import Stream
-from yieldkit.unitops.basic import Feed, Product, Separator, Splitter, StoichiometricReactor
+from yieldkit.unitops.basic import Feed, Product, Separator, Splitter
 from yieldkit.unitops.leach import Leach
 from yieldkit.unitops.precipitator import Precipitator
 from yieldkit.unitops.solid_liquid import SolidLiquidSeparator
+from yieldkit.unitops.thermal import Calciner, Roaster
 from yieldkit.units import Q_
 
 NAME = "ndfeb-hcl-leach"
@@ -291,8 +295,7 @@ def build(
         Feed("hcl", acid, kind="reagent"),
         Feed("oxalic_acid", oxalic, kind="reagent"),
         Feed("calciner_air", _air(c, calc_o2), kind="utility"),
-        StoichiometricReactor("roaster", ROAST, T="800 degC", inlets=("solids", "air")),
-        Separator("roaster_gas", {"g": 1.0, "s": 0.0}, outlets=("gas", "solids")),
+        Roaster("roaster", T="800 degC", mode="stoichiometric", reactions=ROAST),
         Leach(
             "leach",
             LEACH,
@@ -316,21 +319,22 @@ def build(
         ),
         SolidLiquidSeparator("oxalate_filter", liquid_recovery=1.0),
         Splitter("barren_split", {"recycle": recycle_fraction, "purge": 1 - recycle_fraction}),
-        StoichiometricReactor("calciner", CALCINATION, T="950 degC", inlets=("solids", "air")),
-        Separator("calciner_gas", {"g": 1.0, "s": 0.0}, outlets=("gas", "solids")),
+        Calciner("calciner", T="950 degC", mode="stoichiometric", reactions=CALCINATION),
         Product("mixed_reo", kind="product"),
         Product("leach_residue", kind="residue"),
         Product("barren_purge", kind="effluent"),
         Product("roaster_offgas", kind="emission"),
         Product("leach_offgas", kind="emission"),
         Product("calciner_offgas", kind="emission"),
+        Product("roaster_dust", kind="residue"),
+        Product("calciner_dust", kind="residue"),
     )
     for a, b, name in [
         ("magnet", "roaster.solids", "magnet"),
-        ("roast_air", "roaster.air", "roaster air"),
-        ("roaster", "roaster_gas", "roasted magnet + gas"),
-        ("roaster_gas.gas", "roaster_offgas", "roaster off-gas"),
-        ("roaster_gas.solids", "leach.solids", "roasted magnet"),
+        ("roast_air", "roaster.gas", "roaster air"),
+        ("roaster.offgas", "roaster_offgas", "roaster off-gas"),
+        ("roaster.dust", "roaster_dust", "roaster dust"),
+        ("roaster.product", "leach.solids", "roasted magnet"),
         ("hcl", "leach.acid", "fresh HCl"),
         ("leach", "leach_vent", "leach slurry"),
         ("leach_vent.gas", "leach_offgas", "leach off-gas"),
@@ -343,10 +347,10 @@ def build(
         ("oxalate_filter.liquor", "barren_split", "barren liquor"),
         ("barren_split.recycle", "leach.recycle", "barren recycle"),
         ("barren_split.purge", "barren_purge", "barren purge"),
-        ("calciner_air", "calciner.air", "calciner air"),
-        ("calciner", "calciner_gas", "calcined + gas"),
-        ("calciner_gas.gas", "calciner_offgas", "calciner off-gas"),
-        ("calciner_gas.solids", "mixed_reo", "mixed REO"),
+        ("calciner_air", "calciner.gas", "calciner air"),
+        ("calciner.offgas", "calciner_offgas", "calciner off-gas"),
+        ("calciner.dust", "calciner_dust", "calciner dust"),
+        ("calciner.product", "mixed_reo", "mixed REO"),
     ]:
         fs.connect(a, b, name)
     for path, value in overrides.items():
