@@ -1,6 +1,7 @@
 """Species thermo data: the YAML reproduces its sources, every entry loads, names are consistent."""
 
 import math
+from pathlib import Path
 
 import cantera as ct
 import pytest
@@ -154,3 +155,68 @@ def test_docstring_parameters_match_signatures():
             m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S)
             documented = re.findall(r"^(\w+) :", m.group(1), re.M) if m else []
             assert documented == sig, f"{mod.__name__}.{name}: doc {documented} vs signature {sig}"
+
+
+# Magnet-feed species (roaster / calciner of the NdFeB route), values typed from their sources
+@pytest.mark.parametrize(
+    ("name", "dhf", "s"),
+    [
+        ("Nd", 0.0, 71.09),  # Robie & Hemingway 1979
+        ("Pr", 0.0, 73.93),  # Robie & Hemingway 1979
+        ("Dy", 0.0, 74.89),  # Robie & Hemingway 1979
+        ("Co", 0.0, 30.067),  # Chase 1998
+        ("Co3O4", -910.02, 114.22),  # OpenStax Chemistry 2e, Appendix G
+    ],
+)
+def test_magnet_species_reproduce_their_tables(name, dhf, s):
+    props = standard_properties(name, 298.15)
+    assert props["h"] / 1e3 == pytest.approx(dhf, abs=1e-9)
+    assert props["s"] == pytest.approx(s, rel=1e-10)
+
+
+def test_element_entropies_agree_with_the_table_cantera_ships():
+    import yaml
+
+    path = Path(ct.__file__).parent / "data" / "element-standard-entropies.yaml"
+    table = {
+        e["symbol"]: e["entropy298"] / 1e3
+        for e in yaml.safe_load(path.read_text(encoding="utf-8"))["elements"]
+        if "entropy298" in e
+    }
+    for el in ("Nd", "Pr", "Dy", "Co", "Ni", "B"):
+        assert standard_properties(el, 298.15)["s"] == pytest.approx(table[el], abs=0.01), el
+
+
+@pytest.mark.parametrize(("name", "polymorph"), [("Ni", "Ni(cr)"), ("B", "B(b)")])
+def test_nickel_and_boron_come_from_nasa(name, polymorph):
+    props = standard_properties(name, 298.15)
+    assert props["polymorph"] == polymorph
+    assert props["h"] == pytest.approx(0.0, abs=1e-3)
+    assert lookup(name).sources == ("McBride1993",)
+
+
+@pytest.mark.parametrize("m", ["Pr", "Dy"])
+def test_re2fe14b_estimates_follow_nd2fe14b_and_are_marked(m):
+    nd, re = standard_properties("Nd2Fe14B", 500.0), standard_properties(f"{m}2Fe14B", 500.0)
+    assert re["cp"] == pytest.approx(nd["cp"], rel=1e-12)
+    h298 = standard_properties(f"{m}2Fe14B", 298.15)["h"]
+    assert h298 / 1e3 == pytest.approx(-93.39, rel=1e-10)
+    s_el = sum(standard_properties(e, 298.15)["s"] * n for e, n in ((m, 2), ("Fe", 14), ("B", 1)))
+    assert standard_properties(f"{m}2Fe14B", 298.15)["s"] == pytest.approx(s_el, rel=1e-6)
+    note = next(s for s in OWN if s.name == f"{m}2Fe14B").input_data["note"]
+    assert "estimated from Nd2Fe14B" in note
+
+
+def test_dy_oxalate_estimate_is_nd_value_shifted_by_chloride_difference():
+    nd = standard_properties("Nd2(C2O4)3.10H2O", 298.15)["h"] / 1e3
+    dy = standard_properties("Dy2(C2O4)3.10H2O", 298.15)["h"] / 1e3
+    assert dy - nd == pytest.approx(2 * (-994.3 + 1040.1), rel=1e-9)
+
+
+def test_fe_oxalate_estimate_is_flagged_rough():
+    note = next(s for s in OWN if s.name == "Fe2(C2O4)3.4H2O").input_data["note"]
+    assert note.startswith("ROUGH, estimated")
+    h = {n: standard_properties(n, 298.15)["h"] / 1e3 for n in ("Fe2(C2O4)3.4H2O", "Fe2O3")}
+    h_w = -285.83  # H2O(l), NASA
+    expected = -6782.0 + 1796.2 + h["Fe2O3"] - 6 * h_w
+    assert h["Fe2(C2O4)3.4H2O"] == pytest.approx(expected, abs=0.05)

@@ -55,6 +55,8 @@ NASA_CONDENSED_NAMES: dict[str, tuple[str, ...]] = {
     "Al2O3": ("AL2O3(a)",),
     "B2O3": ("B2O3(L)",),
     "C": ("C(gr)",),
+    "Ni": ("Ni(cr)", "Ni(L)"),
+    "B": ("B(b)", "B(L)"),
 }
 
 #: NASA ranges that start at 300 K are accepted down to this reference temperature [K]

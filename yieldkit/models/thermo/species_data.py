@@ -33,10 +33,17 @@ Estimation methods (all marked ``estimated`` in the YAML notes):
 - S° of Nd2Fe14B: Neumann–Kopp sum of the elements (ΔfS ≈ 0), with S°(Nd, s) itself
   estimated by Latimer's mass term from α-Fe.
 
-Species skipped for lack of data: Dy2O3 (no primary ΔfH, DOMAIN.md §8), Dy/Y/Sc oxalates,
-NdFeO3 (no ΔfH or S° in the project's sources), CeO2 and Pr6O11 (DOMAIN.md §8; so cerium
-and praseodymium end as M2O3 in equilibria here, whereas in air they would form CeO2 and
-Pr6O11).
+- Elements Nd, Pr, Dy, Co: ΔfH = 0 by definition, tabulated S°; Cp = 3R (Dulong–Petit).
+- Co3O4: tabulated ΔfH and S°; Cp of Fe3O4 (NASA, same spinel structure).
+- Pr2Fe14B, Dy2Fe14B: ΔfH and Cp of Nd2Fe14B (same structure type); S Neumann–Kopp from
+  tabulated element entropies.
+- Dy2(C2O4)3·10H2O: the Nd estimate shifted by 2 [ΔfH(DyCl3) − ΔfH(NdCl3)];
+  Fe2(C2O4)3·4H2O: Ce value with Fe2O3 for Ce2O3 and 6 waters fewer (rough).
+
+Species skipped for lack of data: Dy2O3 (no primary ΔfH, DOMAIN.md §8), NiO (no table
+found), Y/Sc oxalates, NdFeO3 (no ΔfH or S° in the project's sources), CeO2 and Pr6O11
+(DOMAIN.md §8; so cerium and praseodymium end as M2O3 in equilibria here, whereas in air
+they would form CeO2 and Pr6O11). Ni and B come from NASA data (database.py).
 """
 
 from __future__ import annotations
@@ -125,6 +132,15 @@ NDF3 = (-1669.0, 120.79, 92.42)  # ΔfH NdF3MassSpec; S°, Cp(298) NdF3HeatCapac
 CHLORIDE_DHF = {"Nd": -1040.1, "Dy": -994.3}  # [kJ/mol] Cordfunke1996
 ND2FE14B = (-93.39, (272.59, 0.6487))  # ΔfH Morishita2020; Cp a + b T GibsonHarvey1966
 CAC2O4_H2O = (-1674.86, 152.8)  # ΔfH [kJ/mol], Cp [J/mol/K] NISTWebBook
+# elements in their reference state: ΔfH = 0 by definition; S°298 [J/mol/K] with its table
+# (the values Cantera ships in element-standard-entropies.yaml, which cites these pages)
+ELEMENT_S = {
+    "Nd": (71.09, "RobieHemingway1979"),  # p. 77
+    "Pr": (73.93, "RobieHemingway1979"),  # p. 85
+    "Dy": (74.89, "RobieHemingway1979"),  # p. 50
+    "Co": (30.067, "Chase1998"),  # p. 943
+}
+CO3O4 = (-910.02, 114.22)  # ΔfH [kJ/mol], S° [J/mol/K] OpenStaxChem2e (Appendix G)
 
 
 def _sp(name, comp, dhf, s, cp, src, note):
@@ -269,6 +285,98 @@ def species_specs() -> list[dict]:
             "dHf Morishita 2020; Cp = a + bT Gibson & Harvey (as in DOMAIN.md s7; DOUBTFUL above"
             " the 585 K Curie point: 921 J/mol/K at 1000 K);"
             " S estimated: 2 S(Nd) + 14 S(Fe,a) + S(B,b), S(Nd) by Latimer mass term from Fe",
+        )
+    )
+    specs += _magnet_metal_specs(inc, s_oxide, cp_oxide)
+    return specs
+
+
+def _magnet_metal_specs(inc: dict, s_oxide: dict, cp_oxide: dict) -> list[dict]:
+    """Elements, Co3O4, (Pr,Dy)2Fe14B and the Dy and Fe oxalates of magnet feeds."""
+    E = "yieldkitEstimate"
+    specs = []
+    for m, (s, key) in ELEMENT_S.items():
+        specs.append(
+            _sp(
+                m,
+                {m: 1},
+                0.0,
+                s,
+                (3 * R, 0.0),
+                {"dHf": key, "S": key, "cp": E},
+                "dHf = 0 (element in its reference state, by definition); S as tabulated"
+                f" ({key}); Cp estimated: Dulong-Petit 3R (about 10 % below the measured"
+                " 298 K value of the lanthanides); constant Cp, no melting"
+                " (Pr 1204 K, Nd 1297 K, Dy 1680 K, Co 1768 K)",
+            )
+        )
+    dhf, s = CO3O4
+    cp = _hscp("Fe3O4(s)", T0)[2]
+    specs.append(
+        _sp(
+            "Co3O4",
+            {"Co": 3, "O": 4},
+            dhf * 1e3,
+            s,
+            (cp, 0.0),
+            {"dHf": "OpenStaxChem2e", "S": "OpenStaxChem2e", "cp": E},
+            "dHf, S OpenStax Chemistry 2e Appendix G; Cp estimated = Cp(Fe3O4, 298 K, NASA),"
+            " same spinel structure; constant Cp (Co3O4 loses O2 to CoO above about 1170 K in"
+            " air, not represented)",
+        )
+    )
+    dhf, cp = ND2FE14B
+    for m in ("Pr", "Dy"):
+        specs.append(
+            _sp(
+                f"{m}2Fe14B",
+                {m: 2, "Fe": 14, "B": 1},
+                dhf * 1e3,
+                2 * ELEMENT_S[m][0] + 14 * inc["S_Fe"] + inc["S_B"],
+                cp,
+                {"dHf": E, "S": E, "cp": E},
+                f"estimated from Nd2Fe14B (same tetragonal R2Fe14B structure type): dHf = dHf(Nd2Fe14B)"
+                " (Morishita 2020) per formula unit; Cp = the Nd2Fe14B fit (Gibson & Harvey);"
+                f" S = 2 S({m}) (Robie & Hemingway 1979) + 14 S(Fe,a) + S(B,b) (NASA),"
+                " Neumann-Kopp (dfS = 0)",
+            )
+        )
+    # Dy oxalate: Nd value (itself Ce + oxide shift) + 2 x (dHf(DyCl3) - dHf(NdCl3))
+    nd_ox = OXALATE_DHF["Ce"] + OXIDES["Nd"][0] - OXIDES["Ce"][0]
+    dhf = (nd_ox + 2 * (CHLORIDE_DHF["Dy"] - CHLORIDE_DHF["Nd"])) * 1e3
+    s_nd = s_oxide["Nd"] + 6 * inc["dS_CO2"] + 10 * inc["S_w"]
+    a, b = cp_oxide["Nd"]
+    cp_nd = a + b * T0 + 6 * inc["dCp_CO2"] + 10 * inc["Cp_w"]
+    specs.append(
+        _sp(
+            "Dy2(C2O4)3.10H2O",
+            {"Dy": 2, "C": 6, "O": 22, "H": 20},
+            dhf,
+            _latimer(s_nd, "Nd", "Dy", 2),
+            (cp_nd, 0.0),
+            {"dHf": E, "S": E, "cp": E},
+            "dHf estimated: the (estimated) Nd2(C2O4)3.10H2O value shifted by"
+            " 2 x [dHf(DyCl3) - dHf(NdCl3)] (Cordfunke 1996), the cation change in a sourced salt"
+            " pair; S = Nd oxalate estimate + Latimer mass term Nd -> Dy; Cp = Nd oxalate"
+            " estimate; constant Cp",
+        )
+    )
+    # Fe(III) oxalate tetrahydrate: Ce oxalate decahydrate, oxide swapped, 6 H2O fewer
+    h_fe2o3, s_fe2o3, cp_fe2o3 = _hscp("Fe2O3(s)", T0)
+    h_w = _hscp("H2O(L)", T0)[0]
+    dhf = (OXALATE_DHF["Ce"] - OXIDES["Ce"][0]) * 1e3 + h_fe2o3 - 6 * h_w
+    specs.append(
+        _sp(
+            "Fe2(C2O4)3.4H2O",
+            {"Fe": 2, "C": 6, "O": 16, "H": 8},
+            dhf,
+            s_fe2o3 + 6 * inc["dS_CO2"] + 4 * inc["S_w"],
+            (cp_fe2o3 + 6 * inc["dCp_CO2"] + 4 * inc["Cp_w"], 0.0),
+            {"dHf": E, "S": E, "cp": E},
+            "ROUGH, estimated: dHf = dHf(Ce2(C2O4)3.10H2O) (Wagman 1982) - dHf(Ce2O3)"
+            " + dHf(Fe2O3) - 6 dHf(H2O, l) (NASA), i.e. the oxalate-from-oxide enthalpy of"
+            " Ce(III) taken for Fe(III), uncertainty of order 100 kJ/mol; S, Cp estimated:"
+            " Fe2O3 + 6 x (CaCO3 - CaO) + 4 x ice(273 K) (NASA); constant Cp",
         )
     )
     return specs
