@@ -207,12 +207,6 @@ def test_re2fe14b_estimates_follow_nd2fe14b_and_are_marked(m):
     assert "estimated from Nd2Fe14B" in note
 
 
-def test_dy_oxalate_estimate_is_nd_value_shifted_by_chloride_difference():
-    nd = standard_properties("Nd2(C2O4)3.10H2O", 298.15)["h"] / 1e3
-    dy = standard_properties("Dy2(C2O4)3.10H2O", 298.15)["h"] / 1e3
-    assert dy - nd == pytest.approx(2 * (-994.3 + 1040.1), rel=1e-9)
-
-
 def test_fe_oxalate_estimate_is_flagged_rough():
     note = next(s for s in OWN if s.name == "Fe2(C2O4)3.4H2O").input_data["note"]
     assert note.startswith("ROUGH, estimated")

@@ -37,11 +37,10 @@ Estimation methods (all marked ``estimated`` in the YAML notes):
 - Co3O4: tabulated ΔfH and S°; Cp of Fe3O4 (NASA, same spinel structure).
 - Pr2Fe14B, Dy2Fe14B: ΔfH and Cp of Nd2Fe14B (same structure type); S Neumann–Kopp from
   tabulated element entropies.
-- Dy2(C2O4)3·10H2O: the Nd estimate shifted by 2 [ΔfH(DyCl3) − ΔfH(NdCl3)];
-  Fe2(C2O4)3·4H2O: Ce value with Fe2O3 for Ce2O3 and 6 waters fewer (rough).
+- Fe2(C2O4)3·4H2O: Ce value with Fe2O3 for Ce2O3 and 6 waters fewer (rough).
 
 Species skipped for lack of data: Dy2O3 (no primary ΔfH, DOMAIN.md §8), NiO (no table
-found), Y/Sc oxalates, NdFeO3 (no ΔfH or S° in the project's sources), CeO2 and Pr6O11
+found), Dy/Y/Sc oxalates (useless without their oxides), NdFeO3 (no ΔfH or S° in the project's sources), CeO2 and Pr6O11
 (DOMAIN.md §8; so cerium and praseodymium end as M2O3 in equilibria here, whereas in air
 they would form CeO2 and Pr6O11). Ni and B come from NASA data (database.py).
 """
@@ -287,12 +286,12 @@ def species_specs() -> list[dict]:
             " S estimated: 2 S(Nd) + 14 S(Fe,a) + S(B,b), S(Nd) by Latimer mass term from Fe",
         )
     )
-    specs += _magnet_metal_specs(inc, s_oxide, cp_oxide)
+    specs += _magnet_metal_specs(inc)
     return specs
 
 
-def _magnet_metal_specs(inc: dict, s_oxide: dict, cp_oxide: dict) -> list[dict]:
-    """Elements, Co3O4, (Pr,Dy)2Fe14B and the Dy and Fe oxalates of magnet feeds."""
+def _magnet_metal_specs(inc: dict) -> list[dict]:
+    """Elements, Co3O4, (Pr,Dy)2Fe14B and the Fe(III) oxalate of magnet feeds."""
     E = "yieldkitEstimate"
     specs = []
     for m, (s, key) in ELEMENT_S.items():
@@ -341,26 +340,6 @@ def _magnet_metal_specs(inc: dict, s_oxide: dict, cp_oxide: dict) -> list[dict]:
                 " Neumann-Kopp (dfS = 0)",
             )
         )
-    # Dy oxalate: Nd value (itself Ce + oxide shift) + 2 x (dHf(DyCl3) - dHf(NdCl3))
-    nd_ox = OXALATE_DHF["Ce"] + OXIDES["Nd"][0] - OXIDES["Ce"][0]
-    dhf = (nd_ox + 2 * (CHLORIDE_DHF["Dy"] - CHLORIDE_DHF["Nd"])) * 1e3
-    s_nd = s_oxide["Nd"] + 6 * inc["dS_CO2"] + 10 * inc["S_w"]
-    a, b = cp_oxide["Nd"]
-    cp_nd = a + b * T0 + 6 * inc["dCp_CO2"] + 10 * inc["Cp_w"]
-    specs.append(
-        _sp(
-            "Dy2(C2O4)3.10H2O",
-            {"Dy": 2, "C": 6, "O": 22, "H": 20},
-            dhf,
-            _latimer(s_nd, "Nd", "Dy", 2),
-            (cp_nd, 0.0),
-            {"dHf": E, "S": E, "cp": E},
-            "dHf estimated: the (estimated) Nd2(C2O4)3.10H2O value shifted by"
-            " 2 x [dHf(DyCl3) - dHf(NdCl3)] (Cordfunke 1996), the cation change in a sourced salt"
-            " pair; S = Nd oxalate estimate + Latimer mass term Nd -> Dy; Cp = Nd oxalate"
-            " estimate; constant Cp",
-        )
-    )
     # Fe(III) oxalate tetrahydrate: Ce oxalate decahydrate, oxide swapped, 6 H2O fewer
     h_fe2o3, s_fe2o3, cp_fe2o3 = _hscp("Fe2O3(s)", T0)
     h_w = _hscp("H2O(L)", T0)[0]
