@@ -289,3 +289,19 @@ def test_cold_start_overloaded_steep_d(log_k, over):
         sol = solve_cascade(aq, org, 1.0, 1.0, model, n)
         _check(sol, aq, org, 1.0, 1.0, model)
         assert sol.loading.max() < 1.0
+
+
+def test_trace_metals_keep_their_sign():
+    """Na+ stripped from a saponified organic decays over 40 orders of magnitude along a
+    13-stage cascade; LAPACK's pivoting turned those traces negative (now eliminated
+    without pivoting when that happens)."""
+    from yieldkit.models.sx.parameters import p507_pr, saponified_organic, with_saponification
+
+    model = with_saponification(p507_pr())
+    aq = np.array([100.0, 0.0, 1.0])
+    org = saponified_organic(model, [0.0], 500.0, 0.3)
+    sol = solve_cascade(aq, org, 1.0, 1.0, model, 13)
+    _check(sol, aq, org, 1.0, 1.0, model)
+    na = sol.x[:, 1]
+    assert np.all(na > 0) and na[0] < 1e-35 * na[-1]
+    assert np.all(np.diff(np.log(na)) > 0)  # rises monotonically towards the organic feed

@@ -354,6 +354,11 @@ class _Cascade:
         sup = np.zeros((self.m, self.n))
         sup[:, :-1] = od[1:].T
         x = dgtsv(self._dl, diag, sup.ravel()[:-1], self._neg_sm)[3]
+        if np.any(x < 0):
+            # near-ties of |diagonal| and |sub-diagonal| (D << Qa/Qo) made LAPACK pivot and
+            # lose the sign of trace values; elimination without pivoting is exact in sign
+            # for this M-matrix (every operation adds non-negative terms)
+            return _thomas(self._qa_col[:, 0], od, self.st.s_m)
         return x.reshape(self.m, self.n).T
 
     def resolve(self, v: np.ndarray) -> np.ndarray:
@@ -452,6 +457,26 @@ class _Cascade:
             (qa[:-1] * h[:-1]) * sc_h,
         ]
         return np.concatenate([p.ravel() for p in parts_out])
+
+
+def _thomas(qa: np.ndarray, od: np.ndarray, s_m: np.ndarray) -> np.ndarray:
+    """Metal balances (qa_k + od_k) x_k - qa_(k-1) x_(k-1) - od_(k+1) x_(k+1) = s_k solved
+    by elimination without pivoting, all metals at once (a loop over stages) [mol/m3]."""
+    n = od.shape[0]
+    b = qa[:, None] + od  # (N, M) diagonal
+    cp = np.zeros_like(od)  # eliminated upper coefficients
+    dp = np.zeros_like(od)
+    den = b[0].copy()
+    dp[0] = s_m[0] / den
+    for k in range(1, n):
+        cp[k - 1] = od[k] / den  # coefficient of x_k in the reduced row k-1
+        den = b[k] - qa[k - 1] * cp[k - 1]
+        dp[k] = (s_m[k] + qa[k - 1] * dp[k - 1]) / den
+    x = np.empty_like(od)
+    x[-1] = dp[-1]
+    for k in range(n - 2, -1, -1):
+        x[k] = dp[k] + cp[k] * x[k + 1]
+    return x
 
 
 def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.ndarray:
@@ -609,7 +634,7 @@ def solve_cascade(
                 f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
             )
 
-    def run(warm, warm_fac):
+    def run(warm, warm_fac, transient=True):
         if not active.all():
             sub = _subset_model(model, active)
             keep = np.append(active, [True, True])
@@ -628,7 +653,7 @@ def solve_cascade(
                 sub.z,
             )
             u, it, res, hist, err, fac, parts = _newton(
-                sub, st_sub, warm_sub, tol, max_iter, warm_fac
+                sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient
             )
             full = np.zeros((n, m + 2))
             full[:, keep] = u.reshape(n, -1)
@@ -639,7 +664,9 @@ def solve_cascade(
             x[:, active] = x_s
             y[:, active] = y_s
         else:
-            u, it, res, hist, err, fac, parts = _newton(model, st, warm, tol, max_iter, warm_fac)
+            u, it, res, hist, err, fac, parts = _newton(
+                model, st, warm, tol, max_iter, warm_fac, transient
+            )
             x, h, f, y, _ = parts
             state = u
         return CascadeSolution(
@@ -671,13 +698,16 @@ def solve_cascade(
         try:
             short = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n // 2, tol=tol,
                                   max_iter=max_iter)  # fmt: skip
-            u = short.state.reshape(n // 2, m + 2)
-            mid = (n // 2) // 2
-            pad = np.repeat(u[mid : mid + 1], n - n // 2, axis=0)
-            sol = run(np.concatenate([u[:mid], pad, u[mid:]]).ravel(), None)
         except (ConvergenceError, SpecificationError):
-            pass
-        else:
+            short = None
+        u = None if short is None else short.state.reshape(n // 2, m + 2)
+        # stretch at the middle, then at the aqueous end, then at the organic end
+        for at in () if u is None else ((n // 2) // 2, 1, n // 2 - 1):
+            pad = np.repeat(u[at : at + 1], n - n // 2, axis=0)
+            try:
+                sol = run(np.concatenate([u[:at], pad, u[at:]]).ravel(), None, False)
+            except (ConvergenceError, SpecificationError):
+                continue
             sol.iterations += short.iterations
             sol.jacobians += short.jacobians
             return sol
@@ -704,6 +734,12 @@ def solve_cascade(
     raise first
 
 
+def _sq(r: np.ndarray) -> float:
+    """Squared 2-norm, inf (no warning) when it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(r @ r)
+
+
 def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=None):
     """Damped Newton from v; returns (v, parts, r, history, iterations, factors).
 
@@ -713,7 +749,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
     """
     v, parts = cas.resolve_parts(v)
     r = cas.residual(v, parts)
-    phi = float(r @ r)
+    phi = _sq(r)
     hist = [float(np.abs(r).max())]
     max_step = 3.0  # largest change of ln h or ln f in one step
     chord = fac is not None
@@ -736,7 +772,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
         if chord:
             v_new, parts_new = cas.resolve_parts(v + dv)
             r_new = cas.residual(v_new, parts_new)
-            phi_new = float(r_new @ r_new)
+            phi_new = _sq(r_new)
             if not (np.isfinite(phi_new) and phi_new <= 0.04 * phi):
                 chord = False  # too slow (or worse): switch to Newton from the same point
                 if not (np.isfinite(phi_new) and phi_new < phi):
@@ -746,7 +782,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
             while alpha > 1e-6:
                 v_new, parts_new = cas.resolve_parts(v + alpha * dv)
                 r_new = cas.residual(v_new, parts_new)
-                phi_new = float(r_new @ r_new)
+                phi_new = _sq(r_new)
                 if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
                     break
                 alpha *= 0.5
@@ -766,7 +802,7 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     logs = cas.logs
     parts = cas.unpack(v)
     r = cas.residual(v, parts)
-    norm = float(np.linalg.norm(r))
+    norm = _sq(r) ** 0.5
     sigma = 1.0  # 1 / (time step in residence times)
     hist = [float(np.abs(r).max())]
     it = 0
@@ -784,7 +820,7 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
             v_new = v + dv
             parts_new = cas.unpack(v_new)
             r_new = cas.residual(v_new, parts_new)
-            norm_new = float(np.linalg.norm(r_new))
+            norm_new = _sq(r_new) ** 0.5
             ok = np.isfinite(norm_new) and norm_new < 10.0 * norm
         if not ok:
             sigma *= 4.0
@@ -799,13 +835,13 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     return v, hist, it
 
 
-def _newton(model, st, warm, tol, max_iter, warm_fac=None):
+def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True):
     cas = _Cascade(model, st)
     start = warm if warm is not None else _initial_guess(model, st, cas)
     if warm_fac is not None and warm_fac[0].shape[1] != cas.n * cas.b:  # other metals
         warm_fac = None
     v, parts, r, hist, it, fac = _newton_core(cas, start, tol, min(max_iter, 25), warm_fac)
-    if hist[-1] > tol:
+    if hist[-1] > tol and transient:
         # Newton stalled far from the solution: follow the physical transient instead
         start = _initial_guess(model, st, cas) if warm is not None else start
         w, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
