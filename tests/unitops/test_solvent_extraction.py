@@ -217,3 +217,15 @@ def test_convergence_error_names_unit_stage_and_residual():
     }
     with pytest.raises(ConvergenceError, match=r"unit 'sap'.*scaled residual .* worst at stage \d"):
         unit.run(inlets)
+
+
+def test_with_params_rebuilds_validated_and_cold():
+    unit = _ref_unit()
+    inlets = {"aq_in": cs.ref_aq(), "org_in": cs.ref_org()}
+    unit.run(inlets)
+    more = unit.with_params(n_stages=5, dosage=7.5)
+    assert (more.n_stages, more.dosage) == (5, 7.5)
+    out = more.run(inlets)
+    assert out.info["warm_start"] is False and out.info["pH"].shape == (5,)
+    with pytest.raises(SpecificationError, match="Did you mean 'dosage'"):
+        unit.with_params(dosag=5)
