@@ -181,10 +181,11 @@ def print_kpis(kpis) -> None:
         _row(t, f"reagent {name} [kg/kg]", _num(v), "")
     _row(t, "water [kg/kg]", _num(k.water_kg_per_kg), "with reagents and utilities")
     e = k.energy
-    flag = "" if e["complete"] else "INCOMPLETE (see notes)"
-    _row(t, "heat supplied [kWh/kg]", _num(e["heat_kwh_per_kg"]), flag)
-    _row(t, "heat removed [kWh/kg]", _num(e["cooling_kwh_per_kg"]), flag)
-    _row(t, "electricity [kWh/kg]", _num(e["electric_kwh_per_kg"]), flag)
+    flag = "" if e["complete"] else "INCOMPLETE (see notes): sum of the known parts only"
+    low = "" if e["complete"] else ">= "  # a partial sum is a lower bound, not the value
+    _row(t, "heat supplied [kWh/kg]", low + _num(e["heat_kwh_per_kg"]), flag)
+    _row(t, "heat removed [kWh/kg]", low + _num(e["cooling_kwh_per_kg"]), flag)
+    _row(t, "electricity [kWh/kg]", low + _num(e["electric_kwh_per_kg"]), flag)
     c = k.co2e
     _row(
         t,
