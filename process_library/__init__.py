@@ -22,6 +22,8 @@ ROUTES = {
     "bayan-obo-soda-roast": "process_library.bayan_obo_soda_roast",
     "ionic-clay-ammonium-sulfate": "process_library.ionic_clay_ammonium_sulfate",
     "ndfeb-sulfate-double-salt": "process_library.ndfeb_sulfate_double_salt",
+    "bastnasite-mountain-pass": "process_library.bastnasite_mountain_pass",
+    "coal-refuse-uky": "process_library.coal_refuse_uky",
 }
 DEFAULT_ROUTE = "ndfeb-hcl-leach"
 
