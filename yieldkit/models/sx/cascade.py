@@ -33,6 +33,59 @@ from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
 GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
+BACKENDS = ("compiled", "numpy")
+COMPILED_KINDS = ("cation_exchange", "empirical_ph", "constant_d")  # and their combinations
+_NO_W = np.zeros((0, 1))  # placeholders for the kernel's optional arrays
+_NO_PIV = np.zeros(0, dtype=np.int64)
+_NO_V = np.zeros(0)
+_KERNEL = []  # the imported kernel module (numba is imported on first compiled solve)
+
+
+def _kernel():
+    if not _KERNEL:
+        from yieldkit.models.sx import _kernel as k
+
+        _KERNEL.append(k)
+    return _KERNEL[0]
+
+
+def _choose_backend(model: DistributionModel, backend: str | None) -> str:
+    """The backend that will run: explicit choice checked, None = compiled if supported."""
+    supported = all(k in COMPILED_KINDS for k in model.kind.split("+"))
+    if backend is None:
+        return "compiled" if supported else "numpy"
+    if backend not in BACKENDS:
+        raise SpecificationError(
+            f"backend = {backend!r}, accepted 'compiled' or 'numpy' (None: compiled where "
+            "the model supports it)."
+        )
+    if backend == "compiled" and not supported:
+        raise SpecificationError(
+            f"backend='compiled' does not support the {model.kind!r} distribution model "
+            f"(compiled: {', '.join(COMPILED_KINDS)} and their combinations); use "
+            "backend='numpy'."
+        )
+    return backend
+
+
+def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages) -> _Setup | None:
+    """:func:`_setup` for a cascade fed at its ends only, checked and built in the kernel
+    (None when the input is invalid: the caller runs :func:`_setup` for the message)."""
+    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+        return None
+    aq = np.asarray(aq_feed, dtype=float)
+    org = np.asarray(org_feed, dtype=float)
+    if aq.ndim != 1 or org.ndim != 1:
+        return None
+    try:
+        q_aq, q_org = float(q_aq), float(q_org)
+    except (TypeError, ValueError):
+        return None
+    out = _kernel().fast_setup(aq, org, q_aq, q_org, int(n_stages), model.z, 2.0 * model.n)
+    if out[0] != 0:
+        return None
+    qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
+    return _Setup(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, s_hm, model.z)
 
 
 @dataclass(frozen=True)
@@ -93,6 +146,10 @@ class CascadeSolution:
     jacobians : int
         Jacobians evaluated and factorized; ``iterations`` also counts the chord steps
         of a warm start, which reuse the previous solution's factors [-].
+    backend : str
+        Which implementation produced the solution: 'compiled' (the numba kernel of
+        :mod:`yieldkit.models.sx._kernel`) or 'numpy' (the reference path, also the
+        fallbacks after a failed compiled Newton) [-].
     """
 
     metals: tuple[str, ...]
@@ -110,6 +167,7 @@ class CascadeSolution:
     state: np.ndarray | None = None
     factors: tuple | None = field(default=None, repr=False)
     jacobians: int = 0
+    backend: str = "numpy"
 
     @property
     def n_stages(self) -> int:
@@ -572,6 +630,7 @@ def solve_cascade(
     x0: CascadeSolution | np.ndarray | None = None,
     tol: float = 1e-12,
     max_iter: int = 100,
+    backend: str | None = None,
 ) -> CascadeSolution:
     """Solve a counter-current extraction cascade, all stages at once.
 
@@ -600,6 +659,13 @@ def solve_cascade(
         Convergence tolerance on the scaled residual (max norm) [-].
     max_iter : int
         Newton iteration limit [-].
+    backend : {'compiled', 'numpy'}, optional
+        Implementation of the Newton loop: 'compiled' (numba kernel, same algorithm, no
+        NumPy call overhead) or 'numpy' (the reference). None (default) takes 'compiled'
+        for the models it supports (kinds in ``COMPILED_KINDS``) and 'numpy' otherwise;
+        the solution's ``backend`` records which ran. If the compiled Newton fails, the
+        NumPy fallbacks (pseudo-transient, continuation, Gauss-Seidel) take over as after
+        a NumPy Newton failure [-].
 
     Returns
     -------
@@ -609,7 +675,8 @@ def solve_cascade(
     Raises
     ------
     SpecificationError
-        Bad input, or a model that ignores loading pushed beyond the extractant capacity.
+        Bad input, or a model that ignores loading pushed beyond the extractant capacity,
+        or backend='compiled' for a model the kernel does not support.
     ConvergenceError
         Newton did not converge, or the balances did not close (names the stage).
     """
@@ -618,7 +685,12 @@ def solve_cascade(
             f"model = {model!r} is not a DistributionModel; build one with cation_exchange, "
             "empirical_ph or constant_d."
         )
-    st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
+    backend = _choose_backend(model, backend)
+    st = None
+    if backend == "compiled" and not side_feeds:
+        st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages)
+    if st is None:
+        st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
     n, m = st.s_m.shape
     active = st.scale_m > 0
     warm = None
@@ -626,7 +698,7 @@ def solve_cascade(
     if x0 is not None:
         warm = x0.state if isinstance(x0, CascadeSolution) else np.asarray(x0, dtype=float)
         if isinstance(x0, CascadeSolution) and x0.factors is not None:
-            if x0.factors[0] == tuple(active):
+            if x0.factors[0] == tuple(active) and x0.backend == backend:
                 warm_fac = x0.factors[1]
         if warm is None or warm.shape != (n * (m + 2),) or not np.all(np.isfinite(warm)):
             raise SpecificationError(
@@ -652,8 +724,8 @@ def solve_cascade(
                 st.s_hm,
                 sub.z,
             )
-            u, it, res, hist, err, fac, parts = _newton(
-                sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient
+            u, it, res, hist, err, fac, parts, used = _newton(
+                sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend
             )
             full = np.zeros((n, m + 2))
             full[:, keep] = u.reshape(n, -1)
@@ -664,8 +736,8 @@ def solve_cascade(
             x[:, active] = x_s
             y[:, active] = y_s
         else:
-            u, it, res, hist, err, fac, parts = _newton(
-                model, st, warm, tol, max_iter, warm_fac, transient
+            u, it, res, hist, err, fac, parts, used = _newton(
+                model, st, warm, tol, max_iter, warm_fac, transient, backend
             )
             x, h, f, y, _ = parts
             state = u
@@ -685,6 +757,7 @@ def solve_cascade(
             state,
             (tuple(active), fac[0]),
             fac[1],
+            used,
         )
 
     try:
@@ -697,7 +770,7 @@ def solve_cascade(
     if n >= 8 and not side_feeds and getattr(first, "diagnosis", None) is None:
         try:
             short = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n // 2, tol=tol,
-                                  max_iter=max_iter)  # fmt: skip
+                                  max_iter=max_iter, backend=backend)  # fmt: skip
         except (ConvergenceError, SpecificationError):
             short = None
         u = None if short is None else short.state.reshape(n // 2, m + 2)
@@ -835,8 +908,55 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     return v, hist, it
 
 
-def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True):
+def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
+    """:func:`_newton` with the Newton core in the compiled kernel; the pseudo-transient
+    fallback and the failure report stay in NumPy (they run only when Newton fails)."""
+    n, m = st.s_m.shape
+    chord = (
+        warm_fac is not None
+        and isinstance(warm_fac[0], str)
+        and warm_fac[1].shape[0] == n * (m + 2)
+    )
+    w_prev, piv_prev = (warm_fac[1], warm_fac[2]) if chord else (_NO_W, _NO_PIV)
+    use_v0 = warm is not None
+    v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
+    out = _kernel().solve(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
+                          float(st.h_in), float(st.f_in), model.z, 2.0 * model.n, model.c,
+                          model.a, model.b, v0, use_v0, w_prev, piv_prev, chord, float(tol),
+                          min(int(max_iter), 25))  # fmt: skip
+    v, x, h, f, y, hist, it, nfac, w, piv, have, err, start = out
+    fac = ("compiled", w, piv) if have else None
+    hist = hist.tolist()
+    parts = (x, h, f, y, None)
+    used = "compiled"
+    cas = None
+    r = None
+    if hist[-1] > tol and transient:
+        # as the NumPy path: follow the physical transient, then Newton (in NumPy)
+        cas = _Cascade(model, st)
+        start = _initial_guess(model, st, cas) if warm is not None else start
+        w_t, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
+        v, parts, r, hist2, it2, fac = _newton_core(cas, w_t, tol, max_iter)
+        hist = hist + hist_t + hist2
+        it += it_t + it2
+        nfac += cas.n_factor
+        used = "numpy"
+        err = _balance_error(cas, parts) if np.isfinite(hist[-1]) else np.inf
+    res = hist[-1]
+    check = max(100.0 * tol, 1e-11)
+    if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(parts[0] >= 0)):
+        cas = cas or _Cascade(model, st)
+        r = cas.residual(v, parts) if r is None else r
+        _raise_failure(cas, v, parts, r, hist, err, check)
+    return v, it, res, hist, err, (fac, nfac), parts, used
+
+
+def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy"):
+    if backend == "compiled":
+        return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient)
     cas = _Cascade(model, st)
+    if warm_fac is not None and isinstance(warm_fac[0], str):  # compiled factors
+        warm_fac = None
     start = warm if warm is not None else _initial_guess(model, st, cas)
     if warm_fac is not None and warm_fac[0].shape[1] != cas.n * cas.b:  # other metals
         warm_fac = None
@@ -854,7 +974,7 @@ def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True):
     x = parts[0]
     if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(x >= 0)):
         _raise_failure(cas, v, parts, r, hist, err, check)
-    return v, it, res, hist, err, (fac, cas.n_factor), parts
+    return v, it, res, hist, err, (fac, cas.n_factor), parts, "numpy"
 
 
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):

@@ -1,0 +1,523 @@
+"""Compiled (numba) hot loop of the SX cascade solver: the same algorithm as the NumPy path.
+
+The NumPy implementation in :mod:`yieldkit.models.sx.cascade` is the reference; this module
+repeats its Newton core step for step with plain loops, so one call runs a whole solve
+without NumPy call overhead:
+
+* variables per stage [x/x_ref (M), ln h, ln f]; metals re-solved exactly from the linear
+  metal balances for the current h and f (elimination without pivoting, exact in sign for
+  this M-matrix, as the NumPy path's fallback);
+* residual, analytic Jacobian (same entries as ``_Cascade.jacobian_data``) written into a
+  row-major band matrix, factorised by Gaussian elimination with partial pivoting (the
+  algorithm of LAPACK's dgbtf2, written here as loops that skip zero multipliers);
+* damped Newton with the same step cap (3 in ln h, ln f), backtracking line search
+  (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
+  while each cuts the squared residual 25x, and the same convergence test (max norm of
+  the scaled residual <= tol);
+* the initial guess and the balance check of the NumPy path.
+
+Everything is in the units of the NumPy path (concentrations [mol/m3], flows [m3/s]).
+Functions are compiled on first use and cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+H_FLOOR = 1e-3  # as cascade.H_FLOOR [-]
+
+
+@njit(cache=True, error_model="numpy")
+def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
+    """Sources, flows and scales of a cascade with only its two end feeds.
+
+    Returns (status, qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in); status 0
+    when the inputs are valid, else 1 (the caller re-runs the Python checks for the
+    message)."""
+    m = z.shape[0]
+    qa = np.full(n, q_aq)
+    qo = np.full(n, q_org)
+    s_m = np.zeros((n, m))
+    s_h = np.zeros(n)
+    s_hm = np.zeros(n)
+    e = np.full(n, org[m])
+    scale_m = np.zeros(m)
+    status = 0
+    if aq.shape[0] != m + 1 or org.shape[0] != m + 1:
+        return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0
+    if not (math.isfinite(q_aq) and q_aq > 0 and math.isfinite(q_org) and q_org > 0):
+        status = 1
+    for i in range(m + 1):
+        if not (math.isfinite(aq[i]) and aq[i] >= 0 and math.isfinite(org[i]) and org[i] >= 0):
+            status = 1
+    if not (aq[m] > 0 and org[m] > 0):
+        status = 1
+    if status:
+        return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0
+    oz = 0.0
+    bound = 0.0
+    for i in range(m):
+        s_m[0, i] += q_aq * aq[i]
+        s_m[n - 1, i] += q_org * org[i]
+        oz += org[i] * z[i]
+        bound += org[i] * nn2[i]
+    if bound > org[m] * (1 + 1e-12):
+        return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0
+    s_h[0] += q_aq * aq[m]
+    s_h[n - 1] -= q_org * oz
+    s_hm[n - 1] -= q_org * oz
+    tz = 0.0
+    for i in range(m):
+        scale_m[i] = q_aq * aq[i] + q_org * org[i]
+        tz += scale_m[i] * z[i]
+    scale_h = q_aq * aq[m] + tz
+    free_org = org[m] - bound
+    f_in = max(free_org, 0.05 * org[m])
+    return 0, qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, aq[m], f_in
+
+
+@njit(cache=True, error_model="numpy")
+def _metals(qa, qo, d, s_m, x, cp, dp):
+    """x solving (qa_k + qo_k d_k) x_k - qa_(k-1) x_(k-1) - qo_(k+1) d_(k+1) x_(k+1) = s_k
+    per metal, elimination without pivoting [mol/m3]."""
+    n, m = d.shape
+    for i in range(m):
+        den = qa[0] + qo[0] * d[0, i]
+        dp[0] = s_m[0, i] / den
+        for k in range(1, n):
+            cp[k - 1] = qo[k] * d[k, i] / den
+            den = qa[k] + qo[k] * d[k, i] - qa[k - 1] * cp[k - 1]
+            dp[k] = (s_m[k, i] + qa[k - 1] * dp[k - 1]) / den
+        x[n - 1, i] = dp[n - 1]
+        for k in range(n - 2, -1, -1):
+            x[k, i] = dp[k] + cp[k] * x[k + 1, i]
+
+
+@njit(cache=True, error_model="numpy")
+def _resolve(v, out, p, x, h, f, y, d, cp, dp):
+    """out = v with the metals re-solved exactly; fills x, h, f, y, d. False if D overflows
+    (then out = v and the parts hold the unresolved values, as the NumPy path)."""
+    qa, qo, s_m, c, a, bb, xref = p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+    n, m = x.shape
+    b = m + 2
+    ok = True
+    for k in range(n):
+        lh = v[k * b + m]
+        lf = v[k * b + m + 1]
+        for i in range(m):
+            dd = math.exp(c[i] + a[i] * lh + bb[i] * lf)
+            d[k, i] = dd
+            if not math.isfinite(dd):
+                ok = False
+    for j in range(v.shape[0]):
+        out[j] = v[j]
+    if ok:
+        _metals(qa, qo, d, s_m, x, cp, dp)
+        for k in range(n):
+            for i in range(m):
+                out[k * b + i] = x[k, i] / xref[i]
+    else:
+        for k in range(n):
+            for i in range(m):
+                x[k, i] = v[k * b + i] * xref[i]
+    for k in range(n):
+        h[k] = math.exp(out[k * b + m])
+        f[k] = math.exp(out[k * b + m + 1])
+        for i in range(m):
+            y[k, i] = d[k, i] * x[k, i]
+    return ok
+
+
+@njit(cache=True, error_model="numpy")
+def _residual(q, x, h, f, y, r):
+    """Scaled residual into r; returns (sum of squares, max abs)."""
+    qa, qo, s_m, s_h, e, zz, nn2, sc_m, sc_h = q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]
+    n, m = x.shape
+    b = m + 2
+    phi = 0.0
+    big = 0.0
+    for k in range(n):
+        g = 0.0
+        bound = 0.0
+        for i in range(m):
+            g += y[k, i] * zz[i]
+            bound += y[k, i] * nn2[i]
+        g *= qo[k]
+        rh = s_h[k] - qa[k] * h[k] + g
+        if k > 0:
+            rh += qa[k - 1] * h[k - 1]
+        if k < n - 1:
+            gn = 0.0
+            for i in range(m):
+                gn += y[k + 1, i] * zz[i]
+            rh -= qo[k + 1] * gn
+        for i in range(m):
+            rm = s_m[k, i] - qa[k] * x[k, i] - qo[k] * y[k, i]
+            if k > 0:
+                rm += qa[k - 1] * x[k - 1, i]
+            if k < n - 1:
+                rm += qo[k + 1] * y[k + 1, i]
+            rm *= sc_m[i]
+            r[k * b + i] = rm
+        r[k * b + m] = rh * sc_h[0]
+        r[k * b + m + 1] = (e[k] - f[k] - bound) / e[k]
+        for j in range(b):
+            rj = r[k * b + j]
+            phi += rj * rj
+            if not (abs(rj) <= big):  # also catches nan
+                big = abs(rj)
+    return phi, big
+
+
+@njit(cache=True, error_model="numpy")
+def _put(w, lo, i, j, val):
+    w[i, j - i + lo] = val
+
+
+@njit(cache=True, error_model="numpy")
+def _jacobian(q, mp, x, h, f, y, d, w, lo):
+    """Analytic scaled Jacobian (entries of cascade._Cascade.jacobian_data) into band w."""
+    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
+    a, bb = mp[0], mp[1]
+    n, m = x.shape
+    b = m + 2
+    hh = m
+    ff = m + 1
+    w[:, :] = 0.0
+    for k in range(n):
+        kk = k * b
+        sc_f = 1.0 / q[4][k]
+        s_za = 0.0
+        s_zb = 0.0
+        nya = 0.0
+        nyb = 0.0
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            s_za += oy * zz[i] * a[i]
+            s_zb += oy * zz[i] * bb[i]
+            nya += y[k, i] * nn2[i] * a[i]
+            nyb += y[k, i] * nn2[i] * bb[i]
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            odx = qo[k] * d[k, i] * xref[i]
+            _put(w, lo, kk + i, kk + i, (-(qa[k] * xref[i]) - odx) * sc_m[i])
+            _put(w, lo, kk + i, kk + hh, -oy * a[i] * sc_m[i])
+            _put(w, lo, kk + i, kk + ff, -oy * bb[i] * sc_m[i])
+            _put(w, lo, kk + hh, kk + i, odx * zz[i] * sc_h)
+            _put(w, lo, kk + ff, kk + i, -(d[k, i] * xref[i]) * nn2[i] * sc_f)
+            if k > 0:  # upper block (k-1, k): the organic of stage k enters stage k-1
+                _put(w, lo, kk - b + i, kk + i, odx * sc_m[i])
+                _put(w, lo, kk - b + i, kk + hh, oy * a[i] * sc_m[i])
+                _put(w, lo, kk - b + i, kk + ff, oy * bb[i] * sc_m[i])
+                _put(w, lo, kk - b + hh, kk + i, -odx * zz[i] * sc_h)
+            if k < n - 1:  # lower block (k+1, k): the aqueous of stage k enters k+1
+                _put(w, lo, kk + b + i, kk + i, qa[k] * xref[i] * sc_m[i])
+        _put(w, lo, kk + hh, kk + hh, (-qa[k] * h[k] + s_za) * sc_h)
+        _put(w, lo, kk + hh, kk + ff, s_zb * sc_h)
+        _put(w, lo, kk + ff, kk + hh, -nya * sc_f)
+        _put(w, lo, kk + ff, kk + ff, (-f[k] - nyb) * sc_f)
+        if k > 0:
+            _put(w, lo, kk - b + hh, kk + hh, -s_za * sc_h)
+            _put(w, lo, kk - b + hh, kk + ff, -s_zb * sc_h)
+        if k < n - 1:
+            _put(w, lo, kk + b + hh, kk + hh, qa[k] * h[k] * sc_h)
+
+
+@njit(cache=True, error_model="numpy")
+def _band_lu(w, piv, lo, up):
+    """In-place LU with partial pivoting of the band matrix w (row-major: w[i, j - i + lo]
+    holds A[i, j]; fill-in widens U to lo + up). False if singular."""
+    nn = w.shape[0]
+    ku = lo + up
+    for k in range(nn):
+        last = min(nn - 1, k + lo)
+        p = k
+        best = abs(w[k, lo])
+        for i in range(k + 1, last + 1):
+            val = abs(w[i, k - i + lo])
+            if val > best:
+                best = val
+                p = i
+        piv[k] = p
+        if best == 0.0 or not math.isfinite(best):
+            return False
+        jmax = min(nn - 1, k + ku)
+        if p != k:
+            for j in range(k, jmax + 1):
+                t = w[k, j - k + lo]
+                w[k, j - k + lo] = w[p, j - p + lo]
+                w[p, j - p + lo] = t
+        inv = 1.0 / w[k, lo]
+        for i in range(k + 1, last + 1):
+            li = w[i, k - i + lo]
+            if li != 0.0:
+                li *= inv
+                w[i, k - i + lo] = li
+                for j in range(k + 1, jmax + 1):
+                    ukj = w[k, j - k + lo]
+                    if ukj != 0.0:
+                        w[i, j - i + lo] -= li * ukj
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def _band_solve(w, piv, lo, up, rhs):
+    """Solve A dv = rhs in place with the factors of :func:`_band_lu`; False if not finite."""
+    nn = w.shape[0]
+    ku = lo + up
+    for k in range(nn):
+        p = piv[k]
+        if p != k:
+            t = rhs[k]
+            rhs[k] = rhs[p]
+            rhs[p] = t
+        bk = rhs[k]
+        if bk != 0.0:
+            for i in range(k + 1, min(nn - 1, k + lo) + 1):
+                rhs[i] -= w[i, k - i + lo] * bk
+    for k in range(nn - 1, -1, -1):
+        s = rhs[k]
+        for j in range(k + 1, min(nn - 1, k + ku) + 1):
+            s -= w[k, j - k + lo] * rhs[j]
+        rhs[k] = s / w[k, lo]
+    for k in range(nn):
+        if not math.isfinite(rhs[k]):
+            return False
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def initial_guess(p, q, mp, h_in, f_in):
+    """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it
+    (cascade._initial_guess and cascade._free_extractant)."""
+    qa, qo, s_m, c, a, bb, xref = p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+    s_h, e, zz, nn2 = q[3], q[4], q[5], q[6]
+    n, m = s_m.shape
+    b = m + 2
+    d = np.empty((n, m))
+    lh = math.log(h_in)
+    lfi = math.log(f_in)
+    for i in range(m):
+        di = math.exp(c[i] + a[i] * lh + bb[i] * lfi)
+        for k in range(n):
+            d[k, i] = di
+    x = np.empty((n, m))
+    cp = np.empty(n)
+    dp = np.empty(n)
+    _metals(qa, qo, d, s_m, x, cp, dp)
+    le = np.log(e)
+    lf = le.copy()
+    step = np.empty(n)
+    for _ in range(200):
+        good = True
+        big = 0.0
+        for k in range(n):
+            fk = math.exp(lf[k])
+            g = e[k] - fk
+            dg = -fk
+            for i in range(m):
+                t = math.exp(c[i] + a[i] * lh + bb[i] * lf[k]) * x[k, i] * nn2[i]
+                g -= t
+                dg -= t * bb[i]
+            step[k] = g / dg
+        for k in range(n):
+            lf[k] -= step[k]
+            if not math.isfinite(lf[k]):
+                good = False
+            if abs(step[k]) > big:
+                big = abs(step[k])
+        if not good or big < 1e-6:
+            break
+    u = np.empty(n * b)
+    run = 0.0
+    for k in range(n):
+        if not math.isfinite(lf[k]) or lf[k] > le[k]:
+            lf[k] = le[k] + math.log(0.05)
+    gs = np.empty(n)
+    for k in range(n):
+        g = 0.0
+        for i in range(m):
+            g += x[k, i] * math.exp(c[i] + a[i] * lh + bb[i] * lf[k]) * zz[i]
+        gs[k] = qo[k] * g
+    for k in range(n):
+        run += s_h[k]
+        qah = run + gs[0] - (gs[k + 1] if k < n - 1 else 0.0)
+        u[k * b + m] = math.log(max(qah / qa[k], H_FLOOR * h_in))
+        u[k * b + m + 1] = lf[k]
+        for i in range(m):
+            u[k * b + i] = x[k, i] / xref[i]
+    return u
+
+
+@njit(cache=True, error_model="numpy")
+def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
+    """Damped Newton from v0 (cascade._newton_core). With ``chord`` the first steps reuse the
+    factors (w_prev, piv_prev) of a nearby solution.
+
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, piv, have_factors)."""
+    n, m = p[2].shape
+    b = m + 2
+    nn = n * b
+    lo = b
+    up = 2 * b - 1
+    x = np.empty((n, m))
+    h = np.empty(n)
+    f = np.empty(n)
+    y = np.empty((n, m))
+    d = np.empty((n, m))
+    x2 = np.empty((n, m))
+    h2 = np.empty(n)
+    f2 = np.empty(n)
+    y2 = np.empty((n, m))
+    d2 = np.empty((n, m))
+    cp = np.empty(n)
+    dp = np.empty(n)
+    v = np.empty(nn)
+    v_new = np.empty(nn)
+    trial = np.empty(nn)
+    r = np.empty(nn)
+    r_new = np.empty(nn)
+    dv = np.empty(nn)
+    hist = np.empty(max_iter + 1)
+    _resolve(v0, v, p, x, h, f, y, d, cp, dp)
+    phi, big = _residual(q, x, h, f, y, r)
+    hist[0] = big
+    nh = 1
+    w = w_prev
+    piv = piv_prev
+    have = chord
+    fresh = False  # w is this call's own array
+    nfac = 0
+    it = 0
+    while hist[nh - 1] > tol and math.isfinite(phi) and it < max_iter:
+        it += 1
+        if not chord:
+            if not fresh:
+                w = np.empty((nn, 2 * lo + up + 1))
+                piv = np.empty(nn, dtype=np.int64)
+                fresh = True
+            _jacobian(q, mp, x, h, f, y, d, w, lo)
+            nfac += 1
+            if not _band_lu(w, piv, lo, up):
+                have = False
+                break
+            have = True
+        for j in range(nn):
+            dv[j] = -r[j]
+        if not _band_solve(w, piv, lo, up, dv):
+            if chord:
+                chord = False
+                continue
+            break
+        step = 0.0
+        for k in range(n):
+            for j in range(m, b):
+                if abs(dv[k * b + j]) > step:
+                    step = abs(dv[k * b + j])
+        if step > 3.0:
+            for j in range(nn):
+                dv[j] *= 3.0 / step
+        if chord:
+            for j in range(nn):
+                trial[j] = v[j] + dv[j]
+            _resolve(trial, v_new, p, x2, h2, f2, y2, d2, cp, dp)
+            phi_new, big_new = _residual(q, x2, h2, f2, y2, r_new)
+            if not (math.isfinite(phi_new) and phi_new <= 0.04 * phi):
+                chord = False
+                if not (math.isfinite(phi_new) and phi_new < phi):
+                    continue
+        else:
+            alpha = 1.0
+            accepted = False
+            while alpha > 1e-6:
+                for j in range(nn):
+                    trial[j] = v[j] + alpha * dv[j]
+                _resolve(trial, v_new, p, x2, h2, f2, y2, d2, cp, dp)
+                phi_new, big_new = _residual(q, x2, h2, f2, y2, r_new)
+                if math.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
+                    accepted = True
+                    break
+                alpha *= 0.5
+            if not accepted:
+                break
+        v, v_new = v_new, v
+        x, x2 = x2, x
+        h, h2 = h2, h
+        f, f2 = f2, f
+        y, y2 = y2, y
+        d, d2 = d2, d
+        r, r_new = r_new, r
+        phi = phi_new
+        hist[nh] = big_new
+        nh += 1
+    return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, piv, have
+
+
+@njit(cache=True, error_model="numpy")
+def balance_error(q, x, h, f, y):
+    """Largest relative imbalance of any stage balance (cascade._balance_error) [-]."""
+    qa, qo, s_m, s_h, zz, sc_m, sc_h = q[0], q[1], q[2], q[3], q[5], q[7], q[8][0]
+    n, m = x.shape
+    b = m + 2
+    r = np.empty(n * b)
+    _residual(q, x, h, f, y, r)
+    err = 0.0
+    for k in range(n):
+        for i in range(m):
+            thr = qa[k] * x[k, i] + qo[k] * y[k, i] + abs(s_m[k, i])
+            if k > 0:
+                thr += qa[k - 1] * x[k - 1, i]
+            if k < n - 1:
+                thr += qo[k + 1] * y[k + 1, i]
+            thr = max(thr, 1.0 / sc_m[i])
+            if thr > 0:
+                val = abs(r[k * b + i] / sc_m[i]) / thr
+                if not (val <= err):
+                    err = val
+        zo = 0.0
+        for i in range(m):
+            zo += y[k, i] * zz[i]
+        thr = qa[k] * h[k] + qo[k] * zo + abs(s_h[k])
+        if k > 0:
+            thr += qa[k - 1] * h[k - 1]
+        if k < n - 1:
+            zn = 0.0
+            for i in range(m):
+                zn += y[k + 1, i] * zz[i]
+            thr += qo[k + 1] * zn
+        thr = max(thr, 1.0 / sc_h)
+        val = abs(r[k * b + m] / sc_h) / thr
+        if not (val <= err):
+            err = val
+        val = abs(r[k * b + m + 1])
+        if not (val <= err):
+            err = val
+    return err
+
+
+@njit(cache=True, error_model="numpy")
+def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
+          w_prev, piv_prev, chord, tol, max_iter):  # fmt: skip
+    """Initial guess (unless ``use_v0``), damped Newton and balance check in one call.
+
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, piv, have_factors, err)."""
+    m = z.shape[0]
+    xref = np.empty(m)
+    sc_m = np.empty(m)
+    for i in range(m):
+        sm = scale_m[i] if scale_m[i] > 0 else 1.0
+        xref[i] = sm / qa[0]
+        sc_m[i] = 1.0 / sm
+    sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
+    p = (qa, qo, s_m, c, a, bb, xref)
+    q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
+    mp = (a, bb)
+    start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
+    v, x, h, f, y, hist, it, nfac, w, piv, have = newton(
+        start, p, q, mp, tol, max_iter, w_prev, piv_prev, chord
+    )
+    err = balance_error(q, x, h, f, y) if math.isfinite(hist[-1]) else np.inf
+    return v, x, h, f, y, hist, it, nfac, w, piv, have, err, start
