@@ -7,9 +7,11 @@ without NumPy call overhead:
 * variables per stage [x/x_ref (M), ln h, ln f]; metals re-solved exactly from the linear
   metal balances for the current h and f (elimination without pivoting, exact in sign for
   this M-matrix, as the NumPy path's fallback);
-* residual, analytic Jacobian (same entries as ``_Cascade.jacobian_data``) written into a
-  row-major band matrix, factorised by Gaussian elimination with partial pivoting (the
-  algorithm of LAPACK's dgbtf2, written here as loops that skip zero multipliers);
+* residual, analytic Jacobian (same entries as ``_Cascade.jacobian_data``) stored as the
+  blocks of a block-tridiagonal matrix and factorised by block elimination, partial
+  pivoting inside each (M+2)x(M+2) block (the NumPy path pivots across the whole band with
+  LAPACK dgbtrf; a singular block ends the compiled Newton, and the NumPy fallbacks take
+  over as after any Newton failure);
 * damped Newton with the same step cap (3 in ln h, ln f), backtracking line search
   (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x, and the same convergence test (max norm of
@@ -173,123 +175,6 @@ def _residual(q, x, h, f, y, r):
 
 
 @njit(cache=True, error_model="numpy")
-def _put(w, lo, i, j, val):
-    w[i, j - i + lo] = val
-
-
-@njit(cache=True, error_model="numpy")
-def _jacobian(q, mp, x, h, f, y, d, w, lo):
-    """Analytic scaled Jacobian (entries of cascade._Cascade.jacobian_data) into band w."""
-    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
-    a, bb = mp[0], mp[1]
-    n, m = x.shape
-    b = m + 2
-    hh = m
-    ff = m + 1
-    w[:, :] = 0.0
-    for k in range(n):
-        kk = k * b
-        sc_f = 1.0 / q[4][k]
-        s_za = 0.0
-        s_zb = 0.0
-        nya = 0.0
-        nyb = 0.0
-        for i in range(m):
-            oy = qo[k] * y[k, i]
-            s_za += oy * zz[i] * a[i]
-            s_zb += oy * zz[i] * bb[i]
-            nya += y[k, i] * nn2[i] * a[i]
-            nyb += y[k, i] * nn2[i] * bb[i]
-        for i in range(m):
-            oy = qo[k] * y[k, i]
-            odx = qo[k] * d[k, i] * xref[i]
-            _put(w, lo, kk + i, kk + i, (-(qa[k] * xref[i]) - odx) * sc_m[i])
-            _put(w, lo, kk + i, kk + hh, -oy * a[i] * sc_m[i])
-            _put(w, lo, kk + i, kk + ff, -oy * bb[i] * sc_m[i])
-            _put(w, lo, kk + hh, kk + i, odx * zz[i] * sc_h)
-            _put(w, lo, kk + ff, kk + i, -(d[k, i] * xref[i]) * nn2[i] * sc_f)
-            if k > 0:  # upper block (k-1, k): the organic of stage k enters stage k-1
-                _put(w, lo, kk - b + i, kk + i, odx * sc_m[i])
-                _put(w, lo, kk - b + i, kk + hh, oy * a[i] * sc_m[i])
-                _put(w, lo, kk - b + i, kk + ff, oy * bb[i] * sc_m[i])
-                _put(w, lo, kk - b + hh, kk + i, -odx * zz[i] * sc_h)
-            if k < n - 1:  # lower block (k+1, k): the aqueous of stage k enters k+1
-                _put(w, lo, kk + b + i, kk + i, qa[k] * xref[i] * sc_m[i])
-        _put(w, lo, kk + hh, kk + hh, (-qa[k] * h[k] + s_za) * sc_h)
-        _put(w, lo, kk + hh, kk + ff, s_zb * sc_h)
-        _put(w, lo, kk + ff, kk + hh, -nya * sc_f)
-        _put(w, lo, kk + ff, kk + ff, (-f[k] - nyb) * sc_f)
-        if k > 0:
-            _put(w, lo, kk - b + hh, kk + hh, -s_za * sc_h)
-            _put(w, lo, kk - b + hh, kk + ff, -s_zb * sc_h)
-        if k < n - 1:
-            _put(w, lo, kk + b + hh, kk + hh, qa[k] * h[k] * sc_h)
-
-
-@njit(cache=True, error_model="numpy")
-def _band_lu(w, piv, lo, up):
-    """In-place LU with partial pivoting of the band matrix w (row-major: w[i, j - i + lo]
-    holds A[i, j]; fill-in widens U to lo + up). False if singular."""
-    nn = w.shape[0]
-    ku = lo + up
-    for k in range(nn):
-        last = min(nn - 1, k + lo)
-        p = k
-        best = abs(w[k, lo])
-        for i in range(k + 1, last + 1):
-            val = abs(w[i, k - i + lo])
-            if val > best:
-                best = val
-                p = i
-        piv[k] = p
-        if best == 0.0 or not math.isfinite(best):
-            return False
-        jmax = min(nn - 1, k + ku)
-        if p != k:
-            for j in range(k, jmax + 1):
-                t = w[k, j - k + lo]
-                w[k, j - k + lo] = w[p, j - p + lo]
-                w[p, j - p + lo] = t
-        inv = 1.0 / w[k, lo]
-        for i in range(k + 1, last + 1):
-            li = w[i, k - i + lo]
-            if li != 0.0:
-                li *= inv
-                w[i, k - i + lo] = li
-                for j in range(k + 1, jmax + 1):
-                    ukj = w[k, j - k + lo]
-                    if ukj != 0.0:
-                        w[i, j - i + lo] -= li * ukj
-    return True
-
-
-@njit(cache=True, error_model="numpy")
-def _band_solve(w, piv, lo, up, rhs):
-    """Solve A dv = rhs in place with the factors of :func:`_band_lu`; False if not finite."""
-    nn = w.shape[0]
-    ku = lo + up
-    for k in range(nn):
-        p = piv[k]
-        if p != k:
-            t = rhs[k]
-            rhs[k] = rhs[p]
-            rhs[p] = t
-        bk = rhs[k]
-        if bk != 0.0:
-            for i in range(k + 1, min(nn - 1, k + lo) + 1):
-                rhs[i] -= w[i, k - i + lo] * bk
-    for k in range(nn - 1, -1, -1):
-        s = rhs[k]
-        for j in range(k + 1, min(nn - 1, k + ku) + 1):
-            s -= w[k, j - k + lo] * rhs[j]
-        rhs[k] = s / w[k, lo]
-    for k in range(nn):
-        if not math.isfinite(rhs[k]):
-            return False
-    return True
-
-
-@njit(cache=True, error_model="numpy")
 def initial_guess(p, q, mp, h_in, f_in):
     """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it
     (cascade._initial_guess and cascade._free_extractant)."""
@@ -361,8 +246,6 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
     n, m = p[2].shape
     b = m + 2
     nn = n * b
-    lo = b
-    up = 2 * b - 1
     x = np.empty((n, m))
     h = np.empty(n)
     f = np.empty(n)
@@ -396,18 +279,18 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
         it += 1
         if not chord:
             if not fresh:
-                w = np.empty((nn, 2 * lo + up + 1))
+                w = np.empty((n, b, 2 * b + 1))
                 piv = np.empty(nn, dtype=np.int64)
                 fresh = True
-            _jacobian(q, mp, x, h, f, y, d, w, lo)
+            _jacobian_blocks(q, mp, x, h, f, y, d, w)
             nfac += 1
-            if not _band_lu(w, piv, lo, up):
+            if not _block_lu(w, piv):
                 have = False
                 break
             have = True
         for j in range(nn):
             dv[j] = -r[j]
-        if not _band_solve(w, piv, lo, up, dv):
+        if not _block_solve(w, piv, dv):
             if chord:
                 chord = False
                 continue
@@ -521,3 +404,151 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
     )
     err = balance_error(q, x, h, f, y) if math.isfinite(hist[-1]) else np.inf
     return v, x, h, f, y, hist, it, nfac, w, piv, have, err, start
+
+
+@njit(cache=True, error_model="numpy")
+def _jacobian_blocks(q, mp, x, h, f, y, d, w):
+    """Analytic scaled Jacobian (entries of cascade._Cascade.jacobian_data) as blocks:
+    w[k, :, :b] diagonal block of stage k, w[k, :, b:2b] its upper block (columns of
+    stage k+1), w[k, :, 2b] the diagonal of its lower block (columns of stage k-1; only
+    the metal and H+ entries are non-zero)."""
+    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
+    a, bb = mp[0], mp[1]
+    n, m = x.shape
+    b = m + 2
+    hh = m
+    ff = m + 1
+    w[:, :, :] = 0.0
+    for k in range(n):
+        sc_f = 1.0 / q[4][k]
+        s_za = 0.0
+        s_zb = 0.0
+        nya = 0.0
+        nyb = 0.0
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            s_za += oy * zz[i] * a[i]
+            s_zb += oy * zz[i] * bb[i]
+            nya += y[k, i] * nn2[i] * a[i]
+            nyb += y[k, i] * nn2[i] * bb[i]
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            odx = qo[k] * d[k, i] * xref[i]
+            w[k, i, i] = (-(qa[k] * xref[i]) - odx) * sc_m[i]
+            w[k, i, hh] = -oy * a[i] * sc_m[i]
+            w[k, i, ff] = -oy * bb[i] * sc_m[i]
+            w[k, hh, i] = odx * zz[i] * sc_h
+            w[k, ff, i] = -(d[k, i] * xref[i]) * nn2[i] * sc_f
+            if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
+                w[k - 1, i, b + i] = odx * sc_m[i]
+                w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
+                w[k - 1, i, b + ff] = oy * bb[i] * sc_m[i]
+                w[k - 1, hh, b + i] = -odx * zz[i] * sc_h
+            if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
+                w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i]
+        w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
+        w[k, hh, ff] = s_zb * sc_h
+        w[k, ff, hh] = -nya * sc_f
+        w[k, ff, ff] = (-f[k] - nyb) * sc_f
+        if k > 0:
+            w[k - 1, hh, b + hh] = -s_za * sc_h
+            w[k - 1, hh, b + ff] = -s_zb * sc_h
+        if k < n - 1:
+            w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
+
+
+@njit(cache=True, error_model="numpy")
+def _block_lu(w, piv):
+    """Block-tridiagonal LU in place: w[k, :, :b] becomes the LU factors (partial
+    pivoting inside the block, swaps in piv[k*b:(k+1)*b]) of the Schur complement
+    S_k = D_k - L_k G_(k-1), and w[k, :, b:2b] becomes G_k = S_k^-1 U_k. False if an
+    S_k is singular (the caller treats it as a failed Newton step)."""
+    n, b = w.shape[0], w.shape[1]
+    t = np.empty(b)
+    for k in range(n):
+        if k > 0:
+            for i in range(b):
+                li = w[k, i, 2 * b]
+                if li != 0.0:
+                    for j in range(b):
+                        w[k, i, j] -= li * w[k - 1, i, b + j]
+        for c in range(b):
+            p = c
+            best = abs(w[k, c, c])
+            for r in range(c + 1, b):
+                val = abs(w[k, r, c])
+                if val > best:
+                    best = val
+                    p = r
+            piv[k * b + c] = p
+            if best == 0.0 or not math.isfinite(best):
+                return False
+            if p != c:
+                for j in range(b):
+                    tmp = w[k, c, j]
+                    w[k, c, j] = w[k, p, j]
+                    w[k, p, j] = tmp
+            inv = 1.0 / w[k, c, c]
+            for r in range(c + 1, b):
+                lr = w[k, r, c]
+                if lr != 0.0:
+                    lr *= inv
+                    w[k, r, c] = lr
+                    for j in range(c + 1, b):
+                        w[k, r, j] -= lr * w[k, c, j]
+        if k < n - 1:
+            for j in range(b):
+                for i in range(b):
+                    t[i] = w[k, i, b + j]
+                _lu_solve_block(w, piv, k, t)
+                for i in range(b):
+                    w[k, i, b + j] = t[i]
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def _lu_solve_block(w, piv, k, t):
+    """t <- S_k^-1 t with the factors of stage k."""
+    b = w.shape[1]
+    for c in range(b):
+        p = piv[k * b + c]
+        if p != c:
+            tmp = t[c]
+            t[c] = t[p]
+            t[p] = tmp
+    for c in range(b):
+        tc = t[c]
+        if tc != 0.0:
+            for r in range(c + 1, b):
+                t[r] -= w[k, r, c] * tc
+    for c in range(b - 1, -1, -1):
+        s = t[c]
+        for j in range(c + 1, b):
+            s -= w[k, c, j] * t[j]
+        t[c] = s / w[k, c, c]
+
+
+@njit(cache=True, error_model="numpy")
+def _block_solve(w, piv, rhs):
+    """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
+    finite."""
+    n, b = w.shape[0], w.shape[1]
+    t = np.empty(b)
+    for k in range(n):
+        for i in range(b):
+            t[i] = rhs[k * b + i]
+            if k > 0:
+                t[i] -= w[k, i, 2 * b] * rhs[(k - 1) * b + i]
+        _lu_solve_block(w, piv, k, t)
+        for i in range(b):
+            rhs[k * b + i] = t[i]
+    for k in range(n - 2, -1, -1):
+        for i in range(b):
+            s = rhs[k * b + i]
+            for j in range(b):
+                s -= w[k, i, b + j] * rhs[(k + 1) * b + j]
+            rhs[k * b + i] = s
+    for j in range(n * b):
+        if not math.isfinite(rhs[j]):
+            return False
+    return True

@@ -35,7 +35,7 @@ H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
 GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 BACKENDS = ("compiled", "numpy")
 COMPILED_KINDS = ("cation_exchange", "empirical_ph", "constant_d")  # and their combinations
-_NO_W = np.zeros((0, 1))  # placeholders for the kernel's optional arrays
+_NO_W = np.zeros((0, 1, 1))  # placeholders for the kernel's optional arrays
 _NO_PIV = np.zeros(0, dtype=np.int64)
 _NO_V = np.zeros(0)
 _KERNEL = []  # the imported kernel module (numba is imported on first compiled solve)
@@ -915,7 +915,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
     chord = (
         warm_fac is not None
         and isinstance(warm_fac[0], str)
-        and warm_fac[1].shape[0] == n * (m + 2)
+        and warm_fac[1].shape[:2] == (n, m + 2)
     )
     w_prev, piv_prev = (warm_fac[1], warm_fac[2]) if chord else (_NO_W, _NO_PIV)
     use_v0 = warm is not None
