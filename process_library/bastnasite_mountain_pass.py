@@ -45,9 +45,11 @@ Defaults and their sources
 * Circuit sizes (estimates, chosen by trying a few stage numbers for a product with
   little La, Ce and Sm): ``lapr`` 6 extraction + 6 scrub + 3 strip stages, organic 1 mol/L
   D2EHPA in kerosene with 10 % bleed, at O/A 2 to the leachate (at least three times the
-  extractant the loaded metals bind); scrub acid 0.5 mol/L HCl at O/A 2; strip 3 mol/L
+  extractant the loaded metals bind); scrub acid 1 mol/L HCl at O/A 2; strip 3 mol/L
   HCl at O/A 4. ``ndsm`` 8 + 8 + 3 stages, organic flow O/A 1 to the ``lapr`` strip acid,
-  same acids and O/A. Scrub liquors return to their extraction feed (recycle).
+  same acids and O/A. Scrub liquors return to their extraction feed (recycle). The 10 %
+  organic bleed copies the UKy pilot value (DOMAIN.md §9) and overstates the extractant
+  make-up of a commercial plant (estimate, no Mountain Pass figure).
 * Oxalate precipitation of the NdPr liquor at 60 °C: 96.7 % of each RE, the Klemettinen
   (2021) efficiency at +20 % oxalic acid (magnet leachates; applying it here is an
   estimate); 1 mol/L oxalic acid dosed at 1.2 x 1.5 mol per mol of the NdPr the design
@@ -109,7 +111,7 @@ D_PR_LAPR = 1.0  # estimate
 D_SM_NDSM = 2.0  # estimate
 STRIP_FACTOR = 0.01  # estimate
 EXTRACTANT_MOLARITY = 1.0  # [mol/L] D2EHPA, estimate
-SCRUB_MOLARITY, STRIP_MOLARITY = 0.5, 3.0  # [mol/L] HCl, estimates
+SCRUB_MOLARITY, STRIP_MOLARITY = 1.0, 3.0  # [mol/L] HCl, estimates
 OXALIC_EXCESS = 0.2  # Klemettinen2021
 LAPR = dict(extraction=6, scrub=6, strip=3, oa=2.0, oa_scrub=2.0)  # estimates
 NDSM = dict(extraction=8, scrub=8, strip=3, oa=1.0, oa_scrub=2.0)  # estimates
@@ -237,7 +239,7 @@ def build(
     demand = 3 * (sum(trivalent.values()) + ce) + 2 * (conc["CaO"] + conc["SrO"]) + ce
     acid = solution(c, {"H+": hcl_excess * demand, "Cl-": hcl_excess * demand}, HCL_MOLARITY, "H+")
     roast_air = air(c, 2 * 0.5 / 3 * ree["Ce"])
-    leachate_l_s = hcl_excess * demand / HCL_MOLARITY * 1e3  # [L/s] of liquor, approximately
+    leachate_l_s = hcl_excess * demand / HCL_MOLARITY  # [L/s] of liquor, approximately
     # SX flows (L/s): organic from the feed volume and O/A
     loaded = trivalent["Pr"] + trivalent["Nd"] + trivalent["Sm"]  # [mol/s] to load in lapr
     org1 = LAPR["oa"] * leachate_l_s
