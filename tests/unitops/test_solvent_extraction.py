@@ -229,3 +229,25 @@ def test_with_params_rebuilds_validated_and_cold():
     assert out.info["warm_start"] is False and out.info["pH"].shape == (5,)
     with pytest.raises(SpecificationError, match="Did you mean 'dosage'"):
         unit.with_params(dosag=5)
+
+
+def _with_silica(stream, c2, silica_mol_s):
+    n = np.append(stream.moles, silica_mol_s)
+    return Stream.from_moles(c2, n, stream.T, stream.P, stream.densities)
+
+
+def test_solid_traces_pass_with_the_raffinate_and_a_real_solid_is_an_error():
+    # a tear solver's finite-difference probe can put 1e-40 mol/s of a solid into a loop
+    c2 = C.extend(["SiO2"])
+    aq, org = cs.ref_aq(), cs.ref_org()
+    unit = _ref_unit(metals=cs.REF_METALS)
+    clean = unit.run({"aq_in": aq, "org_in": org})
+    unit = _ref_unit(metals=cs.REF_METALS)
+    out = unit.run({"aq_in": _with_silica(aq, c2, 1e-40), "org_in": _with_silica(org, c2, 0.0)})
+    raff = out.outlets["raffinate"]
+    assert raff.flow("SiO2") == 1e-40 and out.info["entrained_traces"] == {"SiO2": 1e-40}
+    for m in cs.REF_METALS:
+        assert raff.flow(m) == pytest.approx(clean.outlets["raffinate"].flow(m), rel=1e-12)
+    heavy = {"aq_in": _with_silica(aq, c2, 1e-3), "org_in": _with_silica(org, c2, 0.0)}
+    with pytest.raises(SpecificationError, match=r"inlet 'aq_in' carries \['SiO2'\].*separate"):
+        _ref_unit(metals=cs.REF_METALS).run(heavy)
