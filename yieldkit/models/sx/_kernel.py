@@ -461,22 +461,26 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
 def _block_lu(w, piv):
     """Block-tridiagonal LU in place: w[k, :, :b] becomes the LU factors (partial
     pivoting inside the block, swaps in piv[k*b:(k+1)*b]) of the Schur complement
-    S_k = D_k - L_k G_(k-1), and w[k, :, b:2b] becomes G_k = S_k^-1 U_k. False if an
-    S_k is singular (the caller treats it as a failed Newton step)."""
+    S_k = D_k - L_k G_(k-1), and w[k, :, b:2b] becomes G_k = S_k^-1 U_k (elimination on
+    the rows of [S_k | U_k], then back substitution). False if an S_k is singular (the
+    caller treats it as a failed Newton step)."""
     n, b = w.shape[0], w.shape[1]
-    t = np.empty(b)
+    b2 = 2 * b
     for k in range(n):
+        wk = w[k]
         if k > 0:
+            g = w[k - 1]
             for i in range(b):
-                li = w[k, i, 2 * b]
+                li = wk[i, b2]
                 if li != 0.0:
                     for j in range(b):
-                        w[k, i, j] -= li * w[k - 1, i, b + j]
+                        wk[i, j] -= li * g[i, b + j]
+        last = b2 if k < n - 1 else b
         for c in range(b):
             p = c
-            best = abs(w[k, c, c])
+            best = abs(wk[c, c])
             for r in range(c + 1, b):
-                val = abs(w[k, r, c])
+                val = abs(wk[r, c])
                 if val > best:
                     best = val
                     p = r
@@ -484,25 +488,26 @@ def _block_lu(w, piv):
             if best == 0.0 or not math.isfinite(best):
                 return False
             if p != c:
-                for j in range(b):
-                    tmp = w[k, c, j]
-                    w[k, c, j] = w[k, p, j]
-                    w[k, p, j] = tmp
-            inv = 1.0 / w[k, c, c]
+                for j in range(last):
+                    tmp = wk[c, j]
+                    wk[c, j] = wk[p, j]
+                    wk[p, j] = tmp
+            inv = 1.0 / wk[c, c]
             for r in range(c + 1, b):
-                lr = w[k, r, c]
+                lr = wk[r, c]
                 if lr != 0.0:
                     lr *= inv
-                    w[k, r, c] = lr
-                    for j in range(c + 1, b):
-                        w[k, r, j] -= lr * w[k, c, j]
+                    wk[r, c] = lr
+                    for j in range(c + 1, last):
+                        wk[r, j] -= lr * wk[c, j]
         if k < n - 1:
-            for j in range(b):
-                for i in range(b):
-                    t[i] = w[k, i, b + j]
-                _lu_solve_block(w, piv, k, t)
-                for i in range(b):
-                    w[k, i, b + j] = t[i]
+            for c in range(b - 1, -1, -1):
+                inv = 1.0 / wk[c, c]
+                for j in range(b, b2):
+                    s = wk[c, j]
+                    for r in range(c + 1, b):
+                        s -= wk[c, r] * wk[r, j]
+                    wk[c, j] = s * inv
     return True
 
 
