@@ -5,10 +5,8 @@ tear solver and prints the stream table, the recovery of each element to every o
 the balance closure. Every default and its source is in the route module's docstring.
 """
 
-import pandas as pd
-
 import process_library
-import yieldkit as yk
+from yieldkit.report.route_report import print_route_report
 
 ROUTE = "coal-refuse-uky"
 PRODUCT = "reo_product"
@@ -17,23 +15,7 @@ ELEMENTS = "Sc Y La Ce Pr Nd Sm Gd Dy Al Fe Ca".split()
 
 def main() -> None:
     result = process_library.build(ROUTE).solve()
-    print(f"{ROUTE}: {process_library.describe(ROUTE)}")
-    table = result.stream_table("kg/h")
-    with pd.option_context("display.width", 250, "display.max_columns", 12):
-        print(table.round(6).to_string())
-    print(f"\nrecovery to each outlet [%] (product: {PRODUCT})")
-    outlets = list(result.flowsheet.products())
-    print(f"{'outlet':24s}" + "".join(f"{e:>8s}" for e in ELEMENTS))
-    for outlet in outlets:
-        row = [100 * result.recovery(e, outlet) for e in ELEMENTS]
-        if any(v > 0 for v in row):
-            print(f"{outlet:24s}" + "".join(f"{v:8.3f}" for v in row))
-    product = result.stream("REO product")
-    print(f"\nREO product {product.mass_flow('g/h'):.4f} g/h")
-    for summary in result.solver_summary():
-        print(f"loop {summary['tears']}: {summary['method']}, {summary['iterations']} iterations")
-    print(f"largest element imbalance: {result.max_balance_error():.2e}")
-    yk.print_citations()
+    print_route_report(result, ROUTE, process_library.describe(ROUTE), PRODUCT, ELEMENTS)
 
 
 if __name__ == "__main__":
