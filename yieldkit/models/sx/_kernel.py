@@ -502,12 +502,14 @@ def _block_lu(w, piv):
                         wk[r, j] -= lr * wk[c, j]
         if k < n - 1:
             for c in range(b - 1, -1, -1):
+                for r in range(c + 1, b):
+                    ucr = wk[c, r]
+                    if ucr != 0.0:
+                        for j in range(b, b2):
+                            wk[c, j] -= ucr * wk[r, j]
                 inv = 1.0 / wk[c, c]
                 for j in range(b, b2):
-                    s = wk[c, j]
-                    for r in range(c + 1, b):
-                        s -= wk[c, r] * wk[r, j]
-                    wk[c, j] = s * inv
+                    wk[c, j] *= inv
     return True
 
 

@@ -42,9 +42,12 @@ _KERNEL = []  # the imported kernel module (numba is imported on first compiled 
 
 
 def _kernel():
+    """The compiled kernel module, or None when numba cannot be imported."""
     if not _KERNEL:
-        from yieldkit.models.sx import _kernel as k
-
+        try:
+            from yieldkit.models.sx import _kernel as k
+        except ImportError:  # numba missing or broken: only the NumPy path is available
+            k = None
         _KERNEL.append(k)
     return _KERNEL[0]
 
@@ -53,6 +56,7 @@ def _choose_backend(model: DistributionModel, backend: str | None) -> str:
     """The backend that will run: explicit choice checked, None = compiled if supported."""
     supported = all(k in COMPILED_KINDS for k in model.kind.split("+"))
     if backend is None:
+        supported = supported and _kernel() is not None
         return "compiled" if supported else "numpy"
     if backend not in BACKENDS:
         raise SpecificationError(
@@ -64,6 +68,10 @@ def _choose_backend(model: DistributionModel, backend: str | None) -> str:
             f"backend='compiled' does not support the {model.kind!r} distribution model "
             f"(compiled: {', '.join(COMPILED_KINDS)} and their combinations); use "
             "backend='numpy'."
+        )
+    if backend == "compiled" and _kernel() is None:
+        raise SpecificationError(
+            "backend='compiled' needs numba (pip install 'numba>=0.60'); use backend='numpy'."
         )
     return backend
 
