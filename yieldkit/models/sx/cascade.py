@@ -18,6 +18,13 @@ so they stay positive. The organic metal concentrations are y = D(h, f) x. Equat
 The Jacobian is block tridiagonal with a fixed sparsity pattern; it is assembled from
 vectorised arrays and solved as a banded system (LAPACK gbsv), which measured faster
 than SuperLU here (see benchmarks/README.md).
+
+Two implementations of the Newton loop, chosen with ``solve_cascade(backend=...)``: the
+NumPy code in this module (the reference) and a numba kernel
+(:mod:`yieldkit.models.sx._kernel`) that repeats the same algorithm with plain loops and a
+block-tridiagonal LU (the default where supported). The fallbacks after a failed Newton
+(pseudo-transient continuation, continuation in the number of stages, Gauss-Seidel sweeps)
+are NumPy only.
 """
 
 from __future__ import annotations
