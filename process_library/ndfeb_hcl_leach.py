@@ -9,6 +9,9 @@ acid the precipitation releases) returns to the leach.
 Defaults and their sources
 --------------------------
 * feed: HDD magnet analysis, Belfqueh et al. (2023); phases as in ``magnet_feeds``.
+* crushing (``crusher``, Bond law): 20 mm to 1 mm at a work index of 15 kWh/t (estimates:
+  no NdFeB work index in the sources). Demagnetisation is not a separate unit: the roast
+  at 800 °C is far above the Curie temperature of Nd2Fe14B (about 310 °C).
 * roast: complete oxidation in air at 800 °C (Jiang et al. 2020); NdFeO3/NdBO3 formation is
   not represented (the thermal ``Roaster`` in stoichiometric mode, with its enthalpy-balance
   duty where thermo data exists, NaN and named otherwise); no dust carry-over (dust
@@ -59,6 +62,7 @@ from yieldkit.models.leach_kinetics import R_GAS
 from yieldkit.stream import Stream
 from yieldkit.unitops.basic import Feed, Product, Separator, Splitter
 from yieldkit.unitops.leach import Leach
+from yieldkit.unitops.physical import Shredder
 from yieldkit.unitops.precipitator import Precipitator
 from yieldkit.unitops.solid_liquid import SolidLiquidSeparator
 from yieldkit.unitops.thermal import Calciner, Roaster
@@ -179,6 +183,10 @@ CALCINATION = [
     ("2 Dy2(C2O4)3.10H2O + 3 O2(g) -> 2 Dy2O3 + 12 CO2(g) + 20 H2O(g)", "Dy2(C2O4)3.10H2O", 1.0),
 ]
 AIR_O2 = 0.2095  # mole fraction of O2 in dry air
+# crushing before the roast: Bond law, work index and sizes are estimates (no NdFeB Bond
+# index in the sources; 15 kWh/t as in the hydrogen-decrepitation route), 20 mm pieces to
+# 1 mm for a complete roast
+CRUSH_WORK_INDEX, CRUSH_F80, CRUSH_P80 = "15 kWh/t", "20 mm", "1 mm"
 HCL_MOLARITY = 2.0  # [mol/L] estimate
 NAOH_MOLARITY = 5.0  # [mol/L] estimate (a common plant strength)
 FE_CAKE_LIQUOR_RECOVERY = 0.95  # [-] liquor to the filtrate from the Fe(OH)3 cake (estimate)
@@ -319,6 +327,7 @@ def build(
         Feed("hcl", acid, kind="reagent"),
         Feed("oxalic_acid", oxalic, kind="reagent"),
         Feed("calciner_air", _air(c, calc_o2), kind="utility"),
+        Shredder("crusher", CRUSH_WORK_INDEX, CRUSH_F80, CRUSH_P80),
         Roaster("roaster", T="800 degC", mode="stoichiometric", reactions=ROAST),
         Leach(
             "leach",
@@ -356,7 +365,8 @@ def build(
     if fe_removal_pH is not None:
         _add_fe_removal(fs, naoh, fe_removal_pH)
     for a, b, name in [
-        ("magnet", "roaster.solids", "magnet"),
+        ("magnet", "crusher", "magnet"),
+        ("crusher", "roaster.solids", "crushed magnet"),
         ("roast_air", "roaster.gas", "roaster air"),
         ("roaster.offgas", "roaster_offgas", "roaster off-gas"),
         ("roaster.dust", "roaster_dust", "roaster dust"),
