@@ -1,5 +1,8 @@
 """NdFeB (HDD) magnets to mixed rare-earth oxide: roast, selective HCl leach, oxalate, calcine.
 
+Optionally (``dy_sx=True``) a D2EHPA solvent-extraction circuit takes the Dy out of the
+liquor to its own oxide product ``dy_oxide``; ``mixed_reo`` is then an NdPr oxide.
+
 The route of Vander Hoogerstraete et al. (2014): oxidative roasting turns the magnet into
 oxides, a leach with little more acid than the rare earths need (3.5 mol HCl per mol RE)
 dissolves the rare earths while most iron stays as hematite, oxalic acid precipitates the
@@ -37,6 +40,26 @@ Defaults and their sources
   It removes the co-precipitated iron from the product at the cost of the free acid the
   barren recycle would return to the leach (about 62 % instead of 72 % RE recovery at pH
   3.5 with the other defaults).
+* optional Dy solvent extraction (``dy_sx=True``, off by default; the SX species are then
+  added to the route's species, otherwise the default route is unchanged): the clean liquor
+  (after ``leach_filter``, or ``fe_filter`` with the Fe clean-up) goes to a D2EHPA
+  extraction (4 stages), scrub (4) and strip (3) circuit (``add_sx_circuit``, prefix
+  ``dy_sx``) with model ``constant_d``. The D values are estimates (yieldkitEstimate):
+  sx_parameters.toml has no Dy/Nd separation factor for a chloride liquor (its
+  ``uky_d2ehpa`` fit is for sulfate at 5 vol %, DOMAIN.md §3); D(Dy) = 4 in extraction and
+  scrub (the acidity is not modelled), D(Nd) = D(Dy)/40, taking the low end of the "tens to
+  hundreds" Dy/Nd separation of D2EHPA (DOMAIN.md §3, no number from a source), and D(Pr) =
+  D(Nd)/1.58 (Yin et al. 2015, sourced). Strip: every D times 0.01 (estimate, strong acid).
+  Fe3+, B and Na+ are not extracted (simplification: D2EHPA does extract Fe3+ in practice).
+  Organic 1 mol/L D2EHPA in kerosene at O/A 1 to the design liquor volume (the fresh acid
+  volume divided by 1 - recycle fraction), 10 % bleed and make-up; scrub 0.5 mol/L HCl
+  (the concentration of the Nd-scrub figure in DOMAIN.md §3) and strip 3 mol/L HCl, each
+  at O/A 4; the scrub liquor returns to the extraction feed (all estimates). The raffinate
+  (Nd, Pr) goes on to the oxalate step and ``mixed_reo`` (then an NdPr oxide); the Dy strip
+  liquor gets its own oxalate step (as the main one, oxalic acid for twice the Dy fed,
+  estimate), filter and calciner (950 °C) to the product ``dy_oxide``. With the defaults:
+  70.6 % of the Dy fed reports to ``dy_oxide`` (98 % Dy2O3) and 1.6 % to ``mixed_reo``;
+  73.2 % of the Nd to ``mixed_reo`` and 0.07 % to ``dy_oxide``.
 * precipitation: oxalic acid dosed at (1 + oxalic_excess) x 1.5 mol per mol RE fed (a 1 mol/L
   solution, estimate near its solubility), at 60 °C (estimate). The RE fraction precipitated
   follows the Klemettinen et al. efficiency curve at the design excess ``oxalic_excess``
@@ -60,7 +83,7 @@ from yieldkit.chemistry.components import Components
 from yieldkit.flowsheet.flowsheet import Flowsheet
 from yieldkit.models.leach_kinetics import R_GAS
 from yieldkit.stream import Stream
-from yieldkit.unitops.basic import Feed, Product, Separator, Splitter
+from yieldkit.unitops.basic import Feed, Mixer, Product, Separator, Splitter
 from yieldkit.unitops.leach import Leach
 from yieldkit.unitops.physical import Shredder
 from yieldkit.unitops.precipitator import Precipitator
@@ -194,8 +217,33 @@ NAOH_MARGIN = 1.1  # [-] over the worst-case base need of the Fe clean-up (estim
 OXALIC_MOLARITY = 1.0  # [mol/L] estimate
 
 
-def components() -> Components:
-    return Components(SPECIES)
+# optional Dy/NdPr solvent extraction (``dy_sx``): species, D values, circuit (docstring)
+SX_SOURCES = ("Yin2015",)
+SX_SPECIES = ["D2EHPA", "kerosene", "Nd-D2EHPA", "Pr-D2EHPA", "Dy-D2EHPA"]
+BETA_ND_PR = 1.58  # [-] D(Nd)/D(Pr), D2EHPA, chloride, Yin2015
+BETA_DY_ND = 40.0  # [-] D(Dy)/D(Nd), yieldkitEstimate (low end of "tens to hundreds")
+D_DY_EXTRACTION = 4.0  # [-] yieldkitEstimate (acidity not modelled)
+SX_STRIP_FACTOR = 0.01  # [-] every D in the strip section, yieldkitEstimate
+SX_STAGES = dict(extraction=4, scrub=4, strip=3)  # estimates
+SX_OA = 1.0  # [-] organic / design pregnant-liquor volume, estimate
+SX_SCRUB_OA, SX_STRIP_OA = 4.0, 4.0  # [-] organic / acid, estimates
+SX_SCRUB_MOLARITY, SX_STRIP_MOLARITY = 0.5, 3.0  # [mol/L] HCl, estimates
+SX_EXTRACTANT_MOLARITY = 1.0  # [mol/L] D2EHPA in kerosene, estimate
+SX_BLEED = 0.1  # [-] organic bleed, estimate
+DY_OXALIC_MARGIN = 2.0  # [-] oxalic for the Dy strip liquor over its Dy, estimate
+
+
+def components(dy_sx: bool = False) -> Components:
+    """Species of the route (the SX species only with ``dy_sx``)."""
+    return Components(SPECIES + SX_SPECIES if dy_sx else SPECIES)
+
+
+def sx_distribution() -> dict[str, dict[str, float]]:
+    """Constant distribution ratios of the Dy SX sections (module docstring) [-]."""
+    d_nd = D_DY_EXTRACTION / BETA_DY_ND
+    ext = {"Dy+3": D_DY_EXTRACTION, "Nd+3": d_nd, "Pr+3": d_nd / BETA_ND_PR}
+    strip = {k: v * SX_STRIP_FACTOR for k, v in ext.items()}
+    return {"extraction": ext, "scrub": ext, "strip": strip}
 
 
 def roasted_composition(wt_percent: dict[str, float] = HDD_MAGNET_WT) -> dict[str, float]:
@@ -270,6 +318,7 @@ def build(
     oxalic_excess: float = 0.2,
     recycle_fraction: float = 0.5,
     fe_removal_pH: float | None = None,
+    dy_sx: bool = False,
     **overrides,
 ) -> Flowsheet:
     """Build the route.
@@ -289,12 +338,19 @@ def build(
         oxalate step, e.g. 3.5 [-]; None (default) leaves the iron clean-up out. The NaOH
         offered is sized for the worst case and the unused part leaves by ``unused_naoh``;
         the reagent KPI counts the NaOH offered (an overestimate of the use).
+    dy_sx : bool
+        Add the D2EHPA extraction-scrub-strip circuit that takes Dy out of the clean liquor
+        before the oxalate step; the Dy strip liquor is precipitated and calcined to
+        ``dy_oxide``, the raffinate (Nd, Pr) goes on to ``mixed_reo``. Off by default [-].
     **overrides
         ``{"unit.param": value}`` changes applied after building.
     """
+    from yieldkit.errors import SpecificationError
     from yieldkit.unitops.params import fraction, positive, positive_number
 
-    c = components()
+    if not isinstance(dy_sx, bool):
+        raise SpecificationError(f"dy_sx = {dy_sx!r} must be True or False.")
+    c = components(dy_sx)
     kg_s = positive(magnet_feed, "kg/s", "magnet_feed")
     acid_ratio = positive_number(acid_ratio, "acid_ratio")
     oxalic_excess = positive_number(oxalic_excess, "oxalic_excess", allow_zero=True)
@@ -318,8 +374,9 @@ def build(
         NAME,
         c,
         default_solver="anderson",
-        sources=SOURCES,
-        description="HDD NdFeB magnets: roast, selective HCl leach, oxalate, calcine.",
+        sources=SOURCES + (SX_SOURCES if dy_sx else ()),
+        description="HDD NdFeB magnets: roast, selective HCl leach, oxalate, calcine."
+        + (" Dy/NdPr D2EHPA SX to a Dy oxide." if dy_sx else ""),
     )
     fs.add(
         Feed("magnet", magnet),
@@ -362,8 +419,12 @@ def build(
         Product("roaster_dust", kind="residue"),
         Product("calciner_dust", kind="residue"),
     )
+    if dy_sx:
+        # design liquor volume: the fresh acid concentrated by the barren recycle (estimate)
+        liquor_l_s = acid_ratio * ree / HCL_MOLARITY / max(1.0 - recycle_fraction, 0.05)
+        _add_dy_sx(fs, c, liquor_l_s, magnet.element_flow("Dy"), oxalic_excess)
     if fe_removal_pH is not None:
-        _add_fe_removal(fs, naoh, fe_removal_pH)
+        _add_fe_removal(fs, naoh, fe_removal_pH, dy_sx)
     for a, b, name in [
         ("magnet", "crusher", "magnet"),
         ("crusher", "roaster.solids", "crushed magnet"),
@@ -378,7 +439,11 @@ def build(
         ("leach_filter.cake", "leach_residue", "leach residue"),
         ("leach_filter.liquor", "fe_removal.liquor", "pregnant liquor")
         if fe_removal_pH is not None
-        else ("leach_filter.liquor", "precipitator.liquor", "pregnant liquor"),
+        else (
+            "leach_filter.liquor",
+            "dy_sx_feed.liquor" if dy_sx else "precipitator.liquor",
+            "pregnant liquor",
+        ),
         ("oxalic_acid", "precipitator.oxalic", "oxalic acid"),
         ("precipitator", "oxalate_filter", "oxalate slurry"),
         ("oxalate_filter.cake", "calciner.solids", "oxalate cake"),
@@ -396,7 +461,7 @@ def build(
     return fs
 
 
-def _add_fe_removal(fs: Flowsheet, naoh: Stream, target_pH: float) -> None:
+def _add_fe_removal(fs: Flowsheet, naoh: Stream, target_pH: float, dy_sx: bool) -> None:
     """NaOH to ``target_pH``: Fe(OH)3 (with the RE hydroxide co-loss) filtered off."""
     fs.add(
         Feed("naoh", naoh, kind="reagent"),
@@ -410,6 +475,88 @@ def _add_fe_removal(fs: Flowsheet, naoh: Stream, target_pH: float) -> None:
         ("fe_removal.unused_reagent", "unused_naoh", "unused NaOH"),
         ("fe_removal.slurry", "fe_filter", "Fe(OH)3 slurry"),
         ("fe_filter.cake", "fe_cake", "iron cake"),
-        ("fe_filter.liquor", "precipitator.liquor", "clean liquor"),
+        (
+            "fe_filter.liquor",
+            "dy_sx_feed.liquor" if dy_sx else "precipitator.liquor",
+            "clean liquor",
+        ),
+    ]:
+        fs.connect(a, b, name)
+
+
+def _add_dy_sx(
+    fs: Flowsheet, c: Components, liquor_l_s: float, dy: float, oxalic_excess: float
+) -> None:
+    """Dy/NdPr D2EHPA circuit on the clean liquor; Dy strip liquor to ``dy_oxide``.
+
+    ``liquor_l_s`` is the design liquor volume [L/s] and ``dy`` the Dy fed [mol/s].
+    """
+    from yieldkit.flowsheet.sx_circuit import add_sx_circuit
+
+    d = sx_distribution()
+    # organic: O/A on the design liquor, and at least three times the HA (6 per ion) that
+    # twice the Dy fed would bind (margin for the co-loaded Nd, Pr; estimate)
+    org = max(SX_OA * liquor_l_s, 3 * 6 * 2 * dy / SX_EXTRACTANT_MOLARITY)
+
+    def hcl(l_s: float, molarity: float) -> Stream:
+        return _solution(c, {"H+": molarity * l_s, "Cl-": molarity * l_s}, molarity, "H+")
+
+    make_up = Stream.from_concentrations(
+        c,
+        Q_(SX_BLEED * org, "L/s"),
+        {"D2EHPA": f"{SX_EXTRACTANT_MOLARITY} mol/L"},
+        phase="org",
+        solvent="kerosene",
+    )
+    ports = add_sx_circuit(
+        fs,
+        "dy_sx",
+        extraction=dict(n_stages=SX_STAGES["extraction"], model="constant_d",
+                        parameter_set=d["extraction"]),
+        scrub=dict(n_stages=SX_STAGES["scrub"], model="constant_d", parameter_set=d["scrub"]),
+        strip=dict(n_stages=SX_STAGES["strip"], model="constant_d", parameter_set=d["strip"]),
+        make_up=make_up,
+        bleed=SX_BLEED,
+    )  # fmt: skip
+    oxalic = _solution(
+        c, {"H2C2O4": (1 + oxalic_excess) * 1.5 * DY_OXALIC_MARGIN * dy}, OXALIC_MOLARITY, "H2C2O4"
+    )
+    fs.add(
+        Mixer("dy_sx_feed", inlets=("liquor", "scrub")),
+        Feed("dy_scrub_acid", hcl(org / SX_SCRUB_OA, SX_SCRUB_MOLARITY), kind="reagent"),
+        Feed("dy_strip_acid", hcl(org / SX_STRIP_OA, SX_STRIP_MOLARITY), kind="reagent"),
+        Feed("dy_oxalic_acid", oxalic, kind="reagent"),
+        Feed("dy_calciner_air", _air(c, 2.0 * 0.75 * DY_OXALIC_MARGIN * dy), kind="utility"),
+        Precipitator(
+            "dy_precipitator",
+            mode="efficiency",
+            T="60 degC",
+            inlets=("liquor", "oxalic"),
+            excess=oxalic_excess,
+        ),
+        SolidLiquidSeparator("dy_oxalate_filter", liquid_recovery=1.0),
+        Calciner("dy_calciner", T="950 degC", mode="stoichiometric", reactions=CALCINATION),
+        Product("dy_oxide", kind="product"),
+        Product("dy_barren", kind="effluent"),
+        Product("dy_sx_org_bleed", kind="effluent"),
+        Product("dy_calciner_offgas", kind="emission"),
+        Product("dy_calciner_dust", kind="residue"),
+    )
+    for a, b, name in [
+        ("dy_sx_feed", ports["feed"], "Dy SX feed"),
+        ("dy_scrub_acid", ports["scrub_liquor"], "Dy SX scrub acid"),
+        (ports["scrub_out"], "dy_sx_feed.scrub", "Dy SX scrub liquor"),
+        ("dy_strip_acid", ports["strip_liquor"], "Dy SX strip acid"),
+        (ports["bleed"], "dy_sx_org_bleed", "Dy SX organic bleed"),
+        (ports["raffinate"], "precipitator.liquor", "NdPr raffinate"),
+        (ports["strip_out"], "dy_precipitator.liquor", "Dy strip liquor"),
+        ("dy_oxalic_acid", "dy_precipitator.oxalic", "Dy oxalic acid"),
+        ("dy_precipitator", "dy_oxalate_filter", "Dy oxalate slurry"),
+        ("dy_oxalate_filter.cake", "dy_calciner.solids", "Dy oxalate cake"),
+        ("dy_oxalate_filter.liquor", "dy_barren", "Dy barren liquor"),
+        ("dy_calciner_air", "dy_calciner.gas", "Dy calciner air"),
+        ("dy_calciner.offgas", "dy_calciner_offgas", "Dy calciner off-gas"),
+        ("dy_calciner.dust", "dy_calciner_dust", "Dy calciner dust"),
+        ("dy_calciner.product", "dy_oxide", "Dy oxide"),
     ]:
         fs.connect(a, b, name)
