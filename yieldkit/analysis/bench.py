@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from yieldkit.errors import ConvergenceError
+from yieldkit.errors import YieldkitError
 
 
 def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-12) -> list[dict]:
@@ -35,7 +35,7 @@ def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-12) -> l
                 t0 = time.perf_counter()
                 try:
                     res = fs.solve(method, tol=tol)
-                except ConvergenceError as exc:
+                except YieldkitError as exc:  # a unit can fail on a method's trial iterate too
                     best = {
                         "route": route,
                         "method": method,
@@ -45,7 +45,7 @@ def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-12) -> l
                         "unit_evaluations": None,
                         "wall_seconds": time.perf_counter() - t0,
                         "final_residual": None,
-                        "error": str(exc).splitlines()[0],
+                        "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
                     }
                     break
                 wall = time.perf_counter() - t0
