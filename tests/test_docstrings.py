@@ -12,6 +12,8 @@ import inspect
 import pkgutil
 import re
 
+import pytest
+
 import yieldkit
 
 SECTION = re.compile(r"^\s*Parameters\s*\n\s*-{3,}\s*\n", re.M)
@@ -77,6 +79,46 @@ def mismatches():
 
 def test_docstring_parameters_match_signatures():
     bad = mismatches()
+    assert not bad, "\n".join(bad)
+
+
+#: Modules held to the strict rule: every public class and function documents every
+#: parameter of its signature, in signature order.
+STRICT_MODULES = (
+    "yieldkit.unitops.leach",
+    "yieldkit.unitops.precipitator",
+    "yieldkit.unitops.solid_liquid",
+    "yieldkit.unitops.thermal",
+    "yieldkit.unitops.physical",
+    "yieldkit.unitops.reduction",
+    "yieldkit.unitops.solvent_extraction",
+    "yieldkit.flowsheet.sx_circuit",
+    "yieldkit.models.sx.parameters",
+    "yieldkit.models.sx.outlets",
+    "yieldkit.models.comminution",
+    "yieldkit.models.electrolysis",
+    "yieldkit.models.hydrogen_decrepitation",
+    "yieldkit.models.magnetic_separation",
+)
+
+
+@pytest.mark.parametrize("module", STRICT_MODULES)
+def test_strict_modules_document_every_parameter_in_order(module):
+    mod = importlib.import_module(module)
+    bad = []
+    for name, obj in vars(mod).items():
+        if name.startswith("_") or getattr(obj, "__module__", None) != mod.__name__:
+            continue
+        if inspect.isclass(obj) and "__init__" in vars(obj):  # own constructor only
+            func = obj.__init__
+        elif inspect.isfunction(obj):
+            func = obj
+        else:
+            continue
+        sig = [p for p in inspect.signature(func).parameters if p not in ("self", "cls")]
+        doc = documented(inspect.getdoc(obj) or "") or []
+        if doc != sig:
+            bad.append(f"{module}.{name}: documented {doc}, signature {sig}")
     assert not bad, "\n".join(bad)
 
 

@@ -70,26 +70,3 @@ def test_power_rejects_negative_flow():
         SpecificationError, match=r"mass_flow \[kg/s\] must be finite and >= 0; got -1.0"
     ):
         bond_power(-1.0, 12.0, 0.01, 0.001)
-
-
-def test_docstring_parameters_match_signatures():
-    # fluids-style check over the four physical-processing modules
-    import inspect
-    import re
-
-    from yieldkit.models import (
-        comminution,
-        electrolysis,
-        hydrogen_decrepitation,
-        magnetic_separation,
-    )
-
-    for mod in (comminution, electrolysis, hydrogen_decrepitation, magnetic_separation):
-        for name, fn in inspect.getmembers(mod, inspect.isfunction):
-            if name.startswith("_") or fn.__module__ != mod.__name__:
-                continue
-            doc = inspect.getdoc(fn) or ""
-            sig = list(inspect.signature(fn).parameters)
-            m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, re.S)
-            documented = re.findall(r"^(\w+) :", m.group(1), re.M) if m else []
-            assert documented == sig, f"{mod.__name__}.{name}: doc {documented} vs signature {sig}"

@@ -329,25 +329,3 @@ def test_separator_bad_inputs():
         CCDWashTrain("c", stages=2, underflow_solids=0.01).run(
             {"slurry": ch.slurry(), "wash": Stream(C, {"H2O": "0.1 kg/h"})}
         )
-
-
-def test_docstring_parameters_match_signatures():
-    import inspect
-    import re
-
-    from yieldkit.unitops import leach, precipitator, solid_liquid
-
-    for mod in (leach, precipitator, solid_liquid):
-        for name, obj in vars(mod).items():
-            if name.startswith("_") or getattr(obj, "__module__", "") != mod.__name__:
-                continue
-            if inspect.isclass(obj):
-                fn, doc = obj.__init__, inspect.getdoc(obj)
-            elif inspect.isfunction(obj):
-                fn, doc = obj, inspect.getdoc(obj)
-            else:
-                continue
-            sig = [p for p in inspect.signature(fn).parameters if p != "self"]
-            m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc or "", re.S)
-            documented = re.findall(r"^(\w+) :", m.group(1), re.M) if m else []
-            assert documented == sig, f"{mod.__name__}.{name}: doc {documented} vs {sig}"

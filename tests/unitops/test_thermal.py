@@ -301,25 +301,3 @@ def test_empty_inlets_give_empty_outlets():
     ):
         out = u.run({"solids": zero, "gas": zero})
         assert out.duty == 0.0 and all(not s.moles.any() for s in out.outlets.values())
-
-
-def test_docstring_parameters_match_constructors():
-    import inspect
-    import re
-
-    from yieldkit.unitops import physical, reduction, thermal
-
-    for mod in (thermal, physical, reduction):
-        for name, obj in vars(mod).items():
-            if name.startswith("_") or getattr(obj, "__module__", "") != mod.__name__:
-                continue
-            if inspect.isclass(obj):
-                fn, doc = obj.__init__, inspect.getdoc(obj)
-            elif inspect.isfunction(obj):
-                fn, doc = obj, inspect.getdoc(obj)
-            else:
-                continue
-            sig = [p for p in inspect.signature(fn).parameters if p != "self"]
-            m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", doc or "", re.S)
-            documented = re.findall(r"^(\w+) :", m.group(1), re.M) if m else []
-            assert documented == sig, f"{mod.__name__}.{name}: doc {documented} vs {sig}"

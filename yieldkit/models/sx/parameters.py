@@ -227,7 +227,18 @@ SETS_FOR_MODEL = {
 
 
 def ion_charge(name: str) -> int:
-    """Charge number of an ion written 'Nd+3', 'Na+' (sign then number, 1 omitted) [-]."""
+    """Charge number of an ion written 'Nd+3', 'Na+' (sign then number, 1 omitted) [-].
+
+    Parameters
+    ----------
+    name : str
+        Ion name, e.g. ``"Nd+3"``.
+
+    Returns
+    -------
+    int
+        The signed charge number [-].
+    """
     import re
 
     m = re.fullmatch(r"[A-Za-z0-9()]+?([+-])(\d*)", name)
