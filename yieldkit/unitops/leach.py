@@ -26,13 +26,20 @@ from yieldkit.models.stoichiometric import sequential_extents
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops import _liquor
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import choice, fraction, known_keys, port_names, positive
+from yieldkit.unitops.params import (
+    SOLVER_TRACE,
+    choice,
+    fraction,
+    known_keys,
+    port_names,
+    positive,
+)
 
 MODES = ("stoichiometric", "kinetic")
 RATE_KEYS = ("mechanism", "order", "k", "Ea", "k_diff", "Ea_diff")
 #: solids without rate parameters pass unreacted (listed in info) below this fraction of
 #: the solids mass, e.g. a tear solver's finite-difference probe; above it they are an error
-TRACE_SOLIDS = 1e-9
+TRACE_SOLIDS = SOLVER_TRACE
 
 
 def _rate_row(solid: str, row: Mapping, where: str) -> tuple:

@@ -9,6 +9,11 @@ from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.units import to_dimensionless, to_si
 
 SUM_TOL = 1e-9
+#: Mass fraction below which a species a unit cannot treat counts as a tear solver's trace
+#: (finite-difference probes put ~1e-40 mol/s of any species into a recycle): the unit passes
+#: it through and lists it in ``info``; above it the species is an error. Shared by the
+#: Leach (solids without rate laws) and SolventExtraction (solids and gases) units.
+SOLVER_TRACE = 1e-9
 
 
 def fraction(value, name: str) -> float:

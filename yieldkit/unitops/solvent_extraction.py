@@ -31,7 +31,7 @@ from yieldkit.models.sx.outlets import exact_outlets
 from yieldkit.models.sx.parameters import MODELS, build_model
 from yieldkit.stream import Stream
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import choice, positive, positive_number
+from yieldkit.unitops.params import SOLVER_TRACE, choice, positive, positive_number
 
 EXTRACTANTS = ("D2EHPA", "PC88A", "Cyanex272")
 
@@ -49,7 +49,7 @@ def _stage_list(value, n_stages: int, name: str) -> tuple[int, ...]:
 #: Solids and gases up to this fraction of the inlet mass (a tear solver's finite-difference
 #: probe) pass unchanged with the raffinate, listed in ``info["entrained_traces"]``; more is
 #: an error.
-TRACE_OTHER_PHASES = 1e-9
+TRACE_OTHER_PHASES = SOLVER_TRACE
 
 
 class SolventExtraction(UnitOperation):
