@@ -6,7 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yieldkit.errors import SpeciesError, SpecificationError, ThermoError
-from yieldkit.models.thermo import element_matrix, enthalpy, equilibrate, standard_properties
+from yieldkit.models.thermo import (
+    available,
+    element_matrix,
+    enthalpy,
+    equilibrate,
+    standard_properties,
+)
 from yieldkit.models.thermo import equilibrium as eqm
 
 T_CALC = 1223.15  # [K] 950 C / 2 h in air gives hexagonal Nd2O3 (Ceram. Int. 40 (2014) 3003)
@@ -31,7 +37,14 @@ def oxalate_system(m):
     return names, n
 
 
-@pytest.mark.parametrize("m", ["La", "Ce", "Pr", "Nd"])
+RE_OXALATES = sorted(n.split("2(C2O4)")[0] for n in available() if n.endswith("2(C2O4)3.10H2O"))
+
+
+def test_all_sixteen_rare_earth_oxalates_have_thermo_data():
+    assert len(RE_OXALATES) == 16  # La..Lu (no Pm), Y, Sc
+
+
+@pytest.mark.parametrize("m", RE_OXALATES)
 def test_oxalate_calcination_in_air_gives_the_oxide(m):
     names, n = oxalate_system(m)
     out, info = equilibrate(names, n, T_CALC)
@@ -43,6 +56,19 @@ def test_oxalate_calcination_in_air_gives_the_oxide(m):
     assert got["CO2(g)"] == pytest.approx(6.0, rel=1e-6)  # CO burnt: only ppm left
     assert got["CO(g)"] < 1e-5
     assert got["O2(g)"] == pytest.approx(21.0 - 1.5, rel=1e-6)
+    assert closure(names, n, out) <= 1e-10
+    assert info["kkt_residual"] <= eqm.KKT_TOL
+
+
+@pytest.mark.parametrize(("m", "oxide", "n_ox"), [("Ce", "CeO2", 2.0), ("Pr", "Pr6O11", 1 / 3)])
+def test_in_air_cerium_and_praseodymium_end_as_their_higher_oxides(m, oxide, n_ox):
+    names, n = oxalate_system(m)
+    names.insert(2, oxide)
+    n = np.insert(n, 2, 0.0)
+    out, info = equilibrate(names, n, T_CALC)
+    got = dict(zip(names, out, strict=True))
+    assert got[oxide] == pytest.approx(n_ox, rel=1e-9)
+    assert got[f"{m}2O3"] < 1e-12
     assert closure(names, n, out) <= 1e-10
     assert info["kkt_residual"] <= eqm.KKT_TOL
 

@@ -14,35 +14,42 @@ Thermo models written to the YAML (both exact representations of the source data
 
 Estimation methods (all marked ``estimated`` in the YAML notes):
 
-- S° of a rare-earth sesquioxide without a tabulated value: Latimer's mass term applied to
-  the Nd2O3 value, S°(M2O3) = S°(Nd2O3) + 2 · (3/2) R ln(M_M / M_Nd). It ignores the 4f
-  magnetic/electronic entropy, so uncertainty is of order ±40 J/mol/K.
-- Cp of Y2O3 and Sc2O3 (no fit available): the Nd2O3 fit (Neumann–Kopp analogy, same
-  M2O3 stoichiometry).
+- S° of a rare-earth sesquioxide without a tabulated value (Pr2O3, Gd2O3, Tb2O3): Latimer's
+  mass term applied to the Nd2O3 value, S°(M2O3) = S°(Nd2O3) + 2 · (3/2) R ln(M_M / M_Nd).
+  It ignores the 4f magnetic/electronic entropy, so uncertainty is of order ±40 J/mol/K.
+- Cp of sesquioxides without a fit (Sm..Lu, Y, Sc): the tabulated Cp(298.15 K) (CRC
+  Handbook) with the temperature slope of the Nd2O3 fit, Cp = Cp298 + 0.0403 (T − 298.15)
+  (Neumann–Kopp analogy, same M2O3 stoichiometry); CeO2 likewise with half that slope
+  (one cation).
+- Pr6O11 (no tabulated value, DOMAIN.md §8): Pr2O3 + 4 "PrO2", PrO2 modelled on CeO2, i.e.
+  ΔfH = 3 ΔfH(Pr2O3) + 2 [2 ΔfH(CeO2) − ΔfH(Ce2O3)] (the Ce(III)→Ce(IV) oxidation
+  enthalpy per O atom): an upper bound on the magnitude, as Pr(IV) is less stable than
+  Ce(IV); S and Cp by the same sum (Neumann–Kopp).
 - CO2 bound in a solid (oxycarbonate; oxalate counted as 2 CO2-equivalents per C2O4,
   i.e. M2O3 + 3 (CO + CO2)): increments ΔS = S°(CaCO3) − S°(CaO) and ΔCp = Cp(CaCO3) −
   Cp(CaO) at 298.15 K from the NASA condensed data (McBride 1993).
 - Water of crystallisation: S and Cp of ice at 273.15 K (NASA H2O(s)) per H2O (Latimer's
   ice rule for hydrates).
 - Chloride from fluoride: per-halide increments (CaCl2 − CaF2)/2 at 298.15 K (NASA).
-- ΔfH of La and Nd oxalate decahydrates (not tabulated): the Ce value shifted by the oxide
-  difference, ΔfH(M2(C2O4)3·10H2O) = ΔfH(Ce2(C2O4)3·10H2O) + ΔfH(M2O3) − ΔfH(Ce2O3).
-  The tabulated Pr value (−5920 kJ/mol) is 862 kJ/mol less negative than Ce's (about three
-  waters of hydration) and is kept as tabulated but flagged: it is probably a lower
-  hydrate or a transcription error, and calcination duties from it are doubtful.
+- ΔfH of the oxalate decahydrates other than Ce's (not tabulated): the Ce value shifted by
+  the oxide difference, ΔfH(M2(C2O4)3·10H2O) = ΔfH(Ce2(C2O4)3·10H2O) + ΔfH(M2O3) −
+  ΔfH(Ce2O3), for La..Lu, Y and Sc. The tabulated Pr value (−5920 kJ/mol) is 862 kJ/mol
+  less negative than Ce's (about three waters of hydration), probably a lower hydrate or a
+  transcription error; it would make the calcination of Pr oxalate in air exothermic,
+  unlike every other rare earth, so it is not used (kept as ``PR_OXALATE_DHF_TABULATED``).
 - S° of Nd2Fe14B: Neumann–Kopp sum of the elements (ΔfS ≈ 0), with S°(Nd, s) itself
   estimated by Latimer's mass term from α-Fe.
 
 - Elements Nd, Pr, Dy, Co: ΔfH = 0 by definition, tabulated S°; Cp = 3R (Dulong–Petit).
 - Co3O4: tabulated ΔfH and S°; Cp of Fe3O4 (NASA, same spinel structure).
+- CoO (CRC Handbook), NiO (Wagman 1982): tabulated ΔfH, S° and Cp(298 K), constant Cp.
 - Pr2Fe14B, Dy2Fe14B: ΔfH and Cp of Nd2Fe14B (same structure type); S Neumann–Kopp from
   tabulated element entropies.
 - Fe2(C2O4)3·4H2O: Ce value with Fe2O3 for Ce2O3 and 6 waters fewer (rough).
 
-Species skipped for lack of data: Dy2O3 (no primary ΔfH, DOMAIN.md §8), NiO (no table
-found), Dy/Y/Sc oxalates (useless without their oxides), NdFeO3 (no ΔfH or S° in the project's sources), CeO2 and Pr6O11
-(DOMAIN.md §8; so cerium and praseodymium end as M2O3 in equilibria here, whereas in air
-they would form CeO2 and Pr6O11). Ni and B come from NASA data (database.py).
+Species skipped for lack of data: NdFeO3 (no ΔfH or S° in the project's sources), Tb4O7
+(no tabulated value and no route needs it; it could be estimated like Pr6O11). Ni, B and
+B2O3 come from NASA data (database.py).
 """
 
 from __future__ import annotations
@@ -125,7 +132,41 @@ OXIDES = {
     "Sc": (-1908.8, None),
 }
 S_ND2O3 = 158.6  # [J/mol/K] Wagman1982
-OXALATE_DHF = {"Ce": -6782.0, "Pr": -5920.0}  # [kJ/mol] Wagman1982
+# CRC Handbook 95th ed. (CRC2014), "Standard Thermodynamic Properties of Chemical
+# Substances", crystalline solid: ΔfH° [kJ/mol], S° [J/mol/K] (None: not tabulated),
+# Cp(298.15 K) [J/mol/K]. ΔfH of La, Ce, Nd, Y, Sc agrees with Wagman1982 (used above);
+# Pr2O3 is -1809.6 there vs -1809.7 (Wagman), the latter kept.
+CRC_OXIDES = {
+    "La": (-1793.7, 127.3, 108.8),
+    "Ce": (-1796.2, 150.6, 114.6),
+    "Pr": (-1809.6, None, 117.4),
+    "Nd": (-1807.9, 158.6, 111.3),
+    "Sm": (-1823.0, 151.0, 114.5),
+    "Eu": (-1651.4, 146.0, 122.2),
+    "Gd": (-1819.6, None, 106.7),
+    "Tb": (-1865.2, None, 115.9),
+    "Dy": (-1863.1, 149.8, 116.3),
+    "Ho": (-1880.7, 158.2, 115.0),
+    "Er": (-1897.9, 155.6, 108.5),
+    "Tm": (-1888.7, 139.7, 116.7),
+    "Yb": (-1814.6, 133.1, 115.4),
+    "Lu": (-1878.2, 110.0, 101.8),
+    "Y": (-1905.3, 99.1, 102.5),
+    "Sc": (-1908.8, 77.0, 94.2),
+}
+CRC_CEO2 = (-1088.7, 62.3, 61.6)  # CeO2: ΔfH [kJ/mol], S°, Cp(298) [J/mol/K], CRC2014
+CRC_COO = (-237.9, 53.0, 55.2)  # CoO: same, CRC2014
+NIO = (-239.7, 37.99, 44.31)  # NiO: ΔfH [kJ/mol], S°, Cp(298) [J/mol/K], Wagman1982
+#: rare earths whose sesquioxide and oxalate decahydrate yieldkit carries (species.toml order)
+RE_OXIDE_ORDER = (
+    "La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Y", "Sc",
+)  # fmt: skip
+OXALATE_DHF = {"Ce": -6782.0}  # [kJ/mol] Wagman1982
+# Tabulated (Wagman1982, DOMAIN.md §7) but NOT used: 862 kJ/mol less negative than the Ce
+# value, about 3 x ΔfH(H2O, l) = -857 kJ/mol, i.e. most likely a heptahydrate (or a
+# transcription error); with it the calcination of the decahydrate in air would be
+# exothermic (-669 kJ/mol to Pr2O3 at 298 K), unlike every other rare-earth oxalate.
+PR_OXALATE_DHF_TABULATED = -5920.0  # [kJ/mol] Wagman1982, rejected
 SJASTAD_DH = {"La": -198.0, "Nd": -176.2}  # [kJ/mol] M2O3 + CO2(g) -> M2O2CO3, Sjastad2012
 NDF3 = (-1669.0, 120.79, 92.42)  # ΔfH NdF3MassSpec; S°, Cp(298) NdF3HeatCapacity1979
 CHLORIDE_DHF = {"Nd": -1040.1, "Dy": -994.3}  # [kJ/mol] Cordfunke1996
@@ -155,25 +196,43 @@ def _sp(name, comp, dhf, s, cp, src, note):
     }
 
 
-def species_specs() -> list[dict]:
-    """The yieldkit condensed species, each with sources and the estimate method used."""
-    inc = increments()
+def _sesquioxide_specs() -> tuple[list[dict], dict, dict, dict]:
+    """M2O3 of every rare earth in :data:`RE_OXIDE_ORDER`, with their ΔfH, S and Cp maps.
+
+    Returns
+    -------
+    specs : list of dict
+        One spec per oxide.
+    dhf, s, cp : dict
+        By element symbol: ΔfH [kJ/mol], S°298 [J/mol/K], (a [J/mol/K], b [J/mol/K^2]).
+    """
     E = "yieldkitEstimate"
-    specs = []
-    s_oxide, cp_oxide = {}, {}
-    for m, (dhf, cp) in OXIDES.items():
+    slope = OXIDES["Nd"][1][1]  # [J/mol/K^2] temperature slope of the Nd2O3 fit
+    specs, dhf_ox, s_ox, cp_ox = [], {}, {}, {}
+    for m in RE_OXIDE_ORDER:
+        dhf_crc, s_crc, cp298_crc = CRC_OXIDES[m]
+        if m in OXIDES:
+            dhf, h_src, h_note = OXIDES[m][0], "Wagman1982", "dHf Wagman 1982"
+        else:
+            dhf, h_src, h_note = dhf_crc, "CRC2014", "dHf CRC Handbook 95th ed."
         if m == "Nd":
             s, s_src, s_note = S_ND2O3, "Wagman1982", "S Wagman 1982"
+        elif s_crc is not None:
+            s, s_src, s_note = s_crc, "CRC2014", "S CRC Handbook 95th ed."
         else:
             s = _latimer(S_ND2O3, "Nd", m, 2)
             s_src = E
             s_note = "S estimated: Latimer mass term from S(Nd2O3), +-40 J/mol/K"
-        if cp is None:
-            cp, cp_src = OXIDES["Nd"][1], E
-            cp_note = "Cp estimated = Nd2O3 fit (Neumann-Kopp analogy)"
+        if m in OXIDES and OXIDES[m][1] is not None:
+            cp, cp_src = OXIDES[m][1], "JChemEngDataREOCp"
+            cp_note = "Cp = a + bT fit as compiled in DOMAIN.md s7"
         else:
-            cp_src, cp_note = "JChemEngDataREOCp", "Cp = a + bT fit as compiled in DOMAIN.md s7"
-        s_oxide[m], cp_oxide[m] = s, cp
+            cp, cp_src = (cp298_crc - slope * T0, slope), E
+            cp_note = (
+                "Cp estimated: Cp(298 K) CRC Handbook 95th ed. with the temperature slope"
+                " of the Nd2O3 fit (0.0403 J/mol/K2, same M2O3 stoichiometry)"
+            )
+        dhf_ox[m], s_ox[m], cp_ox[m] = dhf, s, cp
         specs.append(
             _sp(
                 f"{m}2O3",
@@ -181,10 +240,96 @@ def species_specs() -> list[dict]:
                 dhf * 1e3,
                 s,
                 cp,
-                {"dHf": "Wagman1982", "S": s_src, "cp": cp_src},
-                f"dHf Wagman 1982; {s_note}; {cp_note}",
+                {"dHf": h_src, "S": s_src, "cp": cp_src},
+                f"{h_note}; {s_note}; {cp_note}",
             )
         )
+    return specs, dhf_ox, s_ox, cp_ox
+
+
+def _higher_oxide_specs(dhf_ox: dict, s_ox: dict, cp_ox: dict) -> list[dict]:
+    """CeO2 (tabulated) and Pr6O11 (estimated as Pr2O3 + 4 PrO2, PrO2 modelled on CeO2)."""
+    E = "yieldkitEstimate"
+    dhf_ce, s_ce, cp298_ce = CRC_CEO2
+    b_ce = OXIDES["Nd"][1][1] / 2  # [J/mol/K^2] Nd2O3 slope per rare-earth cation
+    cp_ce = (cp298_ce - b_ce * T0, b_ce)
+    specs = [
+        _sp(
+            "CeO2",
+            {"Ce": 1, "O": 2},
+            dhf_ce * 1e3,
+            s_ce,
+            cp_ce,
+            {"dHf": "CRC2014", "S": "CRC2014", "cp": E},
+            "dHf, S CRC Handbook 95th ed.; Cp estimated: Cp(298 K) CRC Handbook 95th ed. with"
+            " the Nd2O3-fit temperature slope per cation (0.0403/2 J/mol/K2)",
+        )
+    ]
+    # Pr6O11 = Pr2O3 + 4 PrO2; PrO2 = CeO2 shifted by half the M2O3 difference, so that
+    # 3 Pr2O3 + O2 -> Pr6O11 has twice the enthalpy of Ce2O3 + 1/2 O2 -> 2 CeO2
+    dh_ox = 2 * (2 * dhf_ce - dhf_ox["Ce"])  # [kJ per mol O2]
+    dhf = 3 * dhf_ox["Pr"] + dh_ox
+    s = s_ox["Pr"] + 4 * _latimer(s_ce, "Ce", "Pr", 1)
+    a, b = cp_ox["Pr"]
+    specs.append(
+        _sp(
+            "Pr6O11",
+            {"Pr": 6, "O": 11},
+            dhf * 1e3,
+            s,
+            (a + 4 * cp_ce[0], b + 4 * cp_ce[1]),
+            {"dHf": E, "S": E, "cp": E},
+            "ROUGH, estimated as Pr2O3 + 4 PrO2 with PrO2 modelled on CeO2: dHf = 3 dHf(Pr2O3)"
+            " (Wagman 1982) + dH(3 Pr2O3 + O2 -> Pr6O11), the latter taken equal to the Ce"
+            " oxidation 2 x [2 dHf(CeO2) - dHf(Ce2O3)] = "
+            f"{dh_ox:.1f} kJ/mol O2 (CRC Handbook 95th ed., Wagman 1982). Pr(IV) is less"
+            " stable than Ce(IV) (Pr6O11 gives off O2 on heating, CeO2 does not), so this"
+            " magnitude is an upper bound: the true dHf lies between 3 dHf(Pr2O3) = "
+            f"{3 * dhf_ox['Pr']:.1f} and this value (uncertainty up to +{-dh_ox:.0f} kJ/mol),"
+            " and in equilibria Pr6O11 is too stable (never reduces to Pr2O3). S = S(Pr2O3)"
+            " (Latimer, estimated) + 4 S(CeO2) (CRC, Latimer-shifted Ce -> Pr), +-60 J/mol/K;"
+            " Cp = Cp(Pr2O3 fit) + 4 Cp(CeO2 as above) (Neumann-Kopp)",
+        )
+    )
+    return specs
+
+
+def _transition_oxide_specs() -> list[dict]:
+    """CoO (CRC) and NiO (Wagman), constant Cp."""
+    dhf, s, cp = CRC_COO
+    dhf_ni, s_ni, cp_ni = NIO
+    return [
+        _sp(
+            "CoO",
+            {"Co": 1, "O": 1},
+            dhf * 1e3,
+            s,
+            (cp, 0.0),
+            {"dHf": "CRC2014", "S": "CRC2014", "cp": "CRC2014"},
+            "dHf, S, Cp(298 K) CRC Handbook 95th ed.; constant Cp (its rise with T is not"
+            " represented)",
+        ),
+        _sp(
+            "NiO",
+            {"Ni": 1, "O": 1},
+            dhf_ni * 1e3,
+            s_ni,
+            (cp_ni, 0.0),
+            {"dHf": "Wagman1982", "S": "Wagman1982", "cp": "Wagman1982"},
+            "dHf, S, Cp(298 K) Wagman 1982 (NBS tables); constant Cp: the magnetic lambda"
+            " transition near 525 K and the rise of Cp with T are not represented"
+            " (sensible heat at roasting temperatures underestimated)",
+        ),
+    ]
+
+
+def species_specs() -> list[dict]:
+    """The yieldkit condensed species, each with sources and the estimate method used."""
+    inc = increments()
+    E = "yieldkitEstimate"
+    specs, dhf_ox, s_oxide, cp_oxide = _sesquioxide_specs()
+    specs += _higher_oxide_specs(dhf_ox, s_oxide, cp_oxide)
+    specs += _transition_oxide_specs()
     for m, dh in SJASTAD_DH.items():
         dhf = OXIDES[m][0] * 1e3 + inc["dHf_CO2"] + dh * 1e3
         a, b = cp_oxide[m]
@@ -200,7 +345,7 @@ def species_specs() -> list[dict]:
                 " S, Cp estimated: oxide + (CaCO3 - CaO) increments at 298 K (NASA)",
             )
         )
-    for m in ("La", "Ce", "Pr", "Nd"):
+    for m in RE_OXIDE_ORDER:
         n_co2 = 6  # 3 C2O4 = 3 (O + CO + CO2) on top of M2O3: 6 CO2-equivalents
         s = s_oxide[m] + n_co2 * inc["dS_CO2"] + 10 * inc["S_w"]
         a, b = cp_oxide[m]
@@ -208,15 +353,17 @@ def species_specs() -> list[dict]:
         if m in OXALATE_DHF:
             dhf, h_src = OXALATE_DHF[m] * 1e3, "Wagman1982"
             h_note = "dHf Wagman 1982"
-            if m == "Pr":
-                h_note += (
-                    " as tabulated; DOUBTFUL: 862 kJ/mol less negative than the Ce value"
-                    " (about 3 H2O), probably a lower hydrate or a transcription error"
-                )
         else:
-            dhf = (OXALATE_DHF["Ce"] + OXIDES[m][0] - OXIDES["Ce"][0]) * 1e3
+            dhf = (OXALATE_DHF["Ce"] + dhf_ox[m] - dhf_ox["Ce"]) * 1e3
             h_src = E
             h_note = "dHf estimated: Ce value (Wagman 1982) + dHf(M2O3) - dHf(Ce2O3)"
+            if m == "Pr":
+                h_note += (
+                    f" (the tabulated {PR_OXALATE_DHF_TABULATED:g} kJ/mol, Wagman 1982, is NOT"
+                    " used: 862 kJ/mol less negative than the Ce value, about 3 x dHf(H2O, l),"
+                    " most likely a lower hydrate, and it would make the calcination in air"
+                    " exothermic)"
+                )
         specs.append(
             _sp(
                 f"{m}2(C2O4)3.10H2O",
