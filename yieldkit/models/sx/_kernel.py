@@ -30,6 +30,8 @@ import numpy as np
 from numba import njit
 
 H_FLOOR = 1e-3  # as cascade.H_FLOOR [-]
+_FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
+CHORD_BELOW = 1e-4  # as cascade.CHORD_BELOW [-]
 
 
 @njit(cache=True, error_model="numpy")
@@ -326,6 +328,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
                 alpha *= 0.5
             if not accepted:
                 break
+        if not chord and big_new <= CHORD_BELOW and big_new <= 0.01 * hist[nh - 1]:
+            chord = True  # quadratic regime: later steps reuse these factors
         v, v_new = v_new, v
         x, x2 = x2, x
         h, h2 = h2, h
@@ -457,7 +461,7 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _block_lu(w, piv):
     """Block-tridiagonal LU in place: w[k, :, :b] becomes the LU factors (partial
     pivoting inside the block, swaps in piv[k*b:(k+1)*b]) of the Schur complement
@@ -513,7 +517,7 @@ def _block_lu(w, piv):
     return True
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _lu_solve_block(w, piv, k, t):
     """t <- S_k^-1 t with the factors of stage k."""
     b = w.shape[1]
@@ -535,7 +539,7 @@ def _lu_solve_block(w, piv, k, t):
         t[c] = s / w[k, c, c]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _block_solve(w, piv, rhs):
     """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
     finite."""
@@ -559,3 +563,42 @@ def _block_solve(w, piv, rhs):
         if not math.isfinite(rhs[j]):
             return False
     return True
+
+
+@njit(cache=True, error_model="numpy")
+def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, piv_prev, chord,
+               tol, max_iter, check):  # fmt: skip
+    """:func:`fast_setup` and :func:`solve` in one call, for a cascade fed at its ends only.
+
+    Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, piv, have_factors,
+    err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
+    input; 2: a metal absent from both feeds; 3: not converged or a check failed (the caller
+    takes the general path, which reports or recovers)."""
+    m = z.shape[0]
+    st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
+        aq, org, q_aq, q_org, n, z, nn2
+    )
+    if st == 0:
+        for i in range(m):
+            if not scale_m[i] > 0:
+                st = 2
+        if use_v0:
+            if v0.shape[0] != n * (m + 2):
+                st = 1
+            else:
+                for j in range(v0.shape[0]):
+                    if not math.isfinite(v0[j]):
+                        st = 1
+    if st != 0:
+        return (st, np.empty(0), s_m, qa, qa, s_m, np.empty(1), 0, 0, w_prev, piv_prev,
+                False, np.inf, qa, qo, e)  # fmt: skip
+    v, x, h, f, y, hist, it, nfac, w, piv, have, err, _ = solve(
+        qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
+        w_prev, piv_prev, chord, tol, max_iter,
+    )  # fmt: skip
+    ok = hist[-1] <= max(tol, 1e-14) * 10 and err <= check
+    for k in range(n):
+        for i in range(m):
+            if not x[k, i] >= 0:
+                ok = False
+    return (0 if ok else 3, v, x, h, f, y, hist, it, nfac, w, piv, have, err, qa, qo, e)

@@ -39,6 +39,9 @@ from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
+#: Scaled residual below which, after a Newton step that cut it 100x (quadratic regime),
+#: the following steps reuse the last factors (chord steps, checked as a warm start's) [-]
+CHORD_BELOW = 1e-4
 GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 BACKENDS = ("compiled", "numpy")
 COMPILED_KINDS = ("cation_exchange", "empirical_ph", "constant_d")  # and their combinations
@@ -469,23 +472,26 @@ class _Cascade:
         return x, h, f, y, d
 
     def residual(self, v: np.ndarray, parts=None) -> np.ndarray:
+        """Scaled residual; non-finite (no warning) on a trial point whose organic
+        overflows, which the callers reject by its norm."""
         st = self.st
         x, h, f, y, _ = parts if parts is not None else self.unpack(v)
         qa, qo = st.qa, st.qo
-        ax = qa[:, None] * x  # aqueous metal flows leaving each stage
-        oy = qo[:, None] * y
-        g = qo * (y @ self.zz)  # protons' worth of metal in the organic leaving
         r = np.empty((self.n, self.b))
-        rm = st.s_m - ax - oy
-        rm[1:] += ax[:-1]
-        rm[:-1] += oy[1:]
-        rh = st.s_h - qa * h + g
-        rh[1:] += qa[:-1] * h[:-1]
-        rh[:-1] -= g[1:]
-        r[:, : self.m] = rm
-        r[:, self.m] = rh
-        r[:, self.m + 1] = st.e - f - y @ self.nn2
-        r *= self.inv_scale
+        with np.errstate(over="ignore", invalid="ignore"):
+            ax = qa[:, None] * x  # aqueous metal flows leaving each stage
+            oy = qo[:, None] * y
+            g = qo * (y @ self.zz)  # protons' worth of metal in the organic leaving
+            rm = st.s_m - ax - oy
+            rm[1:] += ax[:-1]
+            rm[:-1] += oy[1:]
+            rh = st.s_h - qa * h + g
+            rh[1:] += qa[:-1] * h[:-1]
+            rh[:-1] -= g[1:]
+            r[:, : self.m] = rm
+            r[:, self.m] = rh
+            r[:, self.m + 1] = st.e - f - y @ self.nn2
+            r *= self.inv_scale
         return r.ravel()
 
     def jacobian_data(self, parts) -> np.ndarray:
@@ -701,6 +707,11 @@ def solve_cascade(
             "empirical_ph or constant_d."
         )
     backend = _choose_backend(model, backend)
+    if backend == "compiled" and not side_feeds:
+        sol = _solve_ends_compiled(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, x0, tol,
+                                   max_iter)  # fmt: skip
+        if sol is not None:
+            return sol
     st = None
     if backend == "compiled" and not side_feeds:
         st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages)
@@ -822,6 +833,53 @@ def solve_cascade(
     raise first
 
 
+def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, tol, max_iter):
+    """The common case in one kernel call: a cascade fed at its two ends, every metal
+    present, compiled Newton converging. None in every other case (invalid input, an
+    absent metal, a Newton failure): the general path then checks, recovers or reports."""
+    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+        return None
+    try:
+        aq = np.asarray(aq_feed, dtype=float)
+        org = np.asarray(org_feed, dtype=float)
+        q_aq, q_org = float(q_aq), float(q_org)
+    except (TypeError, ValueError):
+        return None
+    if aq.ndim != 1 or org.ndim != 1:
+        return None
+    w_prev, piv_prev, chord, v0 = _NO_W, _NO_PIV, False, _NO_V
+    if x0 is not None:
+        if isinstance(x0, CascadeSolution):
+            fac = x0.factors
+            v0 = x0.state
+            if (
+                fac is not None
+                and x0.backend == "compiled"
+                and all(fac[0])
+                and isinstance(fac[1], tuple)
+                and fac[1][1].shape[:2] == (n_stages, model.n_metals + 2)
+            ):
+                w_prev, piv_prev, chord = fac[1][1], fac[1][2], True
+        else:
+            v0 = x0
+        if v0 is None:
+            return None
+        v0 = np.ascontiguousarray(v0, dtype=float)
+        if v0.ndim != 1:
+            return None
+    out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, 2.0 * model.n,
+                               model.c, model.a, model.b, v0, x0 is not None, w_prev,
+                               piv_prev, chord, float(tol), min(int(max_iter), 25),
+                               max(100.0 * tol, 1e-11))  # fmt: skip
+    status, v, x, h, f, y, hist, it, nfac, w, piv, have, err, qa, qo, e = out
+    if status != 0:
+        return None
+    hist = hist.tolist()
+    return CascadeSolution(model.metals, x, y, h, f, e, qa, qo, it, hist[-1], hist, err, v,
+                           ((True,) * model.n_metals, ("compiled", w, piv) if have else None),
+                           nfac, "compiled")  # fmt: skip
+
+
 def _sq(r: np.ndarray) -> float:
     """Squared 2-norm, inf (no warning) when it overflows."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -834,6 +892,8 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
     With ``fac`` (LU factors of a previous, nearby Jacobian: a warm start) the first steps
     are chord steps that reuse it, kept while each one cuts the residual at least five
     times; then (or without ``fac``) full Newton steps with a backtracking line search.
+    Once a Newton step has cut the residual 100x to below :data:`CHORD_BELOW`, the next
+    steps are chord steps again under the same rule (one Jacobian saved per step).
     """
     v, parts = cas.resolve_parts(v)
     r = cas.residual(v, parts)
@@ -878,6 +938,8 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
                 break
         v, parts, r, phi = v_new, parts_new, r_new, phi_new
         hist.append(float(np.abs(r).max()))
+        if not chord and hist[-1] <= CHORD_BELOW and hist[-1] <= 0.01 * hist[-2]:
+            chord = True  # quadratic regime: later steps reuse these factors
     return v, parts, r, hist, it, fac
 
 
