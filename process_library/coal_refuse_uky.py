@@ -101,9 +101,12 @@ ROUGHER_DOSAGE = 20.0  # vol % D2EHPA
 CLEANER_MAKE_UP = "60.33 L/h"
 CLEANER_DOSAGE = 5.0  # vol %, estimate (DOMAIN.md §3 reference case)
 G_L_PER_VOL_PERCENT = 9.758  # D2EHPA [g/L per vol %]
-SCRUB_ACID = ("0.1 L/h", {"H+": "981.44 mg/L", "Cl-": "34518.74 mg/L"})
-ROUGHER_STRIP_ACID = ("3.375 L/h", {"H+": "1008 mg/L", "Cl-": "35453 mg/L"})
-CLEANER_STRIP_ACID = ("3.517 L/h", {"H+": "1008 mg/L", "Cl-": "35453 mg/L"})
+# HCl solutions: PrOMMiS lists H+ 981.44 and Cl- 34518.74 mg/L (scrub), 1008 and 35453 mg/L
+# (strips), i.e. 0.97365 and 1.0 mol/L with the atomic masses 1.008 and 35.453 g/mol; given
+# here in mol/L so the ion masses of yieldkit (H+ without its electron) keep them neutral
+SCRUB_ACID = ("0.1 L/h", {"H+": "0.97365 mol/L", "Cl-": "0.97365 mol/L"})
+ROUGHER_STRIP_ACID = ("3.375 L/h", {"H+": "1.0 mol/L", "Cl-": "1.0 mol/L"})
+CLEANER_STRIP_ACID = ("3.517 L/h", {"H+": "1.0 mol/L", "Cl-": "1.0 mol/L"})
 RECYCLE = 0.9  # every recycle split of §9
 FILTER1_RECOVERY = 0.7
 FILTER2_RECOVERY = 0.9

@@ -24,6 +24,9 @@ from yieldkit.analysis.kpi_data import (
 from yieldkit.unitops.basic import Feed, Product, Separator, StoichiometricReactor
 
 J_PER_KWH = 3.6e6
+#: An ion left unpaired after pairing reagent ions into commodities by less than this
+#: fraction of its feed is rounding of the pairing arithmetic, not a reagent of its own [-].
+LEFTOVER_RTOL = 1e-9
 #: A unit with no duty whose outlets leave this far outside its inlet temperatures [K]
 #: heats or cools without modelling it.
 T_TOLERANCE = 0.5
@@ -51,7 +54,8 @@ def reagent_flows(result) -> tuple[dict[str, float], float]:
     for fname, unit in result.flowsheet.feeds().items():
         if unit.kind == "feed":
             continue
-        left = result.stream(fname).moles.copy()
+        fed = result.stream(fname).moles
+        left = fed.copy()
         for commodity, recipe in REAGENTS:
             if not all(sp in c for sp in recipe):
                 continue
@@ -62,8 +66,8 @@ def reagent_flows(result) -> tuple[dict[str, float], float]:
                 for sp, nu in recipe.items():
                     left[idx[sp]] = max(left[idx[sp]] - mol * nu, 0.0)
         for i, sp in enumerate(c.names):
-            if left[i] <= 0:
-                continue
+            if left[i] <= LEFTOVER_RTOL * fed[i]:
+                continue  # paired completely (up to floating-point rounding)
             if sp in WATER_SPECIES:
                 water += left[i] * M[i]
             elif not (unit.kind == "utility" and sp in AIR_SPECIES):
