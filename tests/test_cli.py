@@ -117,7 +117,7 @@ def test_run_json_has_kpis(capsys):
     k = doc["kpis"]
     assert code == 0 and k["route"] == "ndfeb-hcl-leach" and k["products"] == ["mixed_reo"]
     assert k["recovery"]["Nd"] == pytest.approx(doc["recoveries"]["mixed_reo"]["Nd"])
-    assert k["purity"]["basis"] == "oxide" and k["energy"]["complete"] is False
+    assert k["purity"]["basis"] == "oxide" and k["energy"]["complete"] is True
     assert k["cost"]["currency"] == "USD" and k["cost"]["price_dates"]["Nd2O3"] == "2023"
 
 
