@@ -518,51 +518,43 @@ def _block_lu(w, piv):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _lu_solve_block(w, piv, k, t):
-    """t <- S_k^-1 t with the factors of stage k."""
-    b = w.shape[1]
-    for c in range(b):
-        p = piv[k * b + c]
-        if p != c:
-            tmp = t[c]
-            t[c] = t[p]
-            t[p] = tmp
-    for c in range(b):
-        tc = t[c]
-        if tc != 0.0:
-            for r in range(c + 1, b):
-                t[r] -= w[k, r, c] * tc
-    for c in range(b - 1, -1, -1):
-        s = t[c]
-        for j in range(c + 1, b):
-            s -= w[k, c, j] * t[j]
-        t[c] = s / w[k, c, c]
-
-
-@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _block_solve(w, piv, rhs):
-    """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
-    finite."""
+    """Solve J dv = rhs in place with the factors of :func:`_block_lu` (forward: lower
+    blocks and the pivoted LU of each S_k; backward: the G_k); False if not finite."""
     n, b = w.shape[0], w.shape[1]
-    t = np.empty(b)
+    b2 = 2 * b
     for k in range(n):
-        for i in range(b):
-            t[i] = rhs[k * b + i]
-            if k > 0:
-                t[i] -= w[k, i, 2 * b] * rhs[(k - 1) * b + i]
-        _lu_solve_block(w, piv, k, t)
-        for i in range(b):
-            rhs[k * b + i] = t[i]
+        o = k * b
+        if k > 0:
+            for i in range(b):
+                rhs[o + i] -= w[k, i, b2] * rhs[o - b + i]
+        for c in range(b):
+            p = piv[o + c]
+            if p != c:
+                tmp = rhs[o + c]
+                rhs[o + c] = rhs[o + p]
+                rhs[o + p] = tmp
+        for c in range(b):
+            tc = rhs[o + c]
+            for r in range(c + 1, b):
+                rhs[o + r] -= w[k, r, c] * tc
+        for c in range(b - 1, -1, -1):
+            s = rhs[o + c]
+            for j in range(c + 1, b):
+                s -= w[k, c, j] * rhs[o + j]
+            rhs[o + c] = s / w[k, c, c]
     for k in range(n - 2, -1, -1):
+        o = k * b
         for i in range(b):
-            s = rhs[k * b + i]
+            s = rhs[o + i]
             for j in range(b):
-                s -= w[k, i, b + j] * rhs[(k + 1) * b + j]
-            rhs[k * b + i] = s
+                s -= w[k, i, b + j] * rhs[o + b + j]
+            rhs[o + i] = s
+    ok = True
     for j in range(n * b):
         if not math.isfinite(rhs[j]):
-            return False
-    return True
+            ok = False
+    return ok
 
 
 @njit(cache=True, error_model="numpy")
