@@ -29,6 +29,13 @@ class SpecificationError(YieldkitError, ValueError):
     """A parameter outside its accepted range or set (fraction > 1, negative flow, ...)."""
 
 
+class InfeasibleStateError(SpecificationError):
+    """A unit cannot operate at the inlet state it was given (e.g. an organic feed loaded
+    beyond its extractant capacity). Tear solvers that extrapolate treat it, at an
+    extrapolated trial point only, as a failed step and retreat to a point the flowsheet
+    itself produced; anywhere else it is reported like any SpecificationError."""
+
+
 class BalanceError(YieldkitError):
     """An element, charge or mass balance that does not close."""
 

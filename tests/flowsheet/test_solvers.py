@@ -306,3 +306,38 @@ def test_stats_summary_and_dict():
     assert st.summary().startswith("F: anderson converged in")
     d = st.as_dict()
     assert d["x"] == pytest.approx([2.0, 2.0]) and d["converged"] is True
+
+
+# ------------------------------------------------- infeasible extrapolated points
+def concave_loop():
+    """x = 0.5 x + 1 - 0.05 x^2 per component (fixed point 1.708), with states more than
+    1 % above the fixed point infeasible for the 'unit': direct substitution from 0 rises
+    monotonically and never meets them, secant extrapolation overshoots into them (by 6 %
+    on its first extrapolated step)."""
+    from yieldkit.errors import InfeasibleStateError
+
+    x_star = (-0.5 + np.sqrt(0.25 + 0.2)) / 0.1
+
+    def g(x):
+        if np.any(x > x_star * 1.01):
+            raise InfeasibleStateError(f"state {x.max():.6g} above {x_star:.6g}")
+        return 0.5 * x + 1.0 - 0.05 * x**2
+
+    return g, x_star
+
+
+@pytest.mark.parametrize("name", ["wegstein", "anderson"])
+def test_extrapolating_solvers_retreat_from_infeasible_points(name):
+    g, x_star = concave_loop()
+    stats = get_solver(name, tol=1e-10).solve(g, np.zeros(3), loop="concave")
+    assert stats.converged
+    np.testing.assert_allclose(stats.x, x_star, rtol=1e-8)
+    assert "infeasible for a unit, retreated" in stats.message
+
+
+def test_infeasible_point_not_from_extrapolation_is_reported():
+    from yieldkit.errors import InfeasibleStateError
+
+    g, x_star = concave_loop()
+    with pytest.raises(InfeasibleStateError, match=r"state 20 above 1\.708"):
+        get_solver("wegstein").solve(g, np.full(2, 20.0), loop="concave")

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from yieldkit.errors import ConvergenceError, SpecificationError
+from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
 from yieldkit.models.sx import SideFeed, solve_cascade
 from yieldkit.models.sx.outlets import exact_outlets
 from yieldkit.models.sx.parameters import MODELS, build_model
@@ -321,6 +321,8 @@ class SolventExtraction(UnitOperation):
                 residual_history=exc.residual_history,
                 best_iterate=exc.best_iterate,
             ) from exc
+        except InfeasibleStateError as exc:
+            raise InfeasibleStateError(f"{where}: {exc}") from exc
         self._last = sol
         raff, load, h_out, free_out = exact_outlets(
             metal_in,

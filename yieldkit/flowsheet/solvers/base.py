@@ -30,7 +30,12 @@ from numbers import Integral, Real
 import numpy as np
 
 from yieldkit import citations
-from yieldkit.errors import ConvergenceError, SpecificationError, did_you_mean
+from yieldkit.errors import (
+    ConvergenceError,
+    InfeasibleStateError,
+    SpecificationError,
+    did_you_mean,
+)
 
 ON_FAILURE = ("raise", "return")
 _REL_FLOOR = 1e-9
@@ -170,6 +175,7 @@ class LoopEvaluator:
         self.best_x: np.ndarray | None = None
         self.best_r = math.inf
         self.last: tuple[np.ndarray, np.ndarray, float] | None = None
+        self.retreats = 0  # extrapolated points at which a unit could not operate
 
     def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         """Evaluate g at the projection of ``x`` onto ``x >= 0``.
@@ -204,6 +210,20 @@ class LoopEvaluator:
             self.best_r, self.best_x = r, xp
         self.last = (xp, gx, r)
         return self.last
+
+    def call_or_retreat(self, x: np.ndarray, fallback: np.ndarray):
+        """:meth:`__call__` at an extrapolated point ``x``, or at ``fallback`` (a point the
+        flowsheet produced, e.g. the last loop-map output) when a unit cannot operate at
+        ``x`` (:class:`~yieldkit.errors.InfeasibleStateError`).
+
+        Returns ``((xp, gx, r), retreated)``; an infeasible ``fallback`` raises.
+        """
+        try:
+            return self(x), False
+        except InfeasibleStateError:
+            self.evaluations += 1
+            self.retreats += 1
+            return self(fallback), True
 
     def error(self, what: str) -> ConvergenceError:
         """A ConvergenceError for this loop carrying history and best iterate."""
@@ -351,6 +371,8 @@ class TearSolver:
             if ev.best_x is None:
                 raise
             x, iterations, note = ev.best_x, ev.evaluations, str(exc)
+        if ev.retreats:
+            note += f"; {ev.retreats} extrapolated point(s) infeasible for a unit, retreated"
         final = ev.history[-1]
         xp, _, r = ev(x)  # no new call when x is the last evaluated point
         converged = r <= self.tol

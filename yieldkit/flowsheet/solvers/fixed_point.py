@@ -78,7 +78,7 @@ class Wegstein(TearSolver):
             return xp, 0, "converged"
         x_prev, g_prev, x = xp, gx, gx  # first step: direct substitution
         for k in range(1, self.max_iter + 1):
-            xp, gx, r = ev(x)
+            (xp, gx, r), _ = ev.call_or_retreat(x, g_prev)  # infeasible: direct step
             if r <= self.tol:
                 return xp, k, "converged"
             if k == self.max_iter:
@@ -162,7 +162,12 @@ class Anderson(TearSolver):
                     x = gx - np.column_stack(d_g) @ gamma
                     if beta < 1.0:
                         x = x - (1.0 - beta) * (f - np.column_stack(d_f) @ gamma)
-            xp, gx, r = ev(x)
+            (xp, gx, r), retreated = ev.call_or_retreat(x, g_prev)
+            if retreated:  # the extrapolation left the feasible states: plain step, restart
+                d_f.clear()
+                d_g.clear()
+                f_prev, g_prev = None, None
+                restarts += 1
             if r <= self.tol:
                 return xp, k, f"converged ({restarts} restarts)"
             if r < best_r:

@@ -35,7 +35,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.linalg.lapack import dgbtrf, dgbtrs, dgtsv
 
-from yieldkit.errors import ConvergenceError, SpecificationError
+from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
 from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
@@ -829,7 +829,7 @@ def solve_cascade(
             sol.iterations += gs.iterations
             return sol
     if getattr(first, "diagnosis", None):
-        raise SpecificationError(first.diagnosis) from first
+        raise InfeasibleStateError(first.diagnosis) from first
     raise first
 
 
