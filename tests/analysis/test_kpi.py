@@ -151,7 +151,38 @@ def test_nan_duty_is_reported_not_zeroed():
     assert d["energy"]["by_unit"]["box"]["duty_kW"] is None  # NaN -> null in JSON
 
 
+class Oven(UnitOperation):
+    """Sets the temperature and models no duty (test only)."""
+
+    def __init__(self, name, T):
+        super().__init__(name)
+        self.inlet_ports, self.outlet_ports = ("in",), ("out",)
+        self.T = T
+
+    def _run(self, inlets):
+        s = inlets["in"]
+        return Outcome({"out": s.with_moles(s.moles, T=self.T)})
+
+
 def test_unmodelled_temperature_change_is_flagged():
+    c = Components(["Nd2O3", "Fe", "O2(g)", "Fe2O3"])
+    fs = Flowsheet("hot", c)
+    fs.add(Feed("ore", Stream(c, {"Nd2O3": "1 kg/s"})), Oven("kiln", 773.15), Product("p"))
+    fs.connect("ore", "kiln", "feed")
+    fs.connect("kiln", "p", "hot oxide")
+    k = route_kpis(fs.solve())
+    assert k.energy["complete"] is False
+    assert k.energy["missing"] == [
+        "'kiln' changes temperature (inlets 25 degC, outlets 500 degC) but models no heat "
+        "duty (Oven)"
+    ]
+
+
+def test_stoichiometric_reactor_that_heats_reports_its_duty():
+    """A StoichiometricReactor that heats now reports the enthalpy balance (it used to be
+    flagged as an unmodelled temperature change)."""
+    from yieldkit.models.thermo import enthalpy
+
     c = Components(["Nd2O3", "Fe", "O2(g)", "Fe2O3"])
     fs = Flowsheet("hot", c)
     fs.add(
@@ -161,12 +192,15 @@ def test_unmodelled_temperature_change_is_flagged():
     )
     fs.connect("ore", "kiln", "feed")
     fs.connect("kiln", "p", "hot oxide")
-    k = route_kpis(fs.solve())
-    assert k.energy["complete"] is False
-    assert k.energy["missing"] == [
-        "'kiln' changes temperature (inlets 25 degC, outlets 500 degC) but models no heat "
-        "duty (StoichiometricReactor)"
-    ]
+    r = fs.solve()
+    k = route_kpis(r)
+    n = r.stream("feed").moles[:1]
+    q = enthalpy(["Nd2O3"], n, 773.15) - enthalpy(["Nd2O3"], n, 298.15)
+    assert k.energy["complete"] is True and k.energy["missing"] == []
+    assert k.energy["by_unit"]["kiln"]["duty_kW"] == pytest.approx(q / 1e3, rel=1e-12)
+    assert k.energy["notes"] == ["duty of 'kiln': sensible heat (nothing reacts)"]
+    assert "energy basis: duty of 'kiln': sensible heat (nothing reacts)" in k.notes
+    assert k.energy["not_modelled"] == {}
 
 
 def test_bases_and_metal_purity():

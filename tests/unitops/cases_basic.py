@@ -69,4 +69,13 @@ CASES = {
         ),
         {"in": slurry()},
     ),
+    "StoichiometricReactor-heated-two-inlets": (
+        StoichiometricReactor(
+            "leach",
+            [("Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Nd2O3", 0.95)],
+            T="90 degC",
+            inlets=("slurry", "acid"),
+        ),
+        {"slurry": slurry(), "acid": liquor()},
+    ),
 }

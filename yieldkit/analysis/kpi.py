@@ -63,6 +63,7 @@ class KPIs:
         ``heat_kwh_per_kg`` (heat supplied), ``cooling_kwh_per_kg`` (heat removed),
         ``electric_kwh_per_kg``, ``total_kwh_per_kg`` (heat + electric) [kWh/kg],
         ``complete``, ``missing``, ``not_modelled`` ({class: [units]} that model no energy),
+        ``notes`` (what each reported duty includes: sensible heat only, estimates),
         ``by_unit`` ({unit: {duty_kW, power_kW}}).
     co2e : dict
         ``total_kg_per_kg`` [kg CO2e/kg] and ``by_source`` (reagents, electricity, heat,
@@ -149,6 +150,7 @@ def route_kpis(result, basis: str = "product", products=None, purity_basis=None)
     reagents, water = fp.reagent_flows(result)
     en = fp.energy(result)
     notes += [f"energy incomplete: {m}" for m in en["missing"]]
+    notes += [f"energy basis: {m}" for m in en["notes"]]
     for cls, units in en["not_modelled"].items():
         notes.append(f"energy not modelled in {cls} units (counted as none): {', '.join(units)}")
     kwh = 1.0 / fp.J_PER_KWH / per_s  # W -> kWh per kg basis
@@ -160,6 +162,7 @@ def route_kpis(result, basis: str = "product", products=None, purity_basis=None)
         "complete": en["complete"],
         "missing": en["missing"],
         "not_modelled": en["not_modelled"],
+        "notes": en["notes"],
         "by_unit": {
             u: {"duty_kW": v["duty_W"] / 1e3, "power_kW": v["power_W"] / 1e3}
             for u, v in en["by_unit"].items()

@@ -30,8 +30,9 @@ LEFTOVER_RTOL = 1e-9
 #: A unit with no duty whose outlets leave this far outside its inlet temperatures [K]
 #: heats or cools without modelling it.
 T_TOLERANCE = 0.5
-#: Unit classes that never model energy (ideal splits and fixed-conversion reactors): their
-#: units are listed in ``not_modelled`` so a zero is not read as "needs no energy".
+#: Unit classes that model no energy (ideal splits and fixed-conversion reactors): their
+#: units are listed in ``not_modelled`` so a zero is not read as "needs no energy", unless
+#: the outcome reports a ``duty_basis`` (a StoichiometricReactor that heats or cools does).
 NO_ENERGY_MODEL = (Separator, StoichiometricReactor)
 
 
@@ -88,17 +89,20 @@ def energy(result) -> dict:
         ``heat_W`` (sum of positive duties), ``cooling_W`` (heat removed, positive),
         ``electric_W``, ``by_unit`` {unit: {"duty_W", "power_W"}}, ``complete`` and
         ``missing`` (one message per unit whose energy is unknown or whose temperature
-        change is not matched by a duty) and ``not_modelled`` {class: [units]} for units
-        of classes that model no energy at all (:data:`NO_ENERGY_MODEL`).
+        change is not matched by a duty), ``not_modelled`` {class: [units]} for units of
+        classes that model no energy (:data:`NO_ENERGY_MODEL`) and reported no
+        ``duty_basis``, and ``notes`` (one per unit with a finite duty whose outcome states
+        its basis in ``info["duty_basis"]``, e.g. "sensible heat only: ..." or which heat
+        capacities are Kopp's-rule estimates; the total stays complete).
     """
     fs = result.flowsheet
     heat = cooling = electric = 0.0
-    by_unit, missing, not_modelled = {}, [], {}
+    by_unit, missing, not_modelled, notes = {}, [], {}, []
     for name, unit in fs.units.items():
         if isinstance(unit, Feed | Product) or name not in result.outcomes:
             continue
         o = result.outcomes[name]
-        if type(unit) in NO_ENERGY_MODEL:
+        if type(unit) in NO_ENERGY_MODEL and "duty_basis" not in o.info:
             not_modelled.setdefault(type(unit).__name__, []).append(name)
         duty, power = float(o.duty), float(o.power)
         by_unit[name] = {"duty_W": duty, "power_W": power}
@@ -111,6 +115,8 @@ def energy(result) -> dict:
             heat += duty
         else:
             cooling -= duty
+        if not math.isnan(duty) and o.info.get("duty_basis"):
+            notes.append(f"duty of {name!r}: {o.info['duty_basis']}")
         if math.isnan(power):
             missing.append(f"power of {name!r} unknown")
         else:
@@ -130,6 +136,7 @@ def energy(result) -> dict:
         "complete": not missing,
         "missing": missing,
         "not_modelled": not_modelled,
+        "notes": notes,
     }
 
 

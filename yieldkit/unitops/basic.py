@@ -13,7 +13,60 @@ from yieldkit.unitops.base import Outcome, UnitOperation
 from yieldkit.unitops.params import choice, fraction, fractions_summing_to_one, port_names
 
 FEED_KINDS = ("feed", "reagent", "utility")
+#: Inlets within this of a unit's set temperature do not count as heated or cooled [K].
+T_SAME = 1e-6
 PRODUCT_KINDS = ("product", "by-product", "residue", "effluent", "emission", "purge")
+
+
+def changes_temperature(inlets, T: float | None) -> bool:
+    """Whether a unit with outlet temperature ``T`` [K] heats or cools a flowing inlet.
+
+    ``T`` None (outlet at the mixed inlet temperature) counts as no change.
+    """
+    return T is not None and any(s.moles.any() and abs(s.T - T) > T_SAME for s in inlets)
+
+
+def slurry_duty(inlets, outlets, T_reaction: float) -> tuple[float, dict]:
+    """Heat duty [W] of a unit that heats or cools its streams, and the info it reports.
+
+    Thin adapter over :func:`yieldkit.models.heat_balance.enthalpy_balance` (thermo data,
+    aqueous phase as liquid water, Kopp's rule for solids without data).
+
+    Parameters
+    ----------
+    inlets, outlets : sequence of Stream
+        The unit's streams [mol/s], each at its own temperature [K].
+    T_reaction : float
+        Temperature at which the composition changes [K].
+
+    Returns
+    -------
+    duty : float
+        Heat to supply [W]; ``nan`` if a species has neither data nor an estimate.
+    info : dict
+        ``duty_basis`` (what the duty includes, in words), ``duty_missing_species``,
+        ``duty_estimated_species``, ``duty_sensible_W``, ``duty_reaction_W``.
+    """
+    from yieldkit.models.heat_balance import enthalpy_balance
+
+    c = inlets[0].components
+    bal = enthalpy_balance(
+        c.names,
+        [sp.phase for sp in c.species],
+        c.molar_masses,
+        c.elements,
+        c.element_matrix,
+        [(s.moles, s.T) for s in inlets],
+        [(s.moles, s.T) for s in outlets],
+        T_reaction,
+    )
+    return bal.duty, {
+        "duty_basis": bal.basis,
+        "duty_missing_species": list(bal.missing),
+        "duty_estimated_species": list(bal.estimated),
+        "duty_sensible_W": bal.sensible,
+        "duty_reaction_W": bal.reaction,
+    }
 
 
 class Feed(UnitOperation):
@@ -203,6 +256,16 @@ class StoichiometricReactor(UnitOperation):
     If another reactant runs out first the extent is limited, the outcome's
     ``info["limited_by"]`` records it, and no flow goes negative.
 
+    Heat duty [W]: 0 when ``T`` is not given or no inlet is at another temperature (the heat
+    of reaction is then not modelled and ``info`` has no ``duty_basis``). When the unit
+    heats or cools an inlet, the duty is the enthalpy balance of
+    :func:`yieldkit.models.heat_balance.enthalpy_balance` with the reactions at ``T``:
+    thermo data where they exist, the aqueous phase as liquid water, solids without data by
+    Kopp's rule (named in ``info["duty_estimated_species"]``), ``nan`` with
+    ``info["duty_missing_species"]`` for anything else; the heat of reaction only when every
+    reacting species has thermo data, otherwise the sensible heat only.
+    ``info["duty_basis"]`` says which.
+
     Parameters
     ----------
     name : str
@@ -279,4 +342,10 @@ class StoichiometricReactor(UnitOperation):
                 if lim is not None
             },
         }
-        return Outcome({"out": s.with_moles(n, T=self.T)}, info=info)
+        out = s.with_moles(n, T=self.T)
+        duty = 0.0
+        streams = [inlets[p] for p in self.inlet_ports]
+        if changes_temperature(streams, self.T):
+            duty, more = slurry_duty(streams, [out], self.T)
+            info.update(more)
+        return Outcome({"out": out}, duty=duty, info=info)

@@ -35,6 +35,7 @@ from yieldkit.models.precipitation import (
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops import _liquor
 from yieldkit.unitops.base import Outcome, UnitOperation
+from yieldkit.unitops.basic import changes_temperature, slurry_duty
 from yieldkit.unitops.params import choice, fraction, port_names, positive_number
 
 MODES = ("efficiency", "splits", "hydroxide", "double-sulfate")
@@ -121,7 +122,12 @@ class Precipitator(UnitOperation):
         ``target_pH``, hydroxides by their solubility products; ``"double-sulfate"``:
         Na2SO4 precipitates ``conversion`` of each target as NaRE(SO4)2.H2O.
     T : quantity, optional
-        Outlet temperature [K]; default the mixed inlet temperature.
+        Outlet temperature [K]; default the mixed inlet temperature. When it heats or cools
+        an inlet the duty [W] is the enthalpy balance of
+        :func:`yieldkit.models.heat_balance.enthalpy_balance` (see
+        :class:`~yieldkit.unitops.basic.StoichiometricReactor`; the precipitation itself
+        involves aqueous ions, so it is the sensible heat only, as ``info["duty_basis"]``
+        says); otherwise 0 (heat of precipitation not modelled).
     inlets : sequence of str
         Two ports: the liquor and the reagent.
     excess : float, optional
@@ -341,7 +347,11 @@ class Precipitator(UnitOperation):
         outlets["slurry"] = Stream.from_moles(
             c, n_out, s.T if self.T is None else self.T, s.P, s.densities
         )
-        return Outcome(outlets, info=info)
+        duty = 0.0
+        if changes_temperature([liquor_in, reagent], self.T):
+            duty, more = slurry_duty([liquor_in, reagent], list(outlets.values()), self.T)
+            info.update(more)
+        return Outcome(outlets, duty=duty, info=info)
 
     def _default_targets(self, cations):
         if self.targets is not None:
