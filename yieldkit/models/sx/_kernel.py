@@ -34,6 +34,38 @@ _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness check
 CHORD_BELOW = 1e-4  # as cascade.CHORD_BELOW [-]
 
 
+#: Largest |exponent| of H+ or free extractant evaluated by repeated multiplication [-]
+IPOW_MAX = 8
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _ipow(x, k):
+    """x**k for a small integer k (as float), by repeated multiplication."""
+    kk = int(k)
+    r = 1.0
+    for _ in range(abs(kk)):
+        r *= x
+    return 1.0 / r if kk < 0 else r
+
+
+@njit(cache=True, error_model="numpy")
+def power_form(c, a, bb):
+    """Per metal: exp(c) and whether D = exp(c) h^a f^b can be evaluated with integer
+    powers (a, b integers up to IPOW_MAX in size, |c| < 300 so exp(c) stays finite),
+    which saves two exponentials per stage and metal."""
+    m = c.shape[0]
+    ec = np.empty(m)
+    fast = np.zeros(m, dtype=np.bool_)
+    for i in range(m):
+        ok = abs(c[i]) < 300.0
+        for t in (a[i], bb[i]):
+            if not (t == math.floor(t) and abs(t) <= IPOW_MAX):
+                ok = False
+        fast[i] = ok
+        ec[i] = math.exp(c[i]) if ok else 0.0
+    return ec, fast
+
+
 @njit(cache=True, error_model="numpy")
 def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
     """Sources, flows and scales of a cascade with only its two end feeds.
@@ -86,33 +118,45 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
 @njit(cache=True, error_model="numpy")
 def _metals(qa, qo, d, s_m, x, cp, dp):
     """x solving (qa_k + qo_k d_k) x_k - qa_(k-1) x_(k-1) - qo_(k+1) d_(k+1) x_(k+1) = s_k
-    per metal, elimination without pivoting [mol/m3]."""
+    per metal, elimination without pivoting, all metals per stage in the inner loop
+    (contiguous); cp, dp are (N, M) work arrays [mol/m3]."""
     n, m = d.shape
     for i in range(m):
-        den = qa[0] + qo[0] * d[0, i]
-        dp[0] = s_m[0, i] / den
-        for k in range(1, n):
-            cp[k - 1] = qo[k] * d[k, i] / den
-            den = qa[k] + qo[k] * d[k, i] - qa[k - 1] * cp[k - 1]
-            dp[k] = (s_m[k, i] + qa[k - 1] * dp[k - 1]) / den
-        x[n - 1, i] = dp[n - 1]
-        for k in range(n - 2, -1, -1):
-            x[k, i] = dp[k] + cp[k] * x[k + 1, i]
+        inv = 1.0 / (qa[0] + qo[0] * d[0, i])
+        dp[0, i] = s_m[0, i] * inv
+        cp[0, i] = inv
+    for k in range(1, n):
+        for i in range(m):
+            c_prev = qo[k] * d[k, i] * cp[k - 1, i]  # the previous row's upper factor
+            inv = 1.0 / (qa[k] + qo[k] * d[k, i] - qa[k - 1] * c_prev)
+            cp[k - 1, i] = c_prev
+            cp[k, i] = inv
+            dp[k, i] = (s_m[k, i] + qa[k - 1] * dp[k - 1, i]) * inv
+    for i in range(m):
+        x[n - 1, i] = dp[n - 1, i]
+    for k in range(n - 2, -1, -1):
+        for i in range(m):
+            x[k, i] = dp[k, i] + cp[k, i] * x[k + 1, i]
 
 
 @njit(cache=True, error_model="numpy")
 def _resolve(v, out, p, x, h, f, y, d, cp, dp):
     """out = v with the metals re-solved exactly; fills x, h, f, y, d. False if D overflows
     (then out = v and the parts hold the unresolved values, as the NumPy path)."""
-    qa, qo, s_m, c, a, bb, xref = p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+    qa, qo, s_m, c, a, bb, xref, ec, fast = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
     n, m = x.shape
     b = m + 2
     ok = True
     for k in range(n):
         lh = v[k * b + m]
         lf = v[k * b + m + 1]
+        eh = math.exp(lh)
+        ef = math.exp(lf)
         for i in range(m):
-            dd = math.exp(c[i] + a[i] * lh + bb[i] * lf)
+            if fast[i]:
+                dd = ec[i] * _ipow(eh, a[i]) * _ipow(ef, bb[i])
+            else:
+                dd = math.exp(c[i] + a[i] * lh + bb[i] * lf)
             d[k, i] = dd
             if not math.isfinite(dd):
                 ok = False
@@ -180,20 +224,22 @@ def _residual(q, x, h, f, y, r):
 def initial_guess(p, q, mp, h_in, f_in):
     """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it
     (cascade._initial_guess and cascade._free_extractant)."""
-    qa, qo, s_m, c, a, bb, xref = p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+    qa, qo, s_m, c, a, bb, xref, fast = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[8]
     s_h, e, zz, nn2 = q[3], q[4], q[5], q[6]
     n, m = s_m.shape
     b = m + 2
     d = np.empty((n, m))
     lh = math.log(h_in)
     lfi = math.log(f_in)
+    kh = np.empty(m)  # D at the feed's H+ and unit free extractant [-]
     for i in range(m):
+        kh[i] = math.exp(c[i] + a[i] * lh)
         di = math.exp(c[i] + a[i] * lh + bb[i] * lfi)
         for k in range(n):
             d[k, i] = di
     x = np.empty((n, m))
-    cp = np.empty(n)
-    dp = np.empty(n)
+    cp = np.empty((n, m))
+    dp = np.empty((n, m))
     _metals(qa, qo, d, s_m, x, cp, dp)
     le = np.log(e)
     lf = le.copy()
@@ -206,7 +252,10 @@ def initial_guess(p, q, mp, h_in, f_in):
             g = e[k] - fk
             dg = -fk
             for i in range(m):
-                t = math.exp(c[i] + a[i] * lh + bb[i] * lf[k]) * x[k, i] * nn2[i]
+                if fast[i] and kh[i] < 1e300:
+                    t = kh[i] * _ipow(fk, bb[i]) * x[k, i] * nn2[i]
+                else:
+                    t = math.exp(c[i] + a[i] * lh + bb[i] * lf[k]) * x[k, i] * nn2[i]
                 g -= t
                 dg -= t * bb[i]
             step[k] = g / dg
@@ -258,8 +307,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
     f2 = np.empty(n)
     y2 = np.empty((n, m))
     d2 = np.empty((n, m))
-    cp = np.empty(n)
-    dp = np.empty(n)
+    cp = np.empty((n, m))
+    dp = np.empty((n, m))
     v = np.empty(nn)
     v_new = np.empty(nn)
     trial = np.empty(nn)
@@ -399,7 +448,8 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
         xref[i] = sm / qa[0]
         sc_m[i] = 1.0 / sm
     sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
-    p = (qa, qo, s_m, c, a, bb, xref)
+    ec, fast = power_form(c, a, bb)
+    p = (qa, qo, s_m, c, a, bb, xref, ec, fast)
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
