@@ -164,9 +164,8 @@ def test_species_without_data_or_estimate_make_the_duty_nan():
 def test_data_outside_their_range_are_missing_not_extrapolated():
     b = balance(["Nd2O3"], [({"Nd2O3": 1.0}, T25)], [({"Nd2O3": 1.0}, 280.0)], 280.0)
     assert math.isnan(b.duty)
-    assert b.missing == ("Nd2O3 (280 K outside its data range 298.15-2500 K)",) or (
-        b.missing[0].startswith("Nd2O3 (280 K outside its data range 298.15-")
-    )
+    assert len(b.missing) == 1
+    assert b.missing[0].startswith("Nd2O3 (280 K outside its data range 298.15-")
     b = balance(
         ["Nd2O3"], [({"Nd2O3": 1.0}, T25)], [({"Nd2O3": 1.0}, 280.0)], 280.0, extrapolate=True
     )
