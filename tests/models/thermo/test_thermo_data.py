@@ -173,7 +173,9 @@ def test_names_agree_with_the_species_database():
         comp = {k: float(v) for k, v in lookup(name).polymorphs[0].composition.items()}
         assert comp == {k: float(v) for k, v in db[name].elements.items()}, name
         assert (db[name].phase == "g") == (lookup(name).phase == "g"), name
-    assert missing == ["C", "CaSO4"]  # not (yet) in data/species.toml
+    # not (yet) in data/species.toml; NaF and SmFCO3 are route-local species
+    # (process_library/bayan_obo_soda_roast.py, bastnasite_mountain_pass.py)
+    assert missing == ["C", "CaSO4", "NaF", "SmFCO3"]
 
 
 def test_polymorph_follows_temperature_and_includes_transition_enthalpy():

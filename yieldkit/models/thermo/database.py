@@ -57,6 +57,15 @@ NASA_CONDENSED_NAMES: dict[str, tuple[str, ...]] = {
     "C": ("C(gr)",),
     "Ni": ("Ni(cr)", "Ni(L)"),
     "B": ("B(b)", "B(L)"),
+    "BaO": ("BaO(s)", "BaO(L)"),
+    "SrO": ("SrO(s)", "SrO(L)"),
+    "Cu": ("Cu(cr)", "Cu(L)"),
+    "Cu2O": ("Cu2O(s)", "Cu2O(L)"),
+    "CuO": ("CuO(s)",),
+    "NaF": ("NaF(s)", "NaF(L)"),
+    "NaOH": ("NaOH(a)", "NaOH(L)"),
+    "Na2CO3": ("Na2CO3(I)", "Na2CO3(II)", "Na2CO3(L)"),
+    "SiO2": ("SiO2(Lqz)", "SiO2(hqz)", "SiO2(L)"),
 }
 
 #: NASA ranges that start at 300 K are accepted down to this reference temperature [K]

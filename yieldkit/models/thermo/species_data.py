@@ -47,7 +47,27 @@ Estimation methods (all marked ``estimated`` in the YAML notes):
   tabulated element entropies.
 - Fe2(C2O4)3·4H2O: Ce value with Fe2O3 for Ce2O3 and 6 waters fewer (rough).
 
-Species skipped for lack of data: NdFeO3 (no ΔfH or S° in the project's sources), Tb4O7
+Ore minerals, roast and calcination products:
+
+- ThO2: tabulated ΔfH, S°, Cp(298 K) (CRC Handbook); Cp slope of CeO2 (same fluorite type).
+- LaF3, CeF3, PrF3, SmF3: ΔfH = ΔfH(NdF3) + ΔfH(MCl3) − ΔfH(NdCl3) (the fluorides shift
+  like the chlorides, CRC Handbook); the CRC SmF3 value (−1778 kJ/mol, 124 kJ/mol below
+  NdF3) is inconsistent with that series and not used (``CRC_SMF3_DHF_TABULATED``). S°, Cp of
+  LaF3 and PrF3 by calorimetry; CeF3, SmF3 from NdF3 (Latimer mass term; same Cp).
+- Bastnasite REFCO3 (La, Ce, Pr, Nd): ΔfH = ΔfG (Al-Nafai 2019) + T ΔfS, ΔfS = S(REFCO3)
+  − Σ S(elements), S(REFCO3) = [S(REF3) + S(RE2O3)]/3 + (CaCO3 − CaO) increment; Cp by
+  the same sum. SmFCO3: the Nd roast enthalpy (3 REFCO3 → REF3 + RE2O3 + 3 CO2) carried
+  over. The resulting roast enthalpies are 136–142 kJ per mol CO2, with ΔrG = 0 near
+  860–900 K at 1 bar CO2 (about 630 K at the 0.4 mbar CO2 of air).
+- Monazite REPO4: ΔfH = ΔfG + T ΔfS, S° as tabulated (Front. Chem. 2018 Table 4);
+  Cp = Cp(RE2O3)/2 + Cp(P4O10, 298 K)/4 (Neumann–Kopp).
+- RE(OH)3: ΔfH of La, Nd, Sm measured (Merli 1996), Pr and Dy by the oxide shift from the
+  nearest measured hydroxide (Nd, Sm); S°, Cp of Nd(OH)3 by calorimetry, the others
+  Latimer-shifted S and the same Cp.
+- Na3PO4 (not in the CRC table): Na2HPO4 + (Na2CO3 − NaHCO3) for ΔfH, S°, Cp, all CRC.
+
+Species skipped for lack of data: NaRE(SO4)2·H2O double sulfates and Cu3(BO3)2 (no
+thermochemical data found), NdFeO3 (no ΔfH or S° in the project's sources), Tb4O7
 (no tabulated value and no route needs it; it could be estimated like Pr6O11). Ni, B and
 B2O3 come from NASA data (database.py).
 """
@@ -181,6 +201,43 @@ ELEMENT_S = {
     "Co": (30.067, "Chase1998"),  # p. 943
 }
 CO3O4 = (-910.02, 114.22)  # ΔfH [kJ/mol], S° [J/mol/K] OpenStaxChem2e (Appendix G)
+
+# Ore minerals, roast and calcination products ---------------------------------------------
+# CRC Handbook 95th ed. (CRC2014), crystalline solid, only values the table lists:
+# ΔfH [kJ/mol], S° [J/mol/K], Cp(298.15 K) [J/mol/K]
+CRC_THO2 = (-1226.4, 65.2, 61.8)
+CRC_SODIUM_SALTS = {
+    "Na2HPO4": (-1748.1, 150.5, 135.3),
+    "NaHCO3": (-950.8, 101.7, 87.6),
+    "Na2CO3": (-1130.7, 135.0, 112.3),
+}
+#: RE trichlorides, ΔfH [kJ/mol] (CRC2014; used only as differences to NdCl3)
+CRC_RECL3_DHF = {"La": -1072.2, "Ce": -1060.5, "Pr": -1056.9, "Nd": -1041.0, "Sm": -1025.9}
+#: RE metals, S°298 [J/mol/K] (CRC2014), for entropies of formation
+CRC_RE_METAL_S = {"La": 56.9, "Ce": 72.0, "Pr": 73.2, "Nd": 71.5, "Sm": 69.6}
+# Tabulated (CRC2014, ΔfH only) but NOT used: 124 kJ/mol more negative than NdF3 although
+# SmCl3 and Sm2O3 differ from the Nd compounds by only -15..+15 kJ/mol per Sm; likely an
+# error in the compilation.
+CRC_SMF3_DHF_TABULATED = -1778.0  # [kJ/mol] CRC2014, rejected
+#: REF3 by adiabatic calorimetry: S°298, Cp(298.15 K) [J/mol/K], key
+REF3_CALORIMETRY = {
+    "La": (106.98, 90.29, "LyonLaF31978"),
+    "Pr": (121.22, 92.65, "PrF3HeatCapacity"),
+    "Nd": (NDF3[1], NDF3[2], "NdF3HeatCapacity1979"),
+}
+#: ΔfG°298 of bastnasite REFCO3 [kJ/mol], AlNafai2019 (mean of four estimation methods)
+BASTNASITE_DGF = {"La": -1599.5, "Ce": -1589.5, "Pr": -1595.4, "Nd": -1589.1}
+#: monazite REPO4 at 298.15 K (FrontChem2018, Table 4, from Navrotsky et al. 2015 enthalpies):
+#: ΔfG [kJ/mol], ΔfS [J/mol/K], S° (from the elements) [J/mol/K]
+MONAZITE = {
+    "La": (-1875.0, -401.7, 106.6),
+    "Ce": (-1845.0, -398.5, 122.4),
+    "Pr": (-1860.0, -415.3, 110.1),
+    "Nd": (-1845.0, -401.9, 120.6),
+    "Sm": (-1847.0, -398.5, 122.4),
+}
+HYDROXIDE_DHF = {"La": -1416.7, "Nd": -1415.6, "Sm": -1406.6}  # [kJ/mol] Merli1996
+ND_OH3_S_R, ND_OH3_CP_R = 15.62, 14.15  # S°/R, Cp/R of Nd(OH)3 at 298.15 K, NdOH3HeatCapacity
 
 
 def _sp(name, comp, dhf, s, cp, src, note):
@@ -434,6 +491,7 @@ def species_specs() -> list[dict]:
         )
     )
     specs += _magnet_metal_specs(inc)
+    specs += _ore_specs(inc, dhf_ox, s_oxide, cp_oxide)
     return specs
 
 
@@ -503,6 +561,219 @@ def _magnet_metal_specs(inc: dict) -> list[dict]:
             " + dHf(Fe2O3) - 6 dHf(H2O, l) (NASA), i.e. the oxalate-from-oxide enthalpy of"
             " Ce(III) taken for Fe(III), uncertainty of order 100 kJ/mol; S, Cp estimated:"
             " Fe2O3 + 6 x (CaCO3 - CaO) + 4 x ice(273 K) (NASA); constant Cp",
+        )
+    )
+    return specs
+
+
+def _fluoride_specs() -> tuple[list[dict], dict, dict, dict]:
+    """LaF3, CeF3, PrF3, SmF3 (NdF3 is sourced above) with their ΔfH, S and Cp maps.
+
+    Returns
+    -------
+    specs : list of dict
+        One spec per new fluoride.
+    dhf, s, cp : dict
+        By element symbol, NdF3 included: ΔfH [kJ/mol], S°298 [J/mol/K], Cp [J/mol/K].
+    """
+    E = "yieldkitEstimate"
+    dhf_nd, s_nd, cp_nd = NDF3
+    dhf_f, s_f, cp_f = {"Nd": dhf_nd}, {"Nd": s_nd}, {"Nd": cp_nd}
+    specs = []
+    for m in ("La", "Ce", "Pr", "Sm"):
+        dhf = dhf_nd + CRC_RECL3_DHF[m] - CRC_RECL3_DHF["Nd"]
+        h_note = (
+            "dHf estimated: dHf(NdF3) (mass spectrometry, +-42 kJ/mol) + dHf(MCl3) - dHf(NdCl3)"
+            " (CRC Handbook 95th ed.), i.e. the halide series shifts like the chlorides,"
+            " +-45 kJ/mol"
+        )
+        if m == "Sm":
+            h_note += (
+                f" (the tabulated {CRC_SMF3_DHF_TABULATED:g} kJ/mol, CRC Handbook, is NOT used:"
+                " 124 kJ/mol below the NdF3 value against +15 kJ/mol for the chlorides)"
+            )
+        if m in REF3_CALORIMETRY:
+            s, cp, key = REF3_CALORIMETRY[m]
+            s_src = cp_src = key
+            sc_note = (
+                "S, Cp(298 K) adiabatic calorimetry (J. Chem. Phys. lanthanide trifluoride series)"
+            )
+        else:
+            s, cp = _latimer(s_nd, "Nd", m, 1), cp_nd
+            s_src = cp_src = E
+            sc_note = "S estimated: S(NdF3) with Latimer mass term; Cp estimated = Cp(NdF3, 298 K)"
+        dhf_f[m], s_f[m], cp_f[m] = dhf, s, cp
+        specs.append(
+            _sp(
+                f"{m}F3",
+                {m: 1, "F": 3},
+                dhf * 1e3,
+                s,
+                (cp, 0.0),
+                {"dHf": E, "S": s_src, "cp": cp_src},
+                f"{h_note}; {sc_note}; constant Cp",
+            )
+        )
+    return specs, dhf_f, s_f, cp_f
+
+
+def _element_entropy(m: str) -> float:
+    """S°298 of m + F/2 + C + 3 O/2 ... helper: Σ S of the elements of REFCO3 [J/mol/K]."""
+    return (
+        CRC_RE_METAL_S[m]
+        + 0.5 * _hscp("F2", T0)[1]
+        + _hscp("C(gr)", T0)[1]
+        + 1.5 * _hscp("O2", T0)[1]
+    )
+
+
+def _bastnasite_specs(inc: dict, dhf_ox: dict, s_ox: dict, cp_ox: dict, fl: tuple) -> list:
+    """REFCO3 (La, Ce, Pr, Nd from ΔfG; Sm by analogy with Nd), all estimated."""
+    E = "yieldkitEstimate"
+    dhf_f, s_f, cp_f = fl
+    specs, dhf_b = [], {}
+    for m in ("La", "Ce", "Pr", "Nd", "Sm"):
+        s = (s_f[m] + s_ox[m]) / 3 + inc["dS_CO2"]
+        a, b = cp_ox[m]
+        cp = ((cp_f[m] + a) / 3 + inc["dCp_CO2"], b / 3)
+        if m in BASTNASITE_DGF:
+            dfs = s - _element_entropy(m)
+            dhf = BASTNASITE_DGF[m] + T0 * dfs / 1e3
+            h_src = E
+            h_note = (
+                f"ROUGH, dHf estimated = dGf (Al-Nafai 2019, {BASTNASITE_DGF[m]:g} kJ/mol) + T dfS,"
+                f" dfS = S(estimated, below) - S(elements) = {dfs:.1f} J/mol/K ({m} CRC Handbook"
+                " 95th ed.; F2, C(gr), O2 NASA); uncertainty about +-25 kJ/mol (dGf itself an"
+                " estimate, S +-15 J/mol/K)"
+            )
+        else:
+            dhf = dhf_b["Nd"] + (dhf_f[m] - dhf_f["Nd"] + dhf_ox[m] - dhf_ox["Nd"]) / 3
+            h_src = E
+            h_note = (
+                "ROUGH, dHf estimated: dHf(NdFCO3, estimated as for La..Nd) + [dHf(SmF3) -"
+                " dHf(NdF3) + dHf(Sm2O3) - dHf(Nd2O3)]/3, i.e. the same roast enthalpy"
+                " 3 REFCO3 -> REF3 + RE2O3 + 3 CO2 as Nd (no dGf for Sm in Al-Nafai 2019)"
+            )
+        dhf_b[m] = dhf
+        specs.append(
+            _sp(
+                f"{m}FCO3",
+                {m: 1, "F": 1, "C": 1, "O": 3},
+                dhf * 1e3,
+                s,
+                cp,
+                {"dHf": h_src, "S": E, "cp": E},
+                f"{h_note}; S, Cp estimated: [{m}F3 + {m}2O3]/3 + (CaCO3 - CaO) increment at"
+                " 298 K (NASA), Cp linear with a third of the oxide slope",
+            )
+        )
+    return specs
+
+
+def _monazite_specs(cp_ox: dict) -> list[dict]:
+    """REPO4 monazites: ΔfH = ΔfG + T ΔfS and S from FrontChem2018; Cp Neumann–Kopp."""
+    E = "yieldkitEstimate"
+    cp_p = _hscp("P4O10(s)", T0)[2] / 4  # [J/mol/K] per P2O5/2
+    specs = []
+    for m, (dgf, dfs, s) in MONAZITE.items():
+        a, b = cp_ox[m]
+        specs.append(
+            _sp(
+                f"{m}PO4",
+                {m: 1, "P": 1, "O": 4},
+                (dgf + T0 * dfs / 1e3) * 1e3,
+                s,
+                (a / 2 + cp_p, b / 2),
+                {"dHf": "FrontChem2018", "S": "FrontChem2018", "cp": E},
+                f"dHf = dGf + T dfS with dGf = {dgf:g} kJ/mol and dfS = {dfs:g} J/mol/K, S from the"
+                " elements, all Front. Chem. 6 (2018) 604 Table 4 (enthalpies of Navrotsky et al."
+                f" 2015); Cp estimated: {m}2O3/2 + P4O10(298 K, NASA)/4 (Neumann-Kopp),"
+                " linear with half the oxide slope",
+            )
+        )
+    return specs
+
+
+def _hydroxide_specs(dhf_ox: dict) -> list[dict]:
+    """RE(OH)3 of La, Pr, Nd, Sm, Dy; constant Cp of Nd(OH)3."""
+    E = "yieldkitEstimate"
+    s_nd, cp_nd = ND_OH3_S_R * R, ND_OH3_CP_R * R
+    # nearest neighbour with a measured dHf, for the oxide-shift rule
+    ref = {"Pr": "Nd", "Dy": "Sm"}
+    specs = []
+    for m in ("La", "Pr", "Nd", "Sm", "Dy"):
+        if m in HYDROXIDE_DHF:
+            dhf, h_src, h_note = (
+                HYDROXIDE_DHF[m],
+                "Merli1996",
+                "dHf solution calorimetry (Merli 1996)",
+            )
+        else:
+            r = ref[m]
+            dhf = HYDROXIDE_DHF[r] + (dhf_ox[m] - dhf_ox[r]) / 2
+            h_src = E
+            h_note = (
+                f"dHf estimated: dHf({r}(OH)3) (Merli 1996) + [dHf({m}2O3) - dHf({r}2O3)]/2, i.e."
+                f" the dehydration enthalpy of {r}(OH)3 (the rule misses the measured La and Sm"
+                " values by 8 and 17 kJ/mol when applied from Nd), +-20 kJ/mol"
+            )
+        if m == "Nd":
+            s, s_src = s_nd, "NdOH3HeatCapacity"
+            sc_note = "S, Cp(298 K) adiabatic calorimetry (S/R 15.62, Cp/R 14.15)"
+            cp_src = "NdOH3HeatCapacity"
+        else:
+            s, s_src, cp_src = _latimer(s_nd, "Nd", m, 1), E, E
+            sc_note = "S estimated: S(Nd(OH)3) with Latimer mass term; Cp estimated = Cp(Nd(OH)3)"
+        specs.append(
+            _sp(
+                f"{m}(OH)3",
+                {m: 1, "O": 3, "H": 3},
+                dhf * 1e3,
+                s,
+                (cp_nd, 0.0),
+                {"dHf": h_src, "S": s_src, "cp": cp_src},
+                f"{h_note}; {sc_note}; constant Cp (the hydroxide decomposes above about 600 K)",
+            )
+        )
+    return specs
+
+
+def _ore_specs(inc: dict, dhf_ox: dict, s_ox: dict, cp_ox: dict) -> list[dict]:
+    """Fluorides, bastnasite, monazite, hydroxides, Na3PO4 and ThO2."""
+    E = "yieldkitEstimate"
+    fl_specs, *fl = _fluoride_specs()
+    specs = fl_specs + _bastnasite_specs(inc, dhf_ox, s_ox, cp_ox, tuple(fl))
+    specs += _monazite_specs(cp_ox)
+    specs += _hydroxide_specs(dhf_ox)
+    # Na3PO4 = Na2HPO4 with its H replaced by Na as NaHCO3 -> Na2CO3 does (all CRC values)
+    na = CRC_SODIUM_SALTS
+    d = [na["Na2CO3"][i] - na["NaHCO3"][i] for i in range(3)]
+    dhf, s, cp = (na["Na2HPO4"][i] + d[i] for i in range(3))
+    specs.append(
+        _sp(
+            "Na3PO4",
+            {"Na": 3, "P": 1, "O": 4},
+            dhf * 1e3,
+            s,
+            (cp, 0.0),
+            {"dHf": E, "S": E, "cp": E},
+            "estimated (Na3PO4 is not in the CRC table): Na2HPO4 + (Na2CO3 - NaHCO3) for dHf, S"
+            " and Cp(298 K), all CRC Handbook 95th ed., i.e. H -> Na substitution as in the"
+            " carbonates, +-20 kJ/mol; constant Cp",
+        )
+    )
+    dhf, s, cp298 = CRC_THO2
+    b = OXIDES["Nd"][1][1] / 2  # [J/mol/K^2] as for CeO2 (same fluorite structure)
+    specs.append(
+        _sp(
+            "ThO2",
+            {"Th": 1, "O": 2},
+            dhf * 1e3,
+            s,
+            (cp298 - b * T0, b),
+            {"dHf": "CRC2014", "S": "CRC2014", "cp": E},
+            "dHf, S CRC Handbook 95th ed.; Cp estimated: Cp(298 K) CRC Handbook 95th ed. with the"
+            " CeO2 slope (Nd2O3-fit slope per cation, 0.0403/2 J/mol/K2; same fluorite structure)",
         )
     )
     return specs
