@@ -187,3 +187,18 @@ def test_bad_inputs():
                          [([1.0], T25)], [([1.0], T25)], T25)  # fmt: skip
     with pytest.raises(SpecificationError, match="liquid-water enthalpy data cover 273.15-600 K"):
         balance(["H2O"], [({"H2O": 1.0}, T25)], [({"H2O": 1.0}, 700.0)], 700.0)
+
+
+def test_a_dry_hot_solid_fed_to_a_liquor_needs_no_water_data_at_its_temperature():
+    # roasted calcine at 1023 K quenched in water at 343 K: the water enthalpy (273-600 K)
+    # applies to the wet streams only; the hot solid carries its own (NASA) enthalpy
+    w = 1.0 / M_WATER
+    b = balance(
+        ["H2O", "SiO2"],
+        [({"SiO2": 1.0}, 1023.15), ({"H2O": w}, T25)],
+        [({"H2O": w, "SiO2": 1.0}, T70)],
+        T70,
+    )
+    sio2 = thermo.heat_duty(["SiO2"], [1.0], 1023.15, ["SiO2"], [1.0], T70)
+    assert b.duty == pytest.approx(1.0 * CP_WATER * 45.0 * 1e3 + sio2, rel=0.01)
+    assert sio2 < 0

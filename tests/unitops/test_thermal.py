@@ -184,6 +184,17 @@ def test_heater_duty_is_nan_where_thermo_data_are_missing():
     assert out.info["duty_missing_species"] == ["Cl-", "H2O", "Nd+3"]
 
 
+def test_inert_gangue_takes_the_heat_of_its_sio2_surrogate_and_says_so():
+    c = Components(["inert gangue", "SiO2"])
+    gangue = Heater("h", "900 K").run({"in": Stream(c, {"inert gangue": "2 mol/s"})})
+    quartz = Heater("h", "900 K").run({"in": Stream(c, {"SiO2": "2 mol/s"})})
+    assert gangue.duty == pytest.approx(quartz.duty, rel=1e-12)
+    assert gangue.duty > 0
+    assert gangue.info["duty_basis"] == "inert gangue counted as SiO2 for its heat (estimate)"
+    assert "duty_basis" not in quartz.info
+    assert "inert gangue" not in available()  # never in an equilibrium
+
+
 def test_stoichiometric_duty_is_nan_with_the_missing_species_named():
     c, solids, air = system("Nd", extra=["H2O"])
     wet = solids + Stream(c, {"H2O": "3 mol/s"})

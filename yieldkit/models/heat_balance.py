@@ -320,21 +320,23 @@ def enthalpy_balance(
     h_dr = thermo.molar_enthalpies(d_names, T_r, extrapolate=extrapolate)
     aq_present = (aq & present).any()
     hw_r = liquid_water_enthalpy(T_r) if aq_present else 0.0
-    cache_dh: dict[float, np.ndarray] = {}
+    cache_dh: dict[tuple[float, bool], np.ndarray] = {}
 
-    def dh(T: float) -> np.ndarray:
-        """h_i(T) − h_i(T_r) of every species [J/mol]."""
-        if T not in cache_dh:
+    def dh(n: np.ndarray, T: float) -> np.ndarray:
+        """h_i(T) − h_i(T_r) of every species [J/mol]; the aqueous entries only for a
+        stream that holds an aqueous phase (a dry hot solid has no liquid water)."""
+        wet = aq_present and bool((n[aq] > 0).any())
+        if (T, wet) not in cache_dh:
             out = np.zeros(ns)
-            if aq_present:
+            if wet:
                 out[aq] = M[aq] / M_WATER * (liquid_water_enthalpy(T) - hw_r)
             if d_names:
                 out[d_idx] = thermo.molar_enthalpies(d_names, T, extrapolate=extrapolate) - h_dr
             out[est] = kopp[est] * (T - T_r)
-            cache_dh[T] = out
-        return cache_dh[T]
+            cache_dh[(T, wet)] = out
+        return cache_dh[(T, wet)]
 
-    sensible = sum(float(n @ dh(T)) for n, T in outs) - sum(float(n @ dh(T)) for n, T in ins)
+    sensible = sum(float(n @ dh(n, T)) for n, T in outs) - sum(float(n @ dh(n, T)) for n, T in ins)
     delta = n_out - n_in
     changed = np.abs(delta) > CHANGE_RTOL * np.maximum(n_in, n_out)
     no_data = [names[i] for i in np.flatnonzero(changed & ~data)]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from yieldkit import citations
 from yieldkit.chemistry.reactions import Reaction
 from yieldkit.errors import SpecificationError, ThermoError, YieldkitError, unknown_name
 from yieldkit.models import thermo
@@ -68,8 +69,11 @@ def enthalpy_duty(
     missing : list of str
         Species present (in an inlet or the outlet) without thermo data, sorted.
     """
-    names = inlets[0].components.names
     known = _thermo_names()
+    names = [
+        thermo.ENTHALPY_SURROGATES.get(nm, nm) if nm not in known else nm
+        for nm in inlets[0].components.names
+    ]
     present = np.asarray(outlet_moles) > 0
     for s in inlets:
         present |= s.moles > 0
@@ -91,6 +95,23 @@ def enthalpy_duty(
         sub, n_in, T, sub, np.asarray(outlet_moles)[idx], T, extrapolate=extrapolate
     )
     return float(q), []
+
+
+def surrogates_used(inlets: Sequence[Stream], outlet_moles: np.ndarray) -> str:
+    """Words for the enthalpy stand-ins (:data:`~yieldkit.models.thermo.ENTHALPY_SURROGATES`)
+    a duty used, '' if none."""
+    names = inlets[0].components.names
+    present = np.asarray(outlet_moles) > 0
+    for s in inlets:
+        present |= s.moles > 0
+    used = [
+        f"{nm} counted as {thermo.ENTHALPY_SURROGATES[nm]} for its heat (estimate)"
+        for i, nm in enumerate(names)
+        if present[i] and nm in thermo.ENTHALPY_SURROGATES and nm not in _thermo_names()
+    ]
+    if used:
+        citations.register("yieldkitEstimate")
+    return "; ".join(used)
 
 
 def _parse_reactions(reactions, where: str) -> list[tuple[Reaction, str, float]]:
@@ -341,6 +362,9 @@ class Calciner(UnitOperation):
         except YieldkitError as err:
             raise _reraise(err, self._where) from err
         info["duty_missing_species"] = missing
+        stand_in = surrogates_used(streams, n)
+        if stand_in and not missing:
+            info["duty_basis"] = stand_in
         gas = s.components.phase_mask("g")
         condensed = np.where(gas, 0.0, n)
         dust = condensed * self.dust_fraction
@@ -430,11 +454,11 @@ class Heater(UnitOperation):
             duty, missing = enthalpy_duty([s], s.moles, self.T, self.extrapolate)
         except YieldkitError as err:
             raise _reraise(err, f"Heater {self.name!r}") from err
-        return Outcome(
-            {"out": s.with_moles(s.moles, T=self.T)},
-            duty=duty,
-            info={"duty_missing_species": missing},
-        )
+        info = {"duty_missing_species": missing}
+        stand_in = surrogates_used([s], s.moles)
+        if stand_in and not missing:
+            info["duty_basis"] = stand_in
+        return Outcome({"out": s.with_moles(s.moles, T=self.T)}, duty=duty, info=info)
 
 
 #: A cooler is a Heater with a lower target temperature (negative duty).

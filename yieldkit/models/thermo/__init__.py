@@ -10,6 +10,7 @@ The species data and their sources: :mod:`yieldkit.models.thermo.species_data`.
 """
 
 from yieldkit.models.thermo.database import (
+    ENTHALPY_SURROGATES,
     GAS_NAMES,
     NASA_CONDENSED_NAMES,
     ThermoSpecies,
@@ -23,6 +24,7 @@ from yieldkit.models.thermo.equilibrium import DEFAULT_ATTEMPTS, equilibrate
 
 __all__ = [
     "DEFAULT_ATTEMPTS",
+    "ENTHALPY_SURROGATES",
     "GAS_NAMES",
     "NASA_CONDENSED_NAMES",
     "ThermoSpecies",

@@ -35,6 +35,12 @@ GAS_NAMES: dict[str, str] = {
     "HF(g)": "HF",
     "H2(g)": "H2",
     "Ar(g)": "Ar",
+    "Cl2(g)": "CL2",
+    "SO2(g)": "SO2",
+    "SO3(g)": "SO3",
+    "NO(g)": "NO",
+    "NO2(g)": "NO2",
+    "NH3(g)": "NH3",
 }
 
 #: yieldkit condensed name -> Cantera names in nasa_condensed.yaml, in order of temperature
@@ -67,6 +73,13 @@ NASA_CONDENSED_NAMES: dict[str, tuple[str, ...]] = {
     "Na2CO3": ("Na2CO3(I)", "Na2CO3(II)", "Na2CO3(L)"),
     "SiO2": ("SiO2(Lqz)", "SiO2(hqz)", "SiO2(L)"),
 }
+
+#: Pseudo-species without a chemical formula -> the species whose enthalpy stands in for
+#: theirs in heat duties (never in equilibria). "inert gangue" has the molar mass of SiO2
+#: (species.toml) and passes thermal units unchanged, so only its heat capacity matters:
+#: quartz's (NASA) is taken for it, an estimate (yieldkitEstimate) for silicate gangue;
+#: the units that use it say so in their outcome (``duty_basis``).
+ENTHALPY_SURROGATES: dict[str, str] = {"inert gangue": "SiO2"}
 
 #: NASA ranges that start at 300 K are accepted down to this reference temperature [K]
 T_REF = 298.15
