@@ -28,7 +28,12 @@ Defaults and their sources
   of bastnäsite calcination; the oxyfluoride REOF is not represented). The fluorine thus
   keeps one third of every rare earth as insoluble fluoride: the leach can dissolve at most
   2/3 of La, Pr, Nd and Sm (a consequence of this simplification; no Mountain Pass leach
-  figure was found). Gangue carbonates are already oxides in the flotation classes.
+  figure was found). In practice the HCl-leach residue has been sent to a caustic crack
+  that recovers the fluoride-bound rare earths (the two-stage "HCl leach, then caustic
+  crack" system described in the background of US patent application 2022/0228237 A1,
+  "Advanced systems and methods for leaching rare earths from ore"); that second stage is
+  not in this route, so its rare-earth recovery is a lower bound of the plant's. Gangue
+  carbonates are already oxides in the flotation classes.
 * HCl leach (stoichiometric, 60 °C, estimate) with 1.05 times the acid demand as 2 mol/L
   HCl (estimates): 98 % of each RE2O3 (estimate), 5 % of the CeO2 (estimate: CeO2 is
   sparingly soluble in HCl, dissolving reductively with Cl2 release), all CaO and SrO
