@@ -10,6 +10,8 @@ Run: python examples/sx_reference_case.py
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from molmass import Formula
 
@@ -52,7 +54,7 @@ FLOW_L_H = 62.01
 
 def molar_mass(species: str) -> float:
     """Molar mass of the element of an ion [g/mol]."""
-    return Formula(species.rstrip("+-0123456789")).mass
+    return Formula(re.sub(r"[+-]\d*$", "", species)).mass
 
 
 def reference_case() -> dict:

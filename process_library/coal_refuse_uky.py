@@ -63,6 +63,8 @@ Defaults and their sources
 
 from __future__ import annotations
 
+import re
+
 from molmass import Formula
 
 from process_library._route_tools import oxalate, oxide
@@ -154,7 +156,9 @@ def _roast_reactions() -> list[tuple[str, str, float]]:
 
 
 def _fresh_liquor(c: Components) -> Stream:
-    mmol = {k: v / Formula(k.rstrip("+-0123456789")).mass for k, v in FRESH_MG_L.items()}
+    # ion formula without its charge suffix ("SO4-2" -> "SO4"; str.rstrip would also eat
+    # the formula's own trailing digits)
+    mmol = {k: v / Formula(re.sub(r"[+-]\d*$", "", k)).mass for k, v in FRESH_MG_L.items()}
     h = mmol["HSO4-"] + 2 * mmol["SO4-2"]  # [mmol/L], charge balance
     conc = {k: f"{v} mmol/L" for k, v in mmol.items()} | {"H+": f"{h} mmol/L"}
     return Stream.from_concentrations(c, FRESH_LIQUOR, conc, T=T_ROOM)

@@ -5,6 +5,8 @@ follow DOMAIN.md section 3 (UKy pilot via PrOMMiS, Keim & Naumann OSTI 1569277);
 chloride Nd/Pr cases are illustrative inputs, not data.
 """
 
+import re
+
 from yieldkit.chemistry.components import Components
 from yieldkit.chemistry.species import Species
 from yieldkit.stream import Stream
@@ -20,7 +22,7 @@ REF_FLOW = "62.01 L/h"
 
 
 def cx(metal: str, extractant: str = "D2EHPA") -> str:
-    return metal.rstrip("+-0123456789") + "-" + extractant
+    return re.sub(r"[+-]\d*$", "", metal) + "-" + extractant
 
 
 # NaA of a saponified extractant: a modelling species of ours (not in species.toml)

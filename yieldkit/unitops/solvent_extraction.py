@@ -21,6 +21,7 @@ it off; :meth:`SolventExtraction.forget` drops the stored solution.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -376,4 +377,4 @@ class SolventExtraction(UnitOperation):
 
 def _complex(metal: str, extractant: str) -> str:
     """Complex name of a metal ion: 'Nd+3' -> 'Nd-D2EHPA'."""
-    return metal.rstrip("+-0123456789") + "-" + extractant
+    return re.sub(r"[+-]\d*$", "", metal) + "-" + extractant
