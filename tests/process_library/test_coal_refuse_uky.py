@@ -14,8 +14,8 @@ PRODUCT = "reo_product"
 # broyden (~5 s) and wegstein (~4 s: its accelerated steps overload the empirical_ph organic
 # a few times, InfeasibleStateError, and it retreats to the direct step). Measured but not
 # run here: direct converges (248 iterations, ~11 s), newton-krylov converges (16
-# iterations, ~20 s); hybr's finite-difference probe puts trace SiO2 into an organic tear,
-# which SolventExtraction rejects.
+# iterations, ~8 s); hybr's finite-difference probes put trace oxalates into the leach
+# liquor tear, which the kinetic Leach rejects (no rate parameters).
 SOLVERS = ("anderson", "broyden", "wegstein")
 
 
