@@ -11,11 +11,11 @@ from yieldkit.errors import SpecificationError
 ROUTE = "coal-refuse-uky"
 PRODUCT = "reo_product"
 # Tear solvers checked here (the file stays under 20 s): anderson (the default, ~3 s),
-# broyden (~5 s) and wegstein (~4 s: its accelerated steps overload the empirical_ph organic
-# a few times, InfeasibleStateError, and it retreats to the direct step). Measured but not
-# run here: direct converges (248 iterations, ~11 s), newton-krylov converges (16
-# iterations, ~8 s); hybr's finite-difference probes put trace oxalates into the leach
-# liquor tear, which the kinetic Leach rejects (no rate parameters).
+# broyden (~5 s) and wegstein (~3 s; where an accelerated step would overload the
+# empirical_ph organic, InfeasibleStateError, it retreats to the direct step). Measured but
+# not run here (benchmarks/README.md): direct converges (247 iterations, ~11 s),
+# newton-krylov converges (9 iterations, ~8 s); hybr's finite-difference probes put trace
+# oxalates into the leach-liquor tear, which the kinetic Leach rejects (no rate parameters).
 SOLVERS = ("anderson", "broyden", "wegstein")
 
 
