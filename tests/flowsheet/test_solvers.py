@@ -341,3 +341,33 @@ def test_infeasible_point_not_from_extrapolation_is_reported():
     g, x_star = concave_loop()
     with pytest.raises(InfeasibleStateError, match=r"state 20 above 1\.708"):
         get_solver("wegstein").solve(g, np.full(2, 20.0), loop="concave")
+
+
+# ------------------------------------------------- scipy methods on the loop's support
+SCIPY_METHODS = ["broyden", "hybr", "newton-krylov"]
+
+
+@pytest.mark.parametrize("name", SCIPY_METHODS)
+def test_finite_differences_never_probe_a_species_the_loop_does_not_carry(name):
+    # component 2 never enters the loop; a unit rejects any trace of it (as the kinetic
+    # leach rejects solids without rate parameters)
+    def g(x):
+        if x[2] != 0.0:
+            raise SpecificationError(f"trace {x[2]!r} of a species without data")
+        return np.array([0.5 * x[0] + 0.2 * x[1] + 1.0, 0.3 * x[0] + 2.0, 0.0])
+
+    stats = get_solver(name, tol=1e-10).solve(g, np.zeros(3), loop="support")
+    assert stats.converged
+    assert stats.x[2] == 0.0
+
+
+@pytest.mark.parametrize("name", SCIPY_METHODS)
+def test_a_component_that_turns_nonzero_late_grows_the_support(name):
+    # x2 appears only once x0 exceeds 5 (fixed point x0 = 10): the warm-up from zero stops
+    # before that, scipy converges on {x0, x1}, then solves again with x2
+    def g(x):
+        return np.array([0.8 * x[0] + 2.0, 0.5 * x[1] + 1.0, max(x[0] - 5.0, 0.0) + 0.1 * x[2]])
+
+    stats = get_solver(name, tol=1e-10).solve(g, np.zeros(3), loop="late")
+    assert stats.converged
+    np.testing.assert_allclose(stats.x, [10.0, 2.0, 5.0 / 0.9], rtol=1e-8)

@@ -99,7 +99,20 @@ def enthalpy_duty(
 
 def surrogates_used(inlets: Sequence[Stream], outlet_moles: np.ndarray) -> str:
     """Words for the enthalpy stand-ins (:data:`~yieldkit.models.thermo.ENTHALPY_SURROGATES`)
-    a duty used, '' if none."""
+    a duty used.
+
+    Parameters
+    ----------
+    inlets : sequence of Stream
+        Inlet streams of the unit [mol/s].
+    outlet_moles : numpy.ndarray
+        Total outlet flows over the same Components [mol/s].
+
+    Returns
+    -------
+    str
+        One clause per stand-in used ("inert gangue counted as SiO2 ..."), '' if none.
+    """
     names = inlets[0].components.names
     present = np.asarray(outlet_moles) > 0
     for s in inlets:

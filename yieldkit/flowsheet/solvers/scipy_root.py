@@ -10,7 +10,12 @@ their magnitude; without it Newton-Krylov and hybr failed on a cold-started chai
 on the flotation route. The methods work in scaled variables
 ``y = x / s0`` with ``s0_i`` the largest of ``|x0_i|``, the floor, and ``|g_i|`` over the
 warm-up steps, so that components spanning
-many orders of magnitude are equally resolved. Every call of F is counted and enters the
+many orders of magnitude are equally resolved. scipy sees only the support: the
+components that are nonzero in the start or in a warm-up step; the others stay zero, so
+finite differences never put a trace of a species the loop does not carry into a unit
+(a leach without rate parameters for it would reject it), and the Jacobian is smaller. If
+at scipy's end a component outside the support has turned nonzero, the solve is repeated
+on the grown support (at most ``SUPPORT_ROUNDS`` rounds). Every call of F is counted and enters the
 residual history; as soon as a call meets the shared convergence test the method is
 stopped there. When scipy stops on its own, the returned point is re-checked with one
 more call of g (no call is needed when it is the point evaluated last); scipy's
@@ -34,6 +39,8 @@ from yieldkit.flowsheet.solvers.base import (
 _LINE_SEARCH = ("armijo", "wolfe", None)
 _WARMUP = (50, 0, 1000, False, False)
 _KRYLOV = ("lgmres", "gmres", "bicgstab", "cgs", "minres", "tfqmr")
+#: scipy solves on a growing support: at most this many rounds [-]
+SUPPORT_ROUNDS = 3
 
 
 class _ScipyRoot(TearSolver):
@@ -65,15 +72,43 @@ class _ScipyRoot(TearSolver):
             support = grown
         if r <= self.tol:
             return xp, ev.evaluations - 1, "converged"
-        tol = self.tol
         nit = [0]
+        start = gx
+        for _ in range(SUPPORT_ROUNDS):
+            out = self._solve_on(ev, support, s0, start, nit)
+            if out[2] == "converged":
+                return out
+            x = out[0]
+            xq, gq, _ = ev(x)  # no new call when x is the point evaluated last
+            grown = support | (gq != 0.0)
+            if not np.any(grown & ~support):
+                return out
+            # a component outside the support turned nonzero: solve again on the larger
+            # support, from one direct step
+            support = grown
+            s0 = np.maximum(s0, np.abs(gq))
+            start = gq
+        return out
+
+    def _solve_on(self, ev: LoopEvaluator, support, s0, start, nit):
+        """scipy on the support components only (the others held at zero: finite
+        differences never probe a species the loop does not carry)."""
+        tol = self.tol
+        idx = np.flatnonzero(support)
+        s = s0[idx]
+        n = start.size
+
+        def full(y: np.ndarray) -> np.ndarray:
+            x = np.zeros(n)
+            x[idx] = s * y
+            return x
 
         def fun(y: np.ndarray) -> np.ndarray:
-            x = s0 * y
+            x = full(y)
             xq, gq, rq = ev(x)
             if rq <= tol:
                 raise _Converged
-            return (gq - x) / s0
+            return (gq[idx] - x[idx]) / s
 
         def callback(y, f) -> None:
             nit[0] += 1
@@ -82,9 +117,9 @@ class _ScipyRoot(TearSolver):
         try:
             sol = optimize.root(
                 fun,
-                gx / s0,  # start from one more direct step
+                start[idx] / s,  # start from one more direct step
                 method=self.scipy_method,
-                options=self._scipy_options(xp.size, tol),
+                options=self._scipy_options(idx.size, tol),
                 **kwargs,
             )
         except _Converged:
@@ -96,7 +131,7 @@ class _ScipyRoot(TearSolver):
             it = nit[0] if self.has_callback else ev.evaluations
             return ev.best_x, it, f"scipy {self.scipy_method} stopped: {exc}"
         it = nit[0] if self.has_callback else ev.evaluations
-        x = s0 * np.asarray(sol.x, dtype=float)
+        x = full(np.asarray(sol.x, dtype=float))
         if not np.all(np.isfinite(x)):
             return ev.best_x, it, f"scipy {self.scipy_method} returned a non-finite point"
         return x, it, f"scipy {self.scipy_method}: {' '.join(str(sol.message).split())}"
