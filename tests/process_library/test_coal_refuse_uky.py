@@ -10,13 +10,13 @@ from yieldkit.errors import SpecificationError
 
 ROUTE = "coal-refuse-uky"
 PRODUCT = "reo_product"
-# Tear solvers checked here (the file stays under 20 s): anderson (the default, ~3 s),
-# broyden (~5 s) and wegstein (~3 s; where an accelerated step would overload the
-# empirical_ph organic, InfeasibleStateError, it retreats to the direct step). Measured but
-# not run here (benchmarks/README.md): direct converges (247 iterations, ~11 s),
-# newton-krylov converges (9 iterations, ~8 s); hybr's finite-difference probes put trace
-# oxalates into the leach-liquor tear, which the kinetic Leach rejects (no rate parameters).
-SOLVERS = ("anderson", "broyden", "wegstein")
+# Tear solvers checked here (~20 s together): anderson (the default, ~3 s), broyden (~5 s),
+# wegstein (~3 s; where an accelerated step would overload the empirical_ph organic,
+# InfeasibleStateError, it retreats to the direct step) and hybr (~8 s; its finite
+# differences work on the loop's support only, so they never put trace oxalates into the
+# leach). Measured but not run here (benchmarks/README.md): direct converges (247
+# iterations, ~11 s), newton-krylov converges (9 iterations, ~8 s).
+SOLVERS = ("anderson", "broyden", "wegstein", "hybr")
 
 
 def test_solves_and_closes(solved, check_default_solve):
