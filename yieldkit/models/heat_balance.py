@@ -296,7 +296,7 @@ def enthalpy_balance(
     temps = {T_r} | {T for n, T in (*ins, *outs) if n.any()}
     for i in np.flatnonzero(data):
         lo, hi = thermo.lookup(names[i]).t_range
-        bad = [T for T in temps if not lo <= T <= hi]
+        bad = [T for T in temps if not lo - thermo.T_SLACK <= T <= hi + thermo.T_SLACK]
         if bad and not extrapolate:
             missing.append(f"{names[i]} ({max(bad, key=lambda t: abs(t - T_r)):g} K outside "
                            f"its data range {lo:g}-{hi:g} K)")  # fmt: skip

@@ -107,3 +107,14 @@ def test_bad_amounts_and_temperature_are_refused():
         enthalpy(["N2(g)"], [1.0], -5)
     with pytest.raises(SpecificationError, match=r"species listed twice: \['N2\(g\)'\]"):
         enthalpy(["N2(g)", "N2(g)"], [1.0, 1.0], 300.0)
+
+
+def test_a_temperature_a_hair_outside_the_data_range_counts_as_its_end():
+    # a finite-difference probe of a tear temperature gives e.g. 298.14999999 K
+    from yieldkit.models import thermo as th
+
+    h_end = th.molar_enthalpies(["Nd2O3"], 298.15)[0]
+    h_probe = th.molar_enthalpies(["Nd2O3"], 298.15 - 1e-8)[0]
+    assert h_probe == pytest.approx(h_end, rel=1e-12)
+    with pytest.raises(SpecificationError, match=r"298 K is outside the range 298.15-1800 K"):
+        th.molar_enthalpies(["Nd2O3"], 298.0)

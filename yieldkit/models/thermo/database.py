@@ -83,6 +83,10 @@ ENTHALPY_SURROGATES: dict[str, str] = {"inert gangue": "SiO2"}
 
 #: NASA ranges that start at 300 K are accepted down to this reference temperature [K]
 T_REF = 298.15
+#: Temperatures this close outside a data range count as its end (no extrapolation
+#: message): finite-difference probes and rounding of tear temperatures, e.g.
+#: 298.14999999 K [K]
+T_SLACK = 1e-3
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,8 @@ class ThermoSpecies:
         """
         lo, hi = self.t_range
         if not (lo <= T <= hi):
+            if lo - T_SLACK <= T <= hi + T_SLACK:  # rounding, e.g. a solver's probe
+                return 0 if T < lo else len(self.polymorphs) - 1
             if not extrapolate:
                 raise SpecificationError(
                     f"temperature {T:g} K is outside the range {lo:g}-{hi:g} K of the thermo "
