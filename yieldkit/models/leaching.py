@@ -165,7 +165,7 @@ def _solve_tank(
         if m_hi - m_lo <= 1e-15 * max(m_hi, 1.0) or phi(m_hi) <= 0.0:
             m = m_hi
         else:
-            m = brentq(phi, m_lo, m_hi, xtol=1e-14 * m_hi, rtol=1e-13)
+            m = brentq(phi, m_lo, m_hi, xtol=1e-15 * m_hi, rtol=1e-15)
         y = _remaining(h, holdup(m), ya_in, fa, kca, kda, oa, warm[0])
         warm[0] = y
         return y, m
@@ -184,7 +184,7 @@ def _solve_tank(
     elif resid(u_lo) >= 0.0:
         u = u_lo
     else:
-        u = brentq(resid, u_lo, u_hi, xtol=1e-12, rtol=1e-15)
+        u = brentq(resid, u_lo, u_hi, xtol=1e-15, rtol=1e-15)
     ya, m = inner(float(np.exp(u)))
     y = y_in.copy()
     y[active] = ya
