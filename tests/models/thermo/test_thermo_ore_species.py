@@ -150,3 +150,13 @@ def test_na3po4_by_hand():
 def test_soda_roast_reactions_have_finite_enthalpy_at_750_c(reaction):
     dh = sum(n * _h(sp, 1023.15) for sp, n in reaction.items())
     assert math.isfinite(dh)
+
+
+def test_copper_borate_is_the_sum_of_its_oxides():
+    # Neumann-Kopp estimate: 3 CuO + B2O3 (NASA); formation from the oxides neglected
+    cuo = species_data._hscp("CuO(s)", T0)
+    b2o3 = species_data._hscp("B2O3(L)", T0)
+    p = standard_properties("Cu3(BO3)2", T0)
+    assert p["h"] == pytest.approx(3 * cuo[0] + b2o3[0], rel=1e-9)
+    assert p["cp"] == pytest.approx(3 * cuo[2] + b2o3[2], rel=1e-9)
+    assert "yieldkitEstimate" in lookup("Cu3(BO3)2").sources

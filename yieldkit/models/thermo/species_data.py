@@ -66,8 +66,11 @@ Ore minerals, roast and calcination products:
   Latimer-shifted S and the same Cp.
 - Na3PO4 (not in the CRC table): Na2HPO4 + (Na2CO3 − NaHCO3) for ΔfH, S°, Cp, all CRC.
 
-Species skipped for lack of data: NaRE(SO4)2·H2O double sulfates and Cu3(BO3)2 (no
-thermochemical data found), NdFeO3 (no ΔfH or S° in the project's sources), Tb4O7
+- Cu3(BO3)2: 3 CuO + B2O3 (NASA) by Neumann–Kopp, formation from the oxides neglected
+  (about ±60 kJ/mol); constant Cp.
+
+Species skipped for lack of data: NaRE(SO4)2·H2O double sulfates (no thermochemical data
+found), NdFeO3 (no ΔfH or S° in the project's sources), Tb4O7
 (no tabulated value and no route needs it; it could be estimated like Pr6O11). Ni, B and
 B2O3 come from NASA data (database.py).
 """
@@ -739,7 +742,7 @@ def _hydroxide_specs(dhf_ox: dict) -> list[dict]:
 
 
 def _ore_specs(inc: dict, dhf_ox: dict, s_ox: dict, cp_ox: dict) -> list[dict]:
-    """Fluorides, bastnasite, monazite, hydroxides, Na3PO4 and ThO2."""
+    """Fluorides, bastnasite, monazite, hydroxides, Na3PO4, Cu3(BO3)2 and ThO2."""
     E = "yieldkitEstimate"
     fl_specs, *fl = _fluoride_specs()
     specs = fl_specs + _bastnasite_specs(inc, dhf_ox, s_ox, cp_ox, tuple(fl))
@@ -760,6 +763,25 @@ def _ore_specs(inc: dict, dhf_ox: dict, s_ox: dict, cp_ox: dict) -> list[dict]:
             "estimated (Na3PO4 is not in the CRC table): Na2HPO4 + (Na2CO3 - NaHCO3) for dHf, S"
             " and Cp(298 K), all CRC Handbook 95th ed., i.e. H -> Na substitution as in the"
             " carbonates, +-20 kJ/mol; constant Cp",
+        )
+    )
+    # Cu3(BO3)2 = 3 CuO + B2O3 (NASA), Neumann-Kopp: no formation-from-oxides enthalpy
+    # found; in the CMI route it passes the calciner unchanged, so only its Cp enters duties
+    h_cu, s_cu, cp_cu = _hscp("CuO(s)", T0)
+    h_b, s_b, cp_b = _hscp("B2O3(L)", T0)
+    specs.append(
+        _sp(
+            "Cu3(BO3)2",
+            {"Cu": 3, "B": 2, "O": 6},
+            3 * h_cu + h_b,
+            3 * s_cu + s_b,
+            (3 * cp_cu + cp_b, 0.0),
+            {"dHf": E, "S": E, "cp": E},
+            "ROUGH, estimated: 3 CuO + B2O3 (NASA, McBride 1993) by Neumann-Kopp for dHf, S and"
+            " Cp(298 K); the enthalpy of formation from the oxides is not known (for borates"
+            " typically tens of kJ/mol, so dHf is uncertain by about 60 kJ/mol); B2O3 is NASA's"
+            " glass/liquid phase; constant Cp. A unit through which Cu3(BO3)2 passes unchanged"
+            " (the CMI calciner) depends only on its Cp",
         )
     )
     dhf, s, cp298 = CRC_THO2
