@@ -32,6 +32,10 @@ from numba import njit
 H_FLOOR = 1e-3  # as cascade.H_FLOOR [-]
 _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
 CHORD_BELOW = 1e-4  # as cascade.CHORD_BELOW [-]
+#: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
+FLUSH = 1e-200
+#: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
+X_FLUSH = 1e-300
 
 
 #: Largest |exponent| of H+ or free extractant evaluated by repeated multiplication [-]
@@ -133,10 +137,11 @@ def _metals(qa, qo, d, s_m, x, cp, dp):
             cp[k, i] = inv
             dp[k, i] = (s_m[k, i] + qa[k - 1] * dp[k - 1, i]) * inv
     for i in range(m):
-        x[n - 1, i] = dp[n - 1, i]
+        x[n - 1, i] = dp[n - 1, i] if dp[n - 1, i] >= X_FLUSH else 0.0
     for k in range(n - 2, -1, -1):
         for i in range(m):
-            x[k, i] = dp[k, i] + cp[k, i] * x[k + 1, i]
+            v = dp[k, i] + cp[k, i] * x[k + 1, i]
+            x[k, i] = v if v >= X_FLUSH else 0.0  # no subnormal concentrations
 
 
 @njit(cache=True, error_model="numpy")
@@ -333,9 +338,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
                 w = np.empty((n, b, 2 * b + 1))
                 piv = np.empty(nn, dtype=np.int64)
                 fresh = True
-            _jacobian_blocks(q, mp, x, h, f, y, d, w)
             nfac += 1
-            if not _block_lu(w, piv):
+            if not _factor(q, mp, x, h, f, y, d, w, piv):
                 have = False
                 break
             have = True
@@ -511,59 +515,133 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
 
 
+@njit(cache=True, error_model="numpy")
+def _factor(q, mp, x, h, f, y, d, w, piv):
+    """:func:`_jacobian_blocks` and :func:`_block_lu` in one sweep: block row k-1 is
+    complete once stage k is filled (its upper block holds stage k's organic), so it is
+    eliminated right then, while its entries are still in cache; each row is zeroed just
+    before its first entry is written. Same factors; False if a block is singular."""
+    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
+    a, bb = mp[0], mp[1]
+    n, m = x.shape
+    b = m + 2
+    hh = m
+    ff = m + 1
+    for c in range(2 * b + 1):
+        for r in range(b):
+            w[0, r, c] = 0.0
+    for k in range(n):
+        if k < n - 1:
+            wz = w[k + 1]
+            for r in range(b):
+                for c in range(2 * b + 1):
+                    wz[r, c] = 0.0
+        sc_f = 1.0 / q[4][k]
+        s_za = 0.0
+        s_zb = 0.0
+        nya = 0.0
+        nyb = 0.0
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            s_za += oy * zz[i] * a[i]
+            s_zb += oy * zz[i] * bb[i]
+            nya += y[k, i] * nn2[i] * a[i]
+            nyb += y[k, i] * nn2[i] * bb[i]
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            odx = qo[k] * d[k, i] * xref[i]
+            w[k, i, i] = (-(qa[k] * xref[i]) - odx) * sc_m[i]
+            w[k, i, hh] = -oy * a[i] * sc_m[i]
+            w[k, i, ff] = -oy * bb[i] * sc_m[i]
+            w[k, hh, i] = odx * zz[i] * sc_h
+            w[k, ff, i] = -(d[k, i] * xref[i]) * nn2[i] * sc_f
+            if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
+                w[k - 1, i, b + i] = odx * sc_m[i]
+                w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
+                w[k - 1, i, b + ff] = oy * bb[i] * sc_m[i]
+                w[k - 1, hh, b + i] = -odx * zz[i] * sc_h
+            if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
+                w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i]
+        w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
+        w[k, hh, ff] = s_zb * sc_h
+        w[k, ff, hh] = -nya * sc_f
+        w[k, ff, ff] = (-f[k] - nyb) * sc_f
+        if k > 0:
+            w[k - 1, hh, b + hh] = -s_za * sc_h
+            w[k - 1, hh, b + ff] = -s_zb * sc_h
+        if k < n - 1:
+            w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
+        if k > 0 and not _lu_row(w, piv, k - 1):
+            return False
+    return _lu_row(w, piv, n - 1)
+
+
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _block_lu(w, piv):
-    """Block-tridiagonal LU in place: w[k, :, :b] becomes the LU factors (partial
-    pivoting inside the block, swaps in piv[k*b:(k+1)*b]) of the Schur complement
-    S_k = D_k - L_k G_(k-1), and w[k, :, b:2b] becomes G_k = S_k^-1 U_k (elimination on
-    the rows of [S_k | U_k], then back substitution). False if an S_k is singular (the
-    caller treats it as a failed Newton step)."""
+def _lu_row(w, piv, k):
+    """Step k of the block-tridiagonal LU in place: w[k, :, :b] becomes the LU factors
+    (partial pivoting inside the block, swaps in piv[k*b:(k+1)*b]) of the Schur complement
+    S_k = D_k - L_k G_(k-1), and w[k, :, b:2b] becomes G_k = S_k^-1 U_k (elimination on the
+    rows of [S_k | U_k], then back substitution). False if S_k is singular (the caller
+    treats it as a failed Newton step)."""
     n, b = w.shape[0], w.shape[1]
     b2 = 2 * b
-    for k in range(n):
-        wk = w[k]
-        if k > 0:
-            g = w[k - 1]
-            for i in range(b):
-                li = wk[i, b2]
-                if li != 0.0:
-                    for j in range(b):
-                        wk[i, j] -= li * g[i, b + j]
-        last = b2 if k < n - 1 else b
-        for c in range(b):
-            p = c
-            best = abs(wk[c, c])
+    wk = w[k]
+    if k > 0:
+        g = w[k - 1]
+        for i in range(b):
+            li = wk[i, b2]
+            if li != 0.0:
+                for j in range(b):
+                    wk[i, j] -= li * g[i, b + j]
+    last = b2 if k < n - 1 else b
+    for c in range(b):
+        p = c
+        best = abs(wk[c, c])
+        for r in range(c + 1, b):
+            val = abs(wk[r, c])
+            if val > best:
+                best = val
+                p = r
+        piv[k * b + c] = p
+        if best == 0.0 or not math.isfinite(best):
+            return False
+        if p != c:
+            for j in range(last):
+                tmp = wk[c, j]
+                wk[c, j] = wk[p, j]
+                wk[p, j] = tmp
+        inv = 1.0 / wk[c, c]
+        for r in range(c + 1, b):
+            lr = wk[r, c]
+            if lr != 0.0:
+                lr *= inv
+                wk[r, c] = lr
+                for j in range(c + 1, last):
+                    wk[r, j] -= lr * wk[c, j]
+    if k < n - 1:
+        for c in range(b - 1, -1, -1):
             for r in range(c + 1, b):
-                val = abs(wk[r, c])
-                if val > best:
-                    best = val
-                    p = r
-            piv[k * b + c] = p
-            if best == 0.0 or not math.isfinite(best):
-                return False
-            if p != c:
-                for j in range(last):
-                    tmp = wk[c, j]
-                    wk[c, j] = wk[p, j]
-                    wk[p, j] = tmp
+                ucr = wk[c, r]
+                if ucr != 0.0:
+                    for j in range(b, b2):
+                        wk[c, j] -= ucr * wk[r, j]
             inv = 1.0 / wk[c, c]
-            for r in range(c + 1, b):
-                lr = wk[r, c]
-                if lr != 0.0:
-                    lr *= inv
-                    wk[r, c] = lr
-                    for j in range(c + 1, last):
-                        wk[r, j] -= lr * wk[c, j]
-        if k < n - 1:
-            for c in range(b - 1, -1, -1):
-                for r in range(c + 1, b):
-                    ucr = wk[c, r]
-                    if ucr != 0.0:
-                        for j in range(b, b2):
-                            wk[c, j] -= ucr * wk[r, j]
-                inv = 1.0 / wk[c, c]
-                for j in range(b, b2):
-                    wk[c, j] *= inv
+            for j in range(b, b2):
+                v = wk[c, j] * inv
+                # flush what would decay into subnormal numbers along a long cascade (trace
+                # metals far from their feed): subnormal arithmetic is ~100x slower and
+                # these entries do not change the Newton step
+                wk[c, j] = v if abs(v) >= FLUSH else 0.0
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def _block_lu(w, piv):
+    """Block-tridiagonal LU of a filled Jacobian in place (:func:`_lu_row` for every k);
+    False if a block is singular."""
+    for k in range(w.shape[0]):
+        if not _lu_row(w, piv, k):
+            return False
     return True
 
 
