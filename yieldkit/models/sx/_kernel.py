@@ -338,8 +338,9 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
                 w = np.empty((n, b, 2 * b + 1))
                 piv = np.empty(nn, dtype=np.int64)
                 fresh = True
+            _jacobian_blocks(q, mp, x, h, f, y, d, w)
             nfac += 1
-            if not _factor(q, mp, x, h, f, y, d, w, piv):
+            if not _block_lu(w, piv):
                 have = False
                 break
             have = True
@@ -513,67 +514,6 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             w[k - 1, hh, b + ff] = -s_zb * sc_h
         if k < n - 1:
             w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
-
-
-@njit(cache=True, error_model="numpy")
-def _factor(q, mp, x, h, f, y, d, w, piv):
-    """:func:`_jacobian_blocks` and :func:`_block_lu` in one sweep: block row k-1 is
-    complete once stage k is filled (its upper block holds stage k's organic), so it is
-    eliminated right then, while its entries are still in cache; each row is zeroed just
-    before its first entry is written. Same factors; False if a block is singular."""
-    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
-    a, bb = mp[0], mp[1]
-    n, m = x.shape
-    b = m + 2
-    hh = m
-    ff = m + 1
-    for c in range(2 * b + 1):
-        for r in range(b):
-            w[0, r, c] = 0.0
-    for k in range(n):
-        if k < n - 1:
-            wz = w[k + 1]
-            for r in range(b):
-                for c in range(2 * b + 1):
-                    wz[r, c] = 0.0
-        sc_f = 1.0 / q[4][k]
-        s_za = 0.0
-        s_zb = 0.0
-        nya = 0.0
-        nyb = 0.0
-        for i in range(m):
-            oy = qo[k] * y[k, i]
-            s_za += oy * zz[i] * a[i]
-            s_zb += oy * zz[i] * bb[i]
-            nya += y[k, i] * nn2[i] * a[i]
-            nyb += y[k, i] * nn2[i] * bb[i]
-        for i in range(m):
-            oy = qo[k] * y[k, i]
-            odx = qo[k] * d[k, i] * xref[i]
-            w[k, i, i] = (-(qa[k] * xref[i]) - odx) * sc_m[i]
-            w[k, i, hh] = -oy * a[i] * sc_m[i]
-            w[k, i, ff] = -oy * bb[i] * sc_m[i]
-            w[k, hh, i] = odx * zz[i] * sc_h
-            w[k, ff, i] = -(d[k, i] * xref[i]) * nn2[i] * sc_f
-            if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
-                w[k - 1, i, b + i] = odx * sc_m[i]
-                w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
-                w[k - 1, i, b + ff] = oy * bb[i] * sc_m[i]
-                w[k - 1, hh, b + i] = -odx * zz[i] * sc_h
-            if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
-                w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i]
-        w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
-        w[k, hh, ff] = s_zb * sc_h
-        w[k, ff, hh] = -nya * sc_f
-        w[k, ff, ff] = (-f[k] - nyb) * sc_f
-        if k > 0:
-            w[k - 1, hh, b + hh] = -s_za * sc_h
-            w[k - 1, hh, b + ff] = -s_zb * sc_h
-        if k < n - 1:
-            w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
-        if k > 0 and not _lu_row(w, piv, k - 1):
-            return False
-    return _lu_row(w, piv, n - 1)
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
