@@ -48,8 +48,11 @@ def _thermo_names() -> frozenset[str]:
 
 def enthalpy_duty(
     inlets: Sequence[Stream], outlet_moles: np.ndarray, T: float, extrapolate: bool
-) -> tuple[float, list[str]]:
+) -> tuple[float, list[str], str]:
     """Heat to turn the inlets (each at its own T) into ``outlet_moles`` at T.
+
+    Species without thermo data of their own take the enthalpy of their stand-in in
+    :data:`~yieldkit.models.thermo.ENTHALPY_SURROGATES` (e.g. "inert gangue" as SiO2).
 
     Parameters
     ----------
@@ -68,20 +71,28 @@ def enthalpy_duty(
         Q = H_out(T) − Σ H_in,k(T_k) [W]; ``nan`` if a species present lacks thermo data.
     missing : list of str
         Species present (in an inlet or the outlet) without thermo data, sorted.
+    basis : str
+        One clause per stand-in used ("inert gangue counted as SiO2 ..."), '' if none or
+        if the duty is ``nan``.
     """
     known = _thermo_names()
-    names = [
-        thermo.ENTHALPY_SURROGATES.get(nm, nm) if nm not in known else nm
-        for nm in inlets[0].components.names
-    ]
+    own = inlets[0].components.names
+    names = [thermo.ENTHALPY_SURROGATES.get(nm, nm) if nm not in known else nm for nm in own]
     present = np.asarray(outlet_moles) > 0
     for s in inlets:
         present |= s.moles > 0
+    used = [
+        f"{own[i]} counted as {names[i]} for its heat (estimate)"
+        for i in np.flatnonzero(present)
+        if names[i] != own[i]
+    ]
+    if used:
+        citations.register("yieldkitEstimate")
     missing = sorted(names[i] for i in np.flatnonzero(present) if names[i] not in known)
     if missing:
-        return math.nan, missing
+        return math.nan, missing, ""
     if not present.any():
-        return 0.0, []
+        return 0.0, [], ""
     idx = [int(i) for i in np.flatnonzero(present)]
     sub = [names[i] for i in idx]
     n_in = np.zeros(len(idx))
@@ -94,37 +105,7 @@ def enthalpy_duty(
     q += thermo.heat_duty(
         sub, n_in, T, sub, np.asarray(outlet_moles)[idx], T, extrapolate=extrapolate
     )
-    return float(q), []
-
-
-def surrogates_used(inlets: Sequence[Stream], outlet_moles: np.ndarray) -> str:
-    """Words for the enthalpy stand-ins (:data:`~yieldkit.models.thermo.ENTHALPY_SURROGATES`)
-    a duty used.
-
-    Parameters
-    ----------
-    inlets : sequence of Stream
-        Inlet streams of the unit [mol/s].
-    outlet_moles : numpy.ndarray
-        Total outlet flows over the same Components [mol/s].
-
-    Returns
-    -------
-    str
-        One clause per stand-in used ("inert gangue counted as SiO2 ..."), '' if none.
-    """
-    names = inlets[0].components.names
-    present = np.asarray(outlet_moles) > 0
-    for s in inlets:
-        present |= s.moles > 0
-    used = [
-        f"{nm} counted as {thermo.ENTHALPY_SURROGATES[nm]} for its heat (estimate)"
-        for i, nm in enumerate(names)
-        if present[i] and nm in thermo.ENTHALPY_SURROGATES and nm not in _thermo_names()
-    ]
-    if used:
-        citations.register("yieldkitEstimate")
-    return "; ".join(used)
+    return float(q), [], "; ".join(used)
 
 
 def _parse_reactions(reactions, where: str) -> list[tuple[Reaction, str, float]]:
@@ -371,13 +352,12 @@ class Calciner(UnitOperation):
         else:
             n, info = self._stoichiometric(s)
         try:
-            duty, missing = enthalpy_duty(streams, n, self.T, self.extrapolate)
+            duty, missing, basis = enthalpy_duty(streams, n, self.T, self.extrapolate)
         except YieldkitError as err:
             raise _reraise(err, self._where) from err
         info["duty_missing_species"] = missing
-        stand_in = surrogates_used(streams, n)
-        if stand_in and not missing:
-            info["duty_basis"] = stand_in
+        if basis:
+            info["duty_basis"] = basis
         gas = s.components.phase_mask("g")
         condensed = np.where(gas, 0.0, n)
         dust = condensed * self.dust_fraction
@@ -464,13 +444,12 @@ class Heater(UnitOperation):
     def _run(self, inlets):
         s = inlets["in"]
         try:
-            duty, missing = enthalpy_duty([s], s.moles, self.T, self.extrapolate)
+            duty, missing, basis = enthalpy_duty([s], s.moles, self.T, self.extrapolate)
         except YieldkitError as err:
             raise _reraise(err, f"Heater {self.name!r}") from err
         info = {"duty_missing_species": missing}
-        stand_in = surrogates_used([s], s.moles)
-        if stand_in and not missing:
-            info["duty_basis"] = stand_in
+        if basis:
+            info["duty_basis"] = basis
         return Outcome({"out": s.with_moles(s.moles, T=self.T)}, duty=duty, info=info)
 
 
