@@ -90,6 +90,25 @@ def kinetic_leach(tanks=2, **kw):
     )
 
 
+def reversible_leach(k="50 mol/(kg*h)"):
+    """Nd2O3 and hematite (reversible) in chloride, chemical control, 2 tanks of 1 h."""
+    return Leach(
+        "leach",
+        ["Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O", "Fe2O3 + 6 H+ -> 2 Fe+3 + 3 H2O"],
+        mode="kinetic",
+        T="80 degC",
+        rate_parameters={
+            "Nd2O3": {"order": 1, "k": "5 mol/(kg*h)"},
+            "Fe2O3": {"order": 1, "k": k},
+        },
+        inert=("Dy2O3", "Al2O3", "CaO", "SiO2"),
+        reversible=("Fe2O3",),
+        tanks=2,
+        residence_time="1 h",
+        inlets=("in",),
+    )
+
+
 CASES = {
     "Leach-stoichiometric": (
         Leach(
@@ -133,6 +152,16 @@ CASES = {
             inlets=("in",),
         ),
         {"in": solids() + hydrochloric(2.0)},
+    ),
+    # hematite under its solubility (llnl.dat): dissolves in 1 M HCl at 80 degC, and takes
+    # back Fe3+ from a supersaturated, weakly acid liquor (net re-precipitation)
+    "Leach-kinetic-reversible-dissolving": (
+        reversible_leach(),
+        {"in": solids() + hydrochloric(1.0)},
+    ),
+    "Leach-kinetic-reversible-reprecipitating": (
+        reversible_leach(),
+        {"in": Stream(C, {"Fe2O3": "0.2 kg/h", "SiO2": "1 kg/h"}) + pregnant(fe=0.2)},
     ),
     "SolidLiquidSeparator-recovery": (
         SolidLiquidSeparator("filter", liquid_recovery=0.9),

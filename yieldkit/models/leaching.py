@@ -17,18 +17,27 @@ strong-ion charge Q rises by nu_j), and Q(h) the explicit inverse speciation
 :func:`~yieldkit.models.speciation.strong_charge_at`. The liquid volumetric flow is taken
 constant through the train (dilute liquor; the water formed is left to the caller).
 
-Solution (monotone nested 1-D roots, no general nonlinear solver):
+Reversible solids (``solubility=``, e.g. hematite): r_j is multiplied by 1 - Omega_j, the
+saturation ratio of :mod:`yieldkit.models.solubility` with the ion concentration
+c_j = c_j,in + n_j F0_j (1 - y_j) / Q_liq, so the solid re-precipitates (y_j grows, X_j < 0
+possible) when its ion is supersaturated; y_j is then bounded by c_j = 0.
 
-1. given h and m_out, each y_j solves a scalar equation that is strictly decreasing in y_j
-   on [0, y_j,in] (vectorised bracketed Newton);
-2. given h, m_out solves phi(m) = m - m_inert - sum M F0 y(m) = 0, strictly increasing
-   (more solid, more holdup, more dissolution) and bracketed by [m_inert, m_in];
+Solution (nested 1-D roots, bracketed, no general nonlinear solver):
+
+1. given h and m_out, each y_j solves a scalar equation, bracketed on [0, y_j,hi]
+   (y_j,hi = y_j,in, or c_j = 0 for a reversible solid) with the residual positive at 0
+   and negative at y_j,hi; strictly decreasing for a dissolving solid (vectorised
+   bracketed Newton, bisection whenever Newton leaves the bracket);
+2. given h, m_out solves phi(m) = m - m_inert - sum M F0 y(m) = 0, bracketed by
+   [m_inert, m_inert + sum M F0 y_hi] (increasing for dissolving solids: more solid, more
+   holdup, more dissolution);
 3. h solves Q_in + consumption(h) - Q(h) = 0 on the exact bracket [h(all dissolved),
-   h(nothing dissolved)]; the residual changes sign at the ends, so a root exists, and it
-   is increasing whenever the pulp-density feedback is weak (always for one species).
+   h(nothing dissolved, every reversible ion re-precipitated)]; the residual changes sign
+   at the ends, so a root exists, and it is increasing whenever the pulp-density feedback
+   is weak (always for one species).
 
-Conversions stay in [X_in, 1] by construction; element and charge balances close to
-rounding because outlet flows are computed from the dissolved amounts.
+Conversions of irreversible solids stay in [X_in, 1] by construction; element and charge
+balances close to rounding because outlet flows are computed from the dissolved amounts.
 
 Units: flows [mol/s], [kg/s], [m3/s]; volume [m3]; time [s]; densities [kg/m3];
 liquor concentrations [mol/L], strong charge [eq/L]; rate coefficients [mol/(kg h)].
@@ -50,6 +59,7 @@ from scipy.optimize import brentq
 from yieldkit.errors import SpecificationError
 from yieldkit.models._bracket import newton_bisect
 from yieldkit.models.leach_kinetics import LeachKinetics
+from yieldkit.models.solubility import LN10, OxideSolubility, saturation_log10
 from yieldkit.models.speciation import (
     DEFAULT_SYSTEMS,
     PKW,
@@ -61,6 +71,9 @@ from yieldkit.models.speciation import (
 
 _L_PER_M3 = 1000.0
 _S_PER_H = 3600.0
+#: largest ln(Omega) used in the rate: Omega ~ 1e200 already makes re-precipitation
+#: instantaneous on the tank's time scale; the cap keeps the residual finite [-]
+LN_OMEGA_CAP = 460.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,9 @@ class LeachTrainResult:
         Tank volumes (computed from the residence time if that was given) [m3].
     liquor : Speciation
         Speciation of the liquor leaving each tank (h, pH, species) [mol/L].
+    saturation_index : numpy.ndarray
+        log10 Omega of each reversible solid in the liquor leaving each tank (0 at
+        equilibrium; NaN for irreversible solids) [-].
     """
 
     conversion: np.ndarray
@@ -98,6 +114,7 @@ class LeachTrainResult:
     pulp_density: np.ndarray
     volume: np.ndarray
     liquor: Speciation
+    saturation_index: np.ndarray
 
     @property
     def recovery(self) -> np.ndarray:
@@ -114,8 +131,13 @@ def _positive(name: str, value, allow_zero: bool = False) -> np.ndarray:
     return arr
 
 
-def _remaining(h, w, y_in, f0, kc, kd, order, y0=None) -> np.ndarray:
-    """Remaining fractions y solving F0 (y_in - y) = W r(1 - y) / 3600 (per species)."""
+def _remaining(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> np.ndarray:
+    """Remaining fractions y solving F0 (y_in - y) = W r(1 - y) (1 - Omega) / 3600.
+
+    ``sat`` (reversible solids only, else None): ``(rev, c_top, dc, ion_coef, ln_kh)`` with
+    the ion concentration c(y) = c_top - dc y [mol/L] and ln(K [H+]^h) at this h; Omega = 1
+    for the others. y lies in [0, y_hi] (y_hi = y_in, or where c(y) = 0 if reversible).
+    """
     c = w * np.power(h, order) / (_S_PER_H * f0)
 
     def resid(y: np.ndarray, idx: np.ndarray):
@@ -130,13 +152,25 @@ def _remaining(h, w, y_in, f0, kc, kd, order, y0=None) -> np.ndarray:
             tc = np.where(np.isinf(kci), 0.0, dgc / (kci * gc * gc))
             td = np.where(np.isinf(kdi), 0.0, dgd / (kdi * gd * gd))
             drate = rate * rate * (tc + td)
-        return y_in[idx] - y - c[idx] * rate, -1.0 - c[idx] * drate
+            if sat is None:
+                return y_in[idx] - y - c[idx] * rate, -1.0 - c[idx] * drate
+            rev, c_top, dc, nu_ion, ln_kh = (a[idx] for a in sat)
+            ion = np.where(rev, c_top - dc * y, 0.0)
+            pos = rev & (ion > 0.0)
+            ln_om = np.where(pos, nu_ion * np.log(np.where(pos, ion, 1.0)) - ln_kh, -np.inf)
+            om = np.exp(np.minimum(ln_om, LN_OMEGA_CAP))
+            dom = np.where(pos, om * nu_ion * dc / np.where(pos, ion, 1.0), 0.0)  # -dOmega/dy
+            drive = 1.0 - om
+            return (
+                y_in[idx] - y - c[idx] * rate * drive,
+                -1.0 - c[idx] * (drate * drive + rate * dom),
+            )
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         y = newton_bisect(
             resid,
             np.zeros_like(y_in),
-            y_in.copy(),
+            y_hi.copy(),
             x0=y0,
             increasing=False,
             xtol=1e-15,
@@ -146,27 +180,42 @@ def _remaining(h, w, y_in, f0, kc, kd, order, y0=None) -> np.ndarray:
 
 
 def _solve_tank(
-    y_in, q_in, m_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw
+    y_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw, sat=None
 ):
-    """One CSTR: returns (y_out, m_out) at the converged [H+]."""
+    """One CSTR: returns (y_out, m_out) at the converged [H+].
+
+    ``sat``: None, or ``(rev, c0, dc, ion_coef, ln_k)`` per solid for the reversible
+    solids: the ion's concentration c(y) = c0 + dc (1 - y) [mol/L] and ln K at the tank T.
+    """
     active = f0 > 0.0
     fa, mwa, nua = f0[active], mw[active], nu[active]
     ya_in, kca, kda, oa = y_in[active], kc[active], kd[active], order[active]
+    if sat is not None:
+        rev, c0, dc, nu_ion, ln_k = (np.asarray(a)[active] for a in sat)
+        c_top = c0 + dc
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ya_hi = np.where(rev, np.maximum(c_top / dc, ya_in), ya_in)
+    else:
+        ya_hi = ya_in
 
     warm = [None]  # last remaining fractions: Newton warm start
 
     def inner(h: float) -> tuple[np.ndarray, float]:
+        tank_sat = None
+        if sat is not None:
+            tank_sat = (rev, c_top, dc, nu_ion, ln_k + nua * np.log(h))
+
         def phi(m: float) -> float:
-            y = _remaining(h, holdup(m), ya_in, fa, kca, kda, oa, warm[0])
+            y = _remaining(h, holdup(m), ya_in, ya_hi, fa, kca, kda, oa, warm[0], tank_sat)
             warm[0] = y
             return m - m_inert - float(mwa @ (fa * y))
 
-        m_lo, m_hi = m_inert, m_in
+        m_lo, m_hi = m_inert, m_inert + float(mwa @ (fa * ya_hi))
         if m_hi - m_lo <= 1e-15 * max(m_hi, 1.0) or phi(m_hi) <= 0.0:
             m = m_hi
         else:
             m = brentq(phi, m_lo, m_hi, xtol=1e-15 * m_hi, rtol=1e-15)
-        y = _remaining(h, holdup(m), ya_in, fa, kca, kda, oa, warm[0])
+        y = _remaining(h, holdup(m), ya_in, ya_hi, fa, kca, kda, oa, warm[0], tank_sat)
         warm[0] = y
         return y, m
 
@@ -176,8 +225,11 @@ def _solve_tank(
         consumed = float(nua @ (fa * (ya_in - y))) / (q_liq * _L_PER_M3)
         return q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
 
+    # strong charge if everything dissolves (lowest H+) and if nothing dissolves and every
+    # reversible solid takes back all its ion (highest H+)
     q_max = q_in + float(nua @ (fa * ya_in)) / (q_liq * _L_PER_M3)
-    h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_in]), systems, pkw).h
+    q_min = q_in + float(nua @ (fa * (ya_in - ya_hi))) / (q_liq * _L_PER_M3)
+    h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_min]), systems, pkw).h
     u_lo, u_hi = np.log(h_ends) + np.array([-1e-12, 1e-12])
     if resid(u_hi) <= 0.0:
         u = u_hi
@@ -189,6 +241,46 @@ def _solve_tank(
     y = y_in.copy()
     y[active] = ya
     return y, m
+
+
+def _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq):
+    """(solubilities, reversible mask, c0 [mol/L], dc [mol/L], ion_coef) or None."""
+    if solubility is None:
+        if ion_conc is not None:
+            raise SpecificationError("ion_conc applies only with solubility=.")
+        return None
+    sols = tuple(solubility)
+    n_s = len(kinetics.solids)
+    if len(sols) != n_s:
+        raise SpecificationError(
+            f"solubility needs one entry (or None) per solid ({', '.join(kinetics.solids)}); "
+            f"got {len(sols)}."
+        )
+    c0 = _positive("ion_conc", np.zeros(n_s) if ion_conc is None else ion_conc, True)
+    if c0.shape != (n_s,):
+        raise SpecificationError(f"ion_conc needs {n_s} values (one per solid); got {c0.size}.")
+    for j, sol in enumerate(sols):
+        if sol is None:
+            continue
+        solid = kinetics.solids[j]
+        if kinetics.mechanism[j] != "chemical":
+            raise SpecificationError(
+                f"solid {solid!r} is reversible (solubility given) but under "
+                f"{kinetics.mechanism[j]!r} control; re-precipitation is modelled on the "
+                "reacting surface, so a reversible solid needs mechanism 'chemical'."
+            )
+        if sol.h_coef != kinetics.h_consumed[j]:
+            raise SpecificationError(
+                f"solid {solid!r}: its solubility equilibrium consumes {sol.h_coef} H+ per mol "
+                f"but its leach reaction {kinetics.h_consumed[j]}; they must be the same "
+                "reaction."
+            )
+    rev = np.array([s is not None for s in sols])
+    if not rev.any():
+        return None
+    nu_ion = np.array([s.ion_coef if s else 0.0 for s in sols])
+    dc = nu_ion * f0 / (q_liq * _L_PER_M3)
+    return sols, rev, np.where(rev, c0, 0.0), dc, nu_ion
 
 
 def leach_cstr_train(
@@ -205,6 +297,8 @@ def leach_cstr_train(
     solid_density: float = 2400.0,
     systems: Sequence[AcidBaseSystem] = DEFAULT_SYSTEMS,
     pKw: float = PKW,
+    solubility: Sequence[OxideSolubility | None] | None = None,
+    ion_conc: Sequence[float] | np.ndarray | None = None,
 ) -> LeachTrainResult:
     """Solve a co-current train of leach CSTRs tank by tank.
 
@@ -236,6 +330,13 @@ def leach_cstr_train(
         Acid-base systems of ``totals`` [-].
     pKw : float
         -log10 Kw [-].
+    solubility : sequence, optional
+        Per solid, its :class:`~yieldkit.models.solubility.OxideSolubility` (reversible:
+        the rate is multiplied by 1 - Omega, so its ion re-precipitates above saturation)
+        or None [-]. Reversible solids must be under chemical control.
+    ion_conc : array_like, optional
+        Per solid, the concentration of its solubility ion in the inlet liquor (ignored
+        for irreversible solids) [mol/L].
 
     Returns
     -------
@@ -267,10 +368,10 @@ def leach_cstr_train(
     if temps.size != n_t:
         raise SpecificationError(f"temperature needs 1 or {n_t} values; got {temps.size}.")
     systems = tuple(systems)
+    sat = _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq)
 
     y = np.ones(n_s)
     q = float(strong_charge)
-    m = m_inert + float(mw @ f0)
     out_y = np.empty((n_t, n_s))
     out_m = np.empty(n_t)
     out_q = np.empty(n_t)
@@ -286,10 +387,13 @@ def leach_cstr_train(
             def holdup(mm: float, tn: float = float(tau[n])) -> float:
                 return tn * mm
 
+        tank_sat = None
+        if sat is not None:
+            ln_k = np.array([LN10 * s.log10_k(float(temps[n])) if s else np.nan for s in sat[0]])
+            tank_sat = (*sat[1:], ln_k)
         y_new, m_new = _solve_tank(
             y,
             q,
-            m,
             m_inert,
             f0,
             mw,
@@ -302,6 +406,7 @@ def leach_cstr_train(
             q_liq,
             systems,
             pKw,
+            tank_sat,
         )
         dissolved = f0 * (y - y_new)
         q = q + float(kinetics.h_consumed @ dissolved) / (q_liq * _L_PER_M3)
@@ -316,6 +421,15 @@ def leach_cstr_train(
     liquor = speciate(np.broadcast_to(c, (n_t, c.size)), out_q, systems, pKw)
     with np.errstate(invalid="ignore"):
         conversion = np.where(f0 > 0.0, 1.0 - out_y, 0.0)
+    saturation = np.full((n_t, n_s), np.nan)
+    if sat is not None:
+        sols, rev, c0, dc, nu_ion = sat
+        for n in range(n_t):
+            log_k = np.array([s.log10_k(float(temps[n])) if s else np.nan for s in sols])
+            ion = c0 + dc * (1.0 - out_y[n])
+            h_n = float(np.atleast_1d(liquor.h)[n])
+            si = saturation_log10(ion, h_n, log_k, nu_ion, kinetics.h_consumed)
+            saturation[n] = np.where(rev & (f0 > 0.0), si, np.nan)
     return LeachTrainResult(
         conversion=conversion,
         solids_out=solids_out,
@@ -326,4 +440,5 @@ def leach_cstr_train(
         pulp_density=eps,
         volume=vol,
         liquor=liquor,
+        saturation_index=saturation,
     )

@@ -22,6 +22,7 @@ from yieldkit.chemistry.reactions import Reaction
 from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.leach_kinetics import MECHANISMS, LeachKinetics, load_kinetics
 from yieldkit.models.leaching import leach_cstr_train
+from yieldkit.models.solubility import oxide_solubility
 from yieldkit.models.stoichiometric import sequential_extents
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops import _liquor
@@ -117,6 +118,14 @@ class Leach(UnitOperation):
         Slurry residence time of each tank [s].
     solid_density : quantity
         Density of the solids, for the slurry volume [kg/m3].
+    reversible : sequence of str
+        Leached solids whose dissolution is limited by their solubility (kinetic mode):
+        the rate is multiplied by 1 - Omega (:mod:`yieldkit.models.solubility`), so their
+        ion re-precipitates when supersaturated, e.g. ``("Fe2O3",)`` for hematite (data in
+        ``data/precipitation.toml`` ``oxide_solubility``). Each must be under chemical
+        control, its reaction must be the tabulated equilibrium, and its ion must come
+        from no other leach reaction. ``info["saturation_index"]`` gives log10 Omega per
+        tank; a negative conversion means net re-precipitation [-].
     """
 
     sources = ("Levenspiel1999",)  # shrinking-core rate forms (kinetic mode)
@@ -135,6 +144,7 @@ class Leach(UnitOperation):
         volume=None,
         residence_time=None,
         solid_density="2400 kg/m^3",
+        reversible: Sequence[str] = (),
     ):
         super().__init__(name)
         where = f"Leach {name!r}"
@@ -147,6 +157,13 @@ class Leach(UnitOperation):
         self.reactions: list = []
         self.kinetics: LeachKinetics | None = None
         self.inert = tuple(inert)
+        if isinstance(reversible, str):
+            raise SpecificationError(
+                f"{where} reversible = {reversible!r} must be a list of solids, e.g. "
+                f"[{reversible!r}]."
+            )
+        self.reversible = tuple(reversible)
+        self.solubility: tuple = ()
         if self.mode == "stoichiometric":
             for opt, value in (
                 ("kinetics", kinetics),
@@ -156,8 +173,10 @@ class Leach(UnitOperation):
             ):
                 if value is not None:
                     raise SpecificationError(f"{where}: {opt} applies to mode='kinetic' only.")
-            if self.inert or tanks != 1:
-                raise SpecificationError(f"{where}: inert and tanks apply to mode='kinetic' only.")
+            if self.inert or tanks != 1 or self.reversible:
+                raise SpecificationError(
+                    f"{where}: inert, tanks and reversible apply to mode='kinetic' only."
+                )
             self._init_stoichiometric(reactions, where)
             self.sources = ()
         else:
@@ -278,6 +297,44 @@ class Leach(UnitOperation):
             table.sources if table is not None else (),
         )
         self.sources = ("Levenspiel1999", *self.kinetics.sources)
+        self._init_reversible(where)
+
+    def _init_reversible(self, where: str) -> None:
+        solids = self.kinetics.solids
+        by_solid = {}
+        for solid in self.reversible:
+            if solid not in solids:
+                raise SpecificationError(
+                    unknown_name("reversible solid", solid, solids, f"{where} (leached solids)")
+                )
+            j = solids.index(solid)
+            if self.kinetics.mechanism[j] != "chemical":
+                raise SpecificationError(
+                    f"{where}: {solid!r} is reversible but under {self.kinetics.mechanism[j]!r} "
+                    "control; re-precipitation is modelled on the reacting surface, so a "
+                    "reversible solid needs mechanism 'chemical'."
+                )
+            sol = oxide_solubility(solid)
+            rxn = next(r for r, k in self.reactions if k == solid)
+            per = rxn.reactants[solid]
+            ion_coef = rxn.products.get(sol.ion, 0.0) / per
+            h_coef = (rxn.reactants.get("H+", 0.0) - rxn.products.get("H+", 0.0)) / per
+            if ion_coef != sol.ion_coef or h_coef != sol.h_coef:
+                raise SpecificationError(
+                    f"{where}: reaction {rxn.equation!r} is not the solubility equilibrium of "
+                    f"{solid!r} ({solid} + {sol.h_coef:g} H+ = {sol.ion_coef:g} {sol.ion} + "
+                    f"water, {sol.source}); write it that way to make {solid!r} reversible."
+                )
+            others = [r.equation for r, k in self.reactions if k != solid and sol.ion in r.species]
+            if others:
+                raise SpecificationError(
+                    f"{where}: {sol.ion} also comes from {others}; a reversible solid's ion "
+                    f"must come from its own reaction only ({solid!r})."
+                )
+            by_solid[solid] = sol
+        self.solubility = tuple(by_solid.get(s) for s in solids)
+        if by_solid:
+            self.sources = (*self.sources, *{s.source for s in by_solid.values()})
 
     # ------------------------------------------------------------ running
     def _arrays(self, c):
@@ -368,6 +425,11 @@ class Leach(UnitOperation):
             info["tank_conversion"] = {k: [0.0] * self.tanks for k in self.kinetics.solids}
             return n.copy(), info
         systems, totals, _, q = _liquor.state(n, lay, volume)
+        sat = {}
+        if any(self.solubility):
+            ions = [c.index(s.ion) if s else None for s in self.solubility]
+            conc = [n[i] / (volume * 1000.0) if i is not None else 0.0 for i in ions]  # [mol/L]
+            sat = {"solubility": self.solubility, "ion_conc": conc}
         kw = {
             "volumes" if self.volume is not None else "residence_times": [
                 self.volume if self.volume is not None else self.residence_time
@@ -385,6 +447,7 @@ class Leach(UnitOperation):
             temperature=self.T,
             solid_density=self.solid_density,
             systems=systems,
+            **sat,
             **kw,
         )
         dissolved = f0 - res.solids_out[-1]
@@ -407,6 +470,12 @@ class Leach(UnitOperation):
         info["tank_pH"] = [float(v) for v in np.atleast_1d(res.liquor.pH)]
         info["pulp_density"] = [float(v) for v in res.pulp_density]  # [kg/L]
         info["tank_volume"] = [float(v) for v in res.volume]  # [m3]
+        if sat:
+            info["saturation_index"] = {
+                k: [float(v) for v in res.saturation_index[:, j]]
+                for j, k in enumerate(names)
+                if self.solubility[j] is not None
+            }
         return n_out, info
 
 
