@@ -195,6 +195,45 @@ def test_inert_gangue_takes_the_heat_of_its_sio2_surrogate_and_says_so():
     assert "inert gangue" not in available()  # never in an equilibrium
 
 
+def test_unchanged_solid_without_data_carries_kopp_sensible_heat():
+    # NaNd(SO4)2.H2O has no thermo data; passing a calciner unchanged it only heats up, with
+    # Kopp's-rule Cp (Felder & Rousseau Table B.10: S 22.6, O 16.7, H 9.6, others 26 J/mol/K
+    # per atom -> 26 + 26 + 2*22.6 + 9*16.7 + 2*9.6 = 266.7 J/mol/K)
+    c = Components(["NaNd(SO4)2.H2O", "N2(g)"])
+    s = Stream(c, {"NaNd(SO4)2.H2O": "0.5 mol/s"})
+    out = Heater("h", "1000 K").run({"in": s})
+    assert out.duty == pytest.approx(0.5 * 266.7 * (1000.0 - 298.15), rel=1e-9)
+    assert "NaNd(SO4)2.H2O by Kopp's rule" in out.info["duty_basis"]
+    assert out.info["duty_missing_species"] == []
+
+
+def test_kopp_estimate_adds_to_the_data_species_heat():
+    c, solids, air = system("Nd", extra=["NaNd(SO4)2.H2O"])
+    salt = Stream(c, {"NaNd(SO4)2.H2O": "0.2 mol/s"})
+    unit = Calciner("c", T_CALC, "stoichiometric", reactions=oxalate_reaction("Nd"))
+    plain = unit.run({"solids": solids, "gas": air})
+    mixed = unit.run({"solids": solids + salt, "gas": air})
+    T = mixed.outlets["product"].T
+    assert mixed.duty - plain.duty == pytest.approx(0.2 * 266.7 * (T - 298.15), rel=1e-9)
+    assert mixed.outlets["product"].flow("NaNd(SO4)2.H2O") == pytest.approx(0.2)
+
+
+def test_reacting_species_without_data_still_gives_nan():
+    # the Kopp estimate is for sensible heat only: a species without data that reacts
+    # (its heat of formation unknown) leaves the duty nan
+    c = Components(["NaNd(SO4)2.H2O", "Na2SO4", "Nd2(SO4)3", "H2O(g)"])
+    s = Stream(c, {"NaNd(SO4)2.H2O": "0.5 mol/s"})
+    out = Calciner(
+        "c", "700 K", "stoichiometric",
+        reactions=[
+            ("2 NaNd(SO4)2.H2O -> Na2SO4 + Nd2(SO4)3 + 2 H2O(g)", "NaNd(SO4)2.H2O", 1.0)
+        ],
+    ).run({"solids": s, "gas": Stream(c, {})})  # fmt: skip
+    assert math.isnan(out.duty)
+    assert "NaNd(SO4)2.H2O" in out.info["duty_missing_species"]
+    assert "duty_basis" not in out.info
+
+
 def test_stoichiometric_duty_is_nan_with_the_missing_species_named():
     c, solids, air = system("Nd", extra=["H2O"])
     wet = solids + Stream(c, {"H2O": "3 mol/s"})

@@ -6,7 +6,9 @@ enthalpies) and :func:`yieldkit.models.stoichiometric.sequential_extents`.
 Heat duties are enthalpy balances, Q = H_out(T) − Σ_k H_in,k(T_k) [W], every inlet at its
 own temperature and every outlet at the unit temperature. A duty is never guessed: where a
 species present in an inlet or outlet has no thermo data the duty is ``nan`` and
-``Outcome.info["duty_missing_species"]`` names the species.
+``Outcome.info["duty_missing_species"]`` names the species; the exceptions are stated
+estimates named in ``Outcome.info["duty_basis"]`` (a stand-in species for "inert gangue",
+Kopp's-rule heat capacity for a solid without data that passes unchanged).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from yieldkit import citations
 from yieldkit.chemistry.reactions import Reaction
 from yieldkit.errors import SpecificationError, ThermoError, YieldkitError, unknown_name
 from yieldkit.models import thermo
+from yieldkit.models.heat_balance import CHANGE_RTOL, kopp_heat_capacity
 from yieldkit.models.stoichiometric import sequential_extents
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops.base import Outcome, UnitOperation
@@ -52,7 +55,10 @@ def enthalpy_duty(
     """Heat to turn the inlets (each at its own T) into ``outlet_moles`` at T.
 
     Species without thermo data of their own take the enthalpy of their stand-in in
-    :data:`~yieldkit.models.thermo.ENTHALPY_SURROGATES` (e.g. "inert gangue" as SiO2).
+    :data:`~yieldkit.models.thermo.ENTHALPY_SURROGATES` (e.g. "inert gangue" as SiO2). A
+    solid without data that passes the unit unchanged (no reaction involves it) carries
+    only sensible heat, with its heat capacity by Kopp's rule
+    (:func:`~yieldkit.models.heat_balance.kopp_heat_capacity`, an estimate).
 
     Parameters
     ----------
@@ -68,43 +74,57 @@ def enthalpy_duty(
     Returns
     -------
     duty : float
-        Q = H_out(T) − Σ H_in,k(T_k) [W]; ``nan`` if a species present lacks thermo data.
+        Q = H_out(T) − Σ H_in,k(T_k) [W]; ``nan`` if a species present lacks thermo data
+        (and is not an unchanged solid).
     missing : list of str
         Species present (in an inlet or the outlet) without thermo data, sorted.
     basis : str
-        One clause per stand-in used ("inert gangue counted as SiO2 ..."), '' if none or
-        if the duty is ``nan``.
+        One clause per estimate used ("inert gangue counted as SiO2 ...", "heat capacity
+        of X by Kopp's rule ..."), '' if none or if the duty is ``nan``.
     """
     known = _thermo_names()
-    own = inlets[0].components.names
+    c = inlets[0].components
+    own = c.names
     names = [thermo.ENTHALPY_SURROGATES.get(nm, nm) if nm not in known else nm for nm in own]
-    present = np.asarray(outlet_moles) > 0
-    for s in inlets:
-        present |= s.moles > 0
+    out_n = np.asarray(outlet_moles, dtype=float)
+    n_in = sum((s.moles for s in inlets), np.zeros(len(own)))
+    present = (out_n > 0) | (n_in > 0)
     used = [
         f"{own[i]} counted as {names[i]} for its heat (estimate)"
         for i in np.flatnonzero(present)
         if names[i] != own[i]
     ]
-    if used:
-        citations.register("yieldkitEstimate")
-    missing = sorted(names[i] for i in np.flatnonzero(present) if names[i] not in known)
+    no_data = present & np.array([nm not in known for nm in names])
+    kopp = kopp_heat_capacity(c.elements, c.element_matrix)
+    unchanged = np.abs(out_n - n_in) <= CHANGE_RTOL * np.maximum(out_n, n_in)
+    solid = c.phase_mask("s")
+    est = no_data & unchanged & solid & np.isfinite(kopp)
+    missing = sorted(names[i] for i in np.flatnonzero(no_data & ~est))
     if missing:
         return math.nan, missing, ""
+    if est.any():
+        used.append(
+            "heat capacity of "
+            + ", ".join(own[i] for i in np.flatnonzero(est))
+            + " by Kopp's rule (no thermo data; passes unchanged, sensible heat only; estimate)"
+        )
+        citations.register("Felder2005")
+    if used:
+        citations.register("yieldkitEstimate")
     if not present.any():
         return 0.0, [], ""
-    idx = [int(i) for i in np.flatnonzero(present)]
-    sub = [names[i] for i in idx]
-    n_in = np.zeros(len(idx))
-    q = 0.0
-    for s in inlets:  # Hess path: heat each inlet to T, then react isothermally at T
-        n_k = s.moles[idx]
-        if n_k.any():
-            q += thermo.heat_duty(sub, n_k, s.T, sub, n_k, T, extrapolate=extrapolate)
-        n_in += n_k
-    q += thermo.heat_duty(
-        sub, n_in, T, sub, np.asarray(outlet_moles)[idx], T, extrapolate=extrapolate
-    )
+    # unchanged solids without data: sum_out n Cp T - sum_k n_k Cp T_k (n_out = n_in)
+    q = float(kopp[est] @ (out_n[est] * T - sum(s.moles[est] * s.T for s in inlets)))
+    idx = [int(i) for i in np.flatnonzero(present & ~est)]
+    if idx:
+        sub = [names[i] for i in idx]
+        n_sum = np.zeros(len(idx))
+        for s in inlets:  # Hess path: heat each inlet to T, then react isothermally at T
+            n_k = s.moles[idx]
+            if n_k.any():
+                q += thermo.heat_duty(sub, n_k, s.T, sub, n_k, T, extrapolate=extrapolate)
+            n_sum += n_k
+        q += thermo.heat_duty(sub, n_sum, T, sub, out_n[idx], T, extrapolate=extrapolate)
     return float(q), [], "; ".join(used)
 
 
