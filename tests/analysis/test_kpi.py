@@ -107,13 +107,15 @@ def test_co2e(kpis):
     c = kpis.co2e
     electricity = 0.5 * 0.481  # Ember 2023 world average, kg/kWh
     heat = 1.0 * 53.06 / (1e6 * BTU / 3.6e6) / 0.80  # EPA 53.06 kg/MMBtu, 80 % efficiency
-    naoh = 0.6329 * M_NAOH / 1000 / PRODUCT  # Thannimalay 2013
+    naoh = 2.01 * M_NAOH / 1000 / PRODUCT  # GREET via BioSTEAM oilcane CFs
+    hcl = 1.96 * M_HCL / 1000 / PRODUCT  # GREET via BioSTEAM oilcane CFs
     assert c["by_source"]["electricity"] == pytest.approx(electricity, rel=1e-9)
     assert c["by_source"]["heat"] == pytest.approx(heat, rel=1e-6)  # Btu definitions
     assert c["by_source"]["reagent NaOH"] == pytest.approx(naoh, rel=1e-4)
-    assert c["total_kg_per_kg"] == pytest.approx(electricity + heat + naoh, rel=1e-4)
+    assert c["by_source"]["reagent HCl"] == pytest.approx(hcl, rel=1e-4)
+    assert c["total_kg_per_kg"] == pytest.approx(electricity + heat + naoh + hcl, rel=1e-4)
     assert c["complete"] is False
-    assert c["missing"] == ["no emission factor for HCl", "no emission factor for HNO3"]
+    assert c["missing"] == ["no emission factor for HNO3"]
 
 
 def test_cost_and_revenue(kpis):
@@ -135,7 +137,7 @@ def test_cost_and_revenue(kpis):
     assert k["price_dates"]["reagent HCl"] == "2019"
     assert k["complete"] is False and "no price for HNO3" in k["missing"]
     assert "cost: no price for HNO3" in kpis.notes
-    assert {"PrOMMiS", "USGSMYB2023", "Ember2024", "Thannimalay2013"} <= set(kpis.sources)
+    assert {"PrOMMiS", "USGSMYB2023", "Ember2024", "BioSTEAMOilcaneGREET"} <= set(kpis.sources)
 
 
 def test_nan_duty_is_reported_not_zeroed():

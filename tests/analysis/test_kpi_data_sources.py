@@ -81,7 +81,7 @@ def test_covered_reagents_give_complete_co2e_and_cost():
     assert k.reagents_kg_per_kg["NH3"] == pytest.approx(nh3, rel=1e-4)
     assert k.co2e["complete"] is True and k.co2e["missing"] == []
     assert k.co2e["by_source"]["reagent NH3"] == pytest.approx(2.4 * nh3, rel=1e-4)
-    assert k.co2e["total_kg_per_kg"] == pytest.approx(2.4 * nh3 + 0.6329 * naoh, rel=1e-4)
+    assert k.co2e["total_kg_per_kg"] == pytest.approx(2.4 * nh3 + 2.01 * naoh, rel=1e-4)
     assert k.cost["complete"] is True
     assert k.cost["opex_by_item"]["reagent NH3"] == pytest.approx(0.530 * nh3, rel=1e-4)
     assert k.cost["price_dates"]["reagent NH3"] == "2024-09"
