@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from yieldkit.errors import SpecificationError
+from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models._bracket import newton_bisect
 from yieldkit.models.leach_kinetics import LeachKinetics
 from yieldkit.models.solubility import LN10, OxideSolubility, saturation_log10
@@ -74,6 +74,9 @@ _S_PER_H = 3600.0
 #: largest ln(Omega) used in the rate: Omega ~ 1e200 already makes re-precipitation
 #: instantaneous on the tank's time scale; the cap keeps the residual finite [-]
 LN_OMEGA_CAP = 460.0
+#: tolerance and iteration limit of the remaining-fraction roots (both backends) [-]
+REMAINING_XTOL = 1e-15
+REMAINING_MAX_ITER = 200
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,56 @@ def _remaining(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> np.nda
     ``sat`` (reversible solids only, else None): ``(rev, c_top, dc, ion_coef, ln_kh)`` with
     the ion concentration c(y) = c_top - dc y [mol/L] and ln(K [H+]^h) at this h; Omega = 1
     for the others. y lies in [0, y_hi] (y_hi = y_in, or where c(y) = 0 if reversible).
+    Runs in the compiled kernel :mod:`yieldkit.models._leach_kernel` when numba is
+    available, else in :func:`_remaining_numpy` (the same iteration).
     """
+    kernel = _kernel()
+    if kernel is None:
+        return _remaining_numpy(h, w, y_in, y_hi, f0, kc, kd, order, y0, sat)
+    c = w * np.power(h, order) / (_S_PER_H * f0)
+    n = y_in.size
+    if sat is None:
+        rev, c_top, dc, nu_ion, ln_kh = _NO_SAT[0](n)
+    else:
+        rev, c_top, dc, nu_ion, ln_kh = sat
+    use_y0 = y0 is not None
+    y, bad, step = kernel.remaining(
+        y_in, y_hi, c, kc, kd, np.asarray(rev, dtype=np.bool_), c_top, dc, nu_ion, ln_kh,
+        y0 if use_y0 else y_in, use_y0, REMAINING_XTOL, REMAINING_MAX_ITER, LN_OMEGA_CAP,
+    )  # fmt: skip
+    if bad >= 0:
+        raise ConvergenceError(
+            f"leach tank conversion: bracketed Newton did not converge in "
+            f"{REMAINING_MAX_ITER} iterations for solid {bad} (last step {step:.3g}).",
+            loop="leach tank conversion",
+            residual_history=[step],
+            best_iterate=y,
+        )
+    return y
+
+
+def _no_sat(n: int):
+    zeros = np.zeros(n)
+    return np.zeros(n, dtype=np.bool_), zeros, zeros, zeros, zeros
+
+
+_NO_SAT = (_no_sat,)
+_KERNEL: list = []
+
+
+def _kernel():
+    """The compiled remaining-fraction kernel, or None when numba cannot be imported."""
+    if not _KERNEL:
+        try:
+            from yieldkit.models import _leach_kernel as k
+        except ImportError:  # numba missing or broken: the NumPy path runs instead
+            k = None
+        _KERNEL.append(k)
+    return _KERNEL[0]
+
+
+def _remaining_numpy(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> np.ndarray:
+    """:func:`_remaining` in NumPy (vectorised bracketed Newton; the reference)."""
     c = w * np.power(h, order) / (_S_PER_H * f0)
 
     def resid(y: np.ndarray, idx: np.ndarray):
@@ -173,7 +225,8 @@ def _remaining(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> np.nda
             y_hi.copy(),
             x0=y0,
             increasing=False,
-            xtol=1e-15,
+            xtol=REMAINING_XTOL,
+            max_iter=REMAINING_MAX_ITER,
             what="leach tank conversion",
         )
     return y
