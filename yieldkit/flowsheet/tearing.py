@@ -23,10 +23,28 @@ def loops(graph: nx.MultiDiGraph) -> list[list[str]]:
 
 
 def _is_acyclic_without(sub: nx.MultiDiGraph, removed: set) -> bool:
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(sub.nodes)
-    g.add_edges_from((u, v, k) for u, v, k in sub.edges(keys=True) if k not in removed)
-    return nx.is_directed_acyclic_graph(g)
+    return _acyclic(list(sub.nodes), list(sub.edges(keys=True)), removed)
+
+
+def _acyclic(nodes: list, edges: list, removed: set) -> bool:
+    """Whether the graph of ``edges`` (u, v, key) less the keys in ``removed`` has no cycle
+    (Kahn's algorithm: repeatedly drop nodes without incoming edges)."""
+    indeg = dict.fromkeys(nodes, 0)
+    out: dict = {n: [] for n in nodes}
+    for u, v, k in edges:
+        if k not in removed:
+            indeg[v] += 1
+            out[u].append(v)
+    ready = [n for n, d in indeg.items() if d == 0]
+    seen = 0
+    while ready:
+        n = ready.pop()
+        seen += 1
+        for v in out[n]:
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                ready.append(v)
+    return seen == len(indeg)
 
 
 def choose_tears(sub: nx.MultiDiGraph) -> list[str]:
@@ -36,14 +54,15 @@ def choose_tears(sub: nx.MultiDiGraph) -> list[str]:
     ``EXACT_LIMIT``; beyond that a greedy choice (the stream in most simple cycles first).
     Ties go to the stream listed first, so the choice is reproducible.
     """
-    edges = sorted(k for _, _, k in sub.edges(keys=True))
+    nodes, triples = list(sub.nodes), list(sub.edges(keys=True))
+    edges = sorted(k for _, _, k in triples)
     total = 0
     for size in range(1, len(edges) + 1):
         total += _n_choose_k(len(edges), size)
         if total > EXACT_LIMIT:
             break
         for combo in itertools.combinations(edges, size):
-            if _is_acyclic_without(sub, set(combo)):
+            if _acyclic(nodes, triples, set(combo)):
                 return list(combo)
     return _greedy_tears(sub)
 
