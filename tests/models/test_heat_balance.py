@@ -140,6 +140,23 @@ def test_solid_without_data_by_kopps_rule():
     assert "Felder2005" in citations.used()
 
 
+def test_inert_gangue_takes_its_sio2_stand_in_as_in_the_thermal_units():
+    citations.reset()
+    args = ([({"inert gangue": 2.0}, T25)], [({"inert gangue": 2.0}, 900.0)], 900.0)
+    gangue = balance(["inert gangue", "SiO2"], *args)
+    quartz = balance(
+        ["inert gangue", "SiO2"], [({"SiO2": 2.0}, T25)], [({"SiO2": 2.0}, 900.0)], 900.0
+    )
+    assert gangue.duty == pytest.approx(quartz.duty, rel=1e-12) and gangue.duty > 0
+    assert gangue.surrogates == ("inert gangue counted as SiO2 for its heat (estimate)",)
+    assert gangue.basis.endswith("; inert gangue counted as SiO2 for its heat (estimate)")
+    assert quartz.surrogates == () and "yieldkitEstimate" in citations.used()
+    # the unit's own name in every report: a gangue outside SiO2's data range is named
+    hot = balance(["inert gangue"], [({"inert gangue": 1.0}, T25)], [({"inert gangue": 1.0},
+                  9000.0)], 9000.0)  # fmt: skip
+    assert math.isnan(hot.duty) and hot.missing[0].startswith("inert gangue (9000 K outside")
+
+
 def test_kopp_heat_capacity_and_pseudo_elements():
     c = Components(["Na3PO4", "SiO2", "Cu2O"])
     cp = kopp_heat_capacity(c.elements, c.element_matrix)

@@ -159,6 +159,9 @@ class HeatBalance:
     solute_mass_fraction : float
         Largest mass fraction of non-water species in the aqueous phase of any stream [-]:
         the larger, the worse the water-cp approximation (``nan`` if no aqueous phase).
+    surrogates : tuple of str
+        Stand-ins used for species without data of their own ("inert gangue counted as
+        SiO2 ..."), as in the thermal units.
     """
 
     duty: float
@@ -169,6 +172,7 @@ class HeatBalance:
     estimated: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     solute_mass_fraction: float = math.nan
+    surrogates: tuple[str, ...] = ()
 
     @property
     def basis(self) -> str:
@@ -192,6 +196,8 @@ class HeatBalance:
             )
         if self.estimated:
             text += "; heat capacity estimated by Kopp's rule for " + ", ".join(self.estimated)
+        if self.surrogates:
+            text += "; " + "; ".join(self.surrogates)
         return text
 
 
@@ -288,17 +294,26 @@ def enthalpy_balance(
     present = (n_in > 0) | (n_out > 0)
     aq = np.array([p == "aq" for p in phases])
     known = frozenset(thermo.available())
+    # species without data of their own take their stand-in's enthalpy ("inert gangue" as
+    # SiO2, thermo.ENTHALPY_SURROGATES), as in the thermal units' duties
+    own_names = names
+    names = [x if x in known else thermo.ENTHALPY_SURROGATES.get(x, x) for x in own_names]
     data = ~aq & np.array([x in known for x in names]) & present
+    surrogates = tuple(
+        f"{own_names[i]} counted as {names[i]} for its heat (estimate)"
+        for i in np.flatnonzero(data)
+        if names[i] != own_names[i]
+    )
     kopp = kopp_heat_capacity(elements, element_matrix)
     est = ~aq & ~data & present & np.array([p == "s" for p in phases]) & np.isfinite(kopp)
-    missing = [names[i] for i in np.flatnonzero(present & ~aq & ~data & ~est)]
+    missing = [own_names[i] for i in np.flatnonzero(present & ~aq & ~data & ~est)]
 
     temps = {T_r} | {T for n, T in (*ins, *outs) if n.any()}
     for i in np.flatnonzero(data):
         lo, hi = thermo.lookup(names[i]).t_range
         bad = [T for T in temps if not lo - thermo.T_SLACK <= T <= hi + thermo.T_SLACK]
         if bad and not extrapolate:
-            missing.append(f"{names[i]} ({max(bad, key=lambda t: abs(t - T_r)):g} K outside "
+            missing.append(f"{own_names[i]} ({max(bad, key=lambda t: abs(t - T_r)):g} K outside "
                            f"its data range {lo:g}-{hi:g} K)")  # fmt: skip
 
     solute = math.nan
@@ -339,7 +354,7 @@ def enthalpy_balance(
     sensible = sum(float(n @ dh(n, T)) for n, T in outs) - sum(float(n @ dh(n, T)) for n, T in ins)
     delta = n_out - n_in
     changed = np.abs(delta) > CHANGE_RTOL * np.maximum(n_in, n_out)
-    no_data = [names[i] for i in np.flatnonzero(changed & ~data)]
+    no_data = [own_names[i] for i in np.flatnonzero(changed & ~data)]
     if no_data:
         reaction, included = math.nan, False
     else:
@@ -352,6 +367,8 @@ def enthalpy_balance(
         keys += ["McBride1993", "Cantera2025"]
     if est.any():
         keys.append("Felder2005")
+    if surrogates:
+        keys.append("yieldkitEstimate")
     citations.register(*dict.fromkeys(keys))
     return HeatBalance(
         duty=sensible + (reaction if included else 0.0),
@@ -359,6 +376,7 @@ def enthalpy_balance(
         reaction=reaction,
         reaction_included=included,
         no_enthalpy_data=tuple(no_data),
-        estimated=tuple(names[i] for i in np.flatnonzero(est)),
+        estimated=tuple(own_names[i] for i in np.flatnonzero(est)),
         solute_mass_fraction=solute,
+        surrogates=surrogates,
     )
