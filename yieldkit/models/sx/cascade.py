@@ -39,6 +39,10 @@ from yieldkit.errors import ConvergenceError, InfeasibleStateError, Specificatio
 from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
+#: metal concentrations below this are zero: further down a long cascade they would turn
+#: subnormal (about 100x slower arithmetic), far below any tolerance (as _kernel.X_FLUSH)
+#: [mol/m3]
+X_FLUSH = 1e-300
 #: Scaled residual below which, after a Newton step that cut it 100x (quadratic regime),
 #: the following steps reuse the last factors (chord steps, checked as a warm start's) [-]
 CHORD_BELOW = 1e-4
@@ -434,8 +438,11 @@ class _Cascade:
             # near-ties of |diagonal| and |sub-diagonal| (D << Qa/Qo) made LAPACK pivot and
             # lose the sign of trace values; elimination without pivoting is exact in sign
             # for this M-matrix (every operation adds non-negative terms)
-            return _thomas(self._qa_col[:, 0], od, self.st.s_m)
-        return x.reshape(self.m, self.n).T
+            x = _thomas(self._qa_col[:, 0], od, self.st.s_m)
+        else:
+            x = x.reshape(self.m, self.n).T
+        x[x < X_FLUSH] = 0.0  # no subnormal concentrations (as the compiled kernel)
+        return x
 
     def resolve(self, v: np.ndarray) -> np.ndarray:
         """Return v with the metals replaced by the exact solution for its h and f."""
