@@ -1,4 +1,4 @@
-"""The compiled remaining-fraction kernel gives the NumPy reference's roots."""
+"""The compiled tank-increment kernel gives the NumPy reference's roots."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from yieldkit.errors import ConvergenceError
 from yieldkit.models import leaching
-from yieldkit.models._leach_kernel import remaining
+from yieldkit.models._leach_kernel import reacted
 
 
 def _case(rng, n, reversible):
@@ -17,44 +17,57 @@ def _case(rng, n, reversible):
     order = rng.uniform(0.0, 1.5, n)
     f0 = 10.0 ** rng.uniform(-4, -1, n)
     sat = None
-    y_hi = y_in.copy()
+    d_lo = np.zeros(n)
     if reversible:
         rev = rng.random(n) < 0.5
         kd = np.where(rev, np.inf, kd)  # reversible solids are under chemical control
         dc = 10.0 ** rng.uniform(-3, -1, n)
-        c_top = dc * (1.0 + rng.uniform(0.0, 0.5, n))
+        ion_in = dc * rng.uniform(0.0, 0.5, n)
         nu = np.where(rev, 2.0, 0.0)
         ln_kh = rng.uniform(-20.0, 5.0, n)
-        y_hi = np.where(rev, np.maximum(c_top / dc, y_in), y_in)
-        sat = (rev, c_top, dc, nu, ln_kh)
-    return y_in, y_hi, f0, kc, kd, order, sat
+        d_lo = np.where(rev, -ion_in / dc, 0.0)
+        sat = (rev, ion_in, dc, nu, ln_kh)
+    return y_in, d_lo, y_in.copy(), f0, kc, kd, order, sat
 
 
 @pytest.mark.parametrize("reversible", [False, True])
 @pytest.mark.parametrize("seed", range(8))
 def test_kernel_matches_numpy(seed, reversible):
     rng = np.random.default_rng(seed)
-    y_in, y_hi, f0, kc, kd, order, sat = _case(rng, 6, reversible)
+    y_in, d_lo, d_hi, f0, kc, kd, order, sat = _case(rng, 6, reversible)
     h, w = 10.0 ** rng.uniform(-3, 0.5), 10.0 ** rng.uniform(-2, 2)
-    ref = leaching._remaining_numpy(h, w, y_in, y_hi, f0, kc, kd, order, None, sat)
-    got = leaching._remaining(h, w, y_in, y_hi, f0, kc, kd, order, None, sat)
-    assert np.all((got >= 0.0) & (got <= y_hi))
-    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14)
-    warm = leaching._remaining(h, w, y_in, y_hi, f0, kc, kd, order, got * 0.9, sat)
-    np.testing.assert_allclose(warm, ref, rtol=1e-12, atol=1e-14)
+    shift = rng.uniform(0.0, 0.5, 6)  # fraction reacted upstream
+    ref = leaching._reacted_numpy(h, w, y_in, d_lo, d_hi, f0, kc, kd, order, None, sat, shift)
+    got = leaching._reacted(h, w, y_in, d_lo, d_hi, f0, kc, kd, order, None, sat, shift)
+    assert np.all((got >= d_lo) & (got <= d_hi))
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-300)
+    warm = leaching._reacted(h, w, y_in, d_lo, d_hi, f0, kc, kd, order, got * 0.9, sat, shift)
+    np.testing.assert_allclose(warm, ref, rtol=1e-12, atol=1e-300)
+
+
+def test_small_increments_keep_their_relative_precision():
+    # a solid that barely dissolves (d ~ 1e-9 of its feed): d itself is resolved to 1e-15
+    # relative, which 1 - y (y ~ 1 - 1e-9) could hold only to about 1e-7
+    one = np.ones(1)
+    args = (1.0, 3.6e-6, one, np.zeros(1), one, one, one, one * np.inf, one)  # c = 1e-9
+    d = leaching._reacted(*args)
+    # chemical control, y = 1 - d: d = 1e-9 (1 - d)^(2/3) -> d = 1e-9 (1 - 2/3 1e-9 + ...)
+    assert d[0] == pytest.approx(1e-9 * (1.0 - 1e-9) ** (2.0 / 3.0), rel=1e-14)
+    assert leaching._reacted_numpy(*args)[0] == pytest.approx(d[0], rel=1e-14)
 
 
 def test_kernel_reports_no_convergence():
     one = np.ones(1)
-    y, bad, step = remaining(
-        one, one, one * 1e3, one, one * np.inf, np.zeros(1, dtype=np.bool_), one, one, one,
-        one, one, False, 1e-15, 1, 460.0,
+    zero = np.zeros(1)
+    d, bad, step = reacted(
+        one, zero, one, one * 1e3, one, one * np.inf, np.zeros(1, dtype=np.bool_), zero, zero,
+        zero, zero, zero, False, 1e-15, 1, 460.0, zero,
     )  # fmt: skip
     assert bad == 0 and step > 0
 
 
 def test_leach_raises_convergence_error_naming_the_root(monkeypatch):
-    monkeypatch.setattr(leaching, "REMAINING_MAX_ITER", 1)
+    monkeypatch.setattr(leaching, "REACTED_MAX_ITER", 1)
     one = np.ones(1)
     with pytest.raises(ConvergenceError, match="leach tank conversion: bracketed Newton"):
-        leaching._remaining(1.0, 1e3, one, one, one * 1e-3, one, one * np.inf, one)
+        leaching._reacted(1.0, 1e3, one, np.zeros(1), one, one * 1e-3, one, one * np.inf, one)

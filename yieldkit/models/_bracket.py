@@ -25,6 +25,8 @@ def newton_bisect(
     xtol: float = 1e-14,
     max_iter: int = 200,
     what: str = "root",
+    xfloor: float = 1.0,
+    xshift: np.ndarray | None = None,
 ) -> np.ndarray:
     """Solve ``f(x) = 0`` element-wise for a monotone ``f`` bracketed by ``[lo, hi]``.
 
@@ -40,11 +42,19 @@ def newton_bisect(
     increasing : bool
         Whether ``f`` increases with ``x`` [-].
     xtol : float
-        Tolerance on ``x``, absolute below 1 and relative above [-].
+        Tolerance on ``x``: ``xtol * max(xfloor, |x|)``, i.e. absolute below ``xfloor`` and
+        relative above [-].
     max_iter : int
         Iteration limit [-].
     what : str
         Name of the equation for error messages [-].
+    xfloor : float
+        Below this |x| the tolerance is absolute (default 1); a tiny value makes it relative
+        down to that size. An iterate that no longer moves in floating point counts as
+        converged [-].
+    xshift : numpy.ndarray, optional
+        Per element, the tolerance is relative to |x + xshift| instead of |x| (x is an
+        increment of a larger quantity that must be precise) [-].
 
     Returns
     -------
@@ -59,6 +69,7 @@ def newton_bisect(
     else:
         x = np.clip(np.broadcast_to(np.asarray(x0, dtype=float), shape).ravel(), lo, hi)
     sign = 1.0 if increasing else -1.0
+    shift = None if xshift is None else np.broadcast_to(np.asarray(xshift, float), shape).ravel()
     idx = np.arange(x.size)
     history: list[float] = []
     for _ in range(max_iter):
@@ -71,13 +82,14 @@ def newton_bisect(
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             newton = f / df
         x_new = xa - newton
-        tol = xtol * np.maximum(1.0, np.abs(xa))
+        ref = np.abs(xa) if xshift is None else np.abs(xa + shift[idx])
+        tol = xtol * np.maximum(xfloor, ref)
         small = np.abs(newton) <= tol  # converged: accept even on the bracket edge
         bad = ~small & (~np.isfinite(x_new) | (x_new <= la) | (x_new >= ha))
         x_new = np.where(bad, 0.5 * (la + ha), x_new)
         x_new = np.where(f == 0.0, xa, x_new)
         step = np.abs(x_new - xa)
-        done = small | (f == 0.0) | (ha - la <= tol)
+        done = small | (f == 0.0) | (ha - la <= tol) | (x_new == xa)
         x[idx], lo[idx], hi[idx] = x_new, la, ha
         history.append(float(np.max(step)) if step.size else 0.0)
         idx = idx[~done]

@@ -24,10 +24,12 @@ possible) when its ion is supersaturated; y_j is then bounded by c_j = 0.
 
 Solution (nested 1-D roots, bracketed, no general nonlinear solver):
 
-1. given h and m_out, each y_j solves a scalar equation, bracketed on [0, y_j,hi]
-   (y_j,hi = y_j,in, or c_j = 0 for a reversible solid) with the residual positive at 0
-   and negative at y_j,hi; strictly decreasing for a dissolving solid (vectorised
-   bracketed Newton, bisection whenever Newton leaves the bracket);
+1. given h and m_out, each solid's increment d_j = y_j,in - y_j in the tank solves a scalar
+   equation on [d_j,lo, y_j,in] (d_j,lo = 0, or all of the ion re-precipitated for a
+   reversible solid), negative at the lower end and positive at the upper; strictly
+   increasing for a dissolving solid (bracketed Newton, bisection whenever Newton leaves
+   the bracket, to 1e-13 relative to the total dissolved so far: the dissolved amount of a solid that barely
+   dissolves keeps its precision, which 1 - y would not);
 2. given h, m_out solves phi(m) = m - m_inert - sum M F0 y(m) = 0, bracketed by
    [m_inert, m_inert + sum M F0 y_hi] (increasing for dissolving solids: more solid, more
    holdup, more dissolution);
@@ -74,9 +76,13 @@ _S_PER_H = 3600.0
 #: largest ln(Omega) used in the rate: Omega ~ 1e200 already makes re-precipitation
 #: instantaneous on the tank's time scale; the cap keeps the residual finite [-]
 LN_OMEGA_CAP = 460.0
-#: tolerance and iteration limit of the remaining-fraction roots (both backends) [-]
-REMAINING_XTOL = 1e-15
-REMAINING_MAX_ITER = 200
+#: tolerance of the tank-increment roots relative to the total they add to (both backends),
+#: smallest size it applies to, and iteration limit. 1e-13: a reversible solid near
+#: saturation makes the residual so steep (slope ~1e8) that its rounding noise moves the
+#: root by ~1e-17 of the ion in the liquor, and by more of the increment itself [-]
+REACTED_RTOL = 1e-13
+REACTED_FLOOR = 1e-300
+REACTED_MAX_ITER = 200
 
 
 @dataclass(frozen=True)
@@ -134,38 +140,51 @@ def _positive(name: str, value, allow_zero: bool = False) -> np.ndarray:
     return arr
 
 
-def _remaining(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> np.ndarray:
-    """Remaining fractions y solving F0 (y_in - y) = W r(1 - y) (1 - Omega) / 3600.
+def _reacted(
+    h, w, y_in, d_lo, d_hi, f0, kc, kd, order, d0=None, sat=None, shift=None
+) -> np.ndarray:
+    """Fraction d of each solid's train feed reacting in the tank: F0 d = W r(y_in - d)
+    (1 - Omega) / 3600, with y_in - d the remaining fraction leaving it.
 
-    ``sat`` (reversible solids only, else None): ``(rev, c_top, dc, ion_coef, ln_kh)`` with
-    the ion concentration c(y) = c_top - dc y [mol/L] and ln(K [H+]^h) at this h; Omega = 1
-    for the others. y lies in [0, y_hi] (y_hi = y_in, or where c(y) = 0 if reversible).
-    Runs in the compiled kernel :mod:`yieldkit.models._leach_kernel` when numba is
-    available, else in :func:`_remaining_numpy` (the same iteration).
+    The unknown is the tank's own increment d (not the remaining fraction): a solid that
+    dissolves little (iron in a selective leach, 1 - y ~ 1e-5) then keeps its dissolved
+    amount to relative precision, where y = 1 - 1e-5 would carry only 11 digits of it (and
+    the liquor concentrations built on it would jitter at 1e-11, above a recycle loop's
+    tolerance). ``sat`` (reversible solids only, else None): ``(rev, ion_in, dc, ion_coef,
+    ln_kh)`` with the ion concentration ion_in + dc d [mol/L] and ln(K [H+]^h) at this h;
+    Omega = 0 for the others. d lies in [d_lo, d_hi] (d_hi = y_in; d_lo = 0, or -ion_in/dc
+    for a reversible solid: all its ion re-precipitated). The tolerance is relative to
+    |d + shift| (shift: the fraction already reacted upstream, plus the inlet ion's
+    equivalent for a reversible solid), i.e. to the total the increment adds to. Runs in
+    the compiled kernel :mod:`yieldkit.models._leach_kernel` when numba is available, else
+    in :func:`_reacted_numpy` (the same iteration).
     """
+    if shift is None:
+        shift = np.zeros_like(y_in)
     kernel = _kernel()
     if kernel is None:
-        return _remaining_numpy(h, w, y_in, y_hi, f0, kc, kd, order, y0, sat)
+        return _reacted_numpy(h, w, y_in, d_lo, d_hi, f0, kc, kd, order, d0, sat, shift)
     c = w * np.power(h, order) / (_S_PER_H * f0)
     n = y_in.size
     if sat is None:
-        rev, c_top, dc, nu_ion, ln_kh = _NO_SAT[0](n)
+        rev, ion_in, dc, nu_ion, ln_kh = _NO_SAT[0](n)
     else:
-        rev, c_top, dc, nu_ion, ln_kh = sat
-    use_y0 = y0 is not None
-    y, bad, step = kernel.remaining(
-        y_in, y_hi, c, kc, kd, np.asarray(rev, dtype=np.bool_), c_top, dc, nu_ion, ln_kh,
-        y0 if use_y0 else y_in, use_y0, REMAINING_XTOL, REMAINING_MAX_ITER, LN_OMEGA_CAP,
+        rev, ion_in, dc, nu_ion, ln_kh = sat
+    use_d0 = d0 is not None
+    d, bad, step = kernel.reacted(
+        y_in, d_lo, d_hi, c, kc, kd, np.asarray(rev, dtype=np.bool_), ion_in, dc, nu_ion,
+        ln_kh, d0 if use_d0 else d_hi, use_d0, REACTED_RTOL, REACTED_MAX_ITER, LN_OMEGA_CAP,
+        shift, REACTED_FLOOR,
     )  # fmt: skip
     if bad >= 0:
         raise ConvergenceError(
             f"leach tank conversion: bracketed Newton did not converge in "
-            f"{REMAINING_MAX_ITER} iterations for solid {bad} (last step {step:.3g}).",
+            f"{REACTED_MAX_ITER} iterations for solid {bad} (last step {step:.3g}).",
             loop="leach tank conversion",
             residual_history=[step],
-            best_iterate=y,
+            best_iterate=d,
         )
-    return y
+    return d
 
 
 def _no_sat(n: int):
@@ -178,7 +197,7 @@ _KERNEL: list = []
 
 
 def _kernel():
-    """The compiled remaining-fraction kernel, or None when numba cannot be imported."""
+    """The compiled tank-increment kernel, or None when numba cannot be imported."""
     if not _KERNEL:
         try:
             from yieldkit.models import _leach_kernel as k
@@ -188,11 +207,14 @@ def _kernel():
     return _KERNEL[0]
 
 
-def _remaining_numpy(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> np.ndarray:
-    """:func:`_remaining` in NumPy (vectorised bracketed Newton; the reference)."""
+def _reacted_numpy(
+    h, w, y_in, d_lo, d_hi, f0, kc, kd, order, d0=None, sat=None, shift=None
+) -> np.ndarray:
+    """:func:`_reacted` in NumPy (vectorised bracketed Newton; the reference)."""
     c = w * np.power(h, order) / (_S_PER_H * f0)
 
-    def resid(y: np.ndarray, idx: np.ndarray):
+    def resid(d: np.ndarray, idx: np.ndarray):
+        y = np.maximum(y_in[idx] - d, 0.0)
         s = np.cbrt(y)
         gc, gd = s * s, s / (1.0 - s)
         kci, kdi = kc[idx], kd[idx]
@@ -203,85 +225,96 @@ def _remaining_numpy(h, w, y_in, y_hi, f0, kc, kd, order, y0=None, sat=None) -> 
             dgd = (1.0 / 3.0) / (s * s * (1.0 - s) ** 2)
             tc = np.where(np.isinf(kci), 0.0, dgc / (kci * gc * gc))
             td = np.where(np.isinf(kdi), 0.0, dgd / (kdi * gd * gd))
-            drate = rate * rate * (tc + td)
+            drate = rate * rate * (tc + td)  # d rate / d y
             if sat is None:
-                return y_in[idx] - y - c[idx] * rate, -1.0 - c[idx] * drate
-            rev, c_top, dc, nu_ion, ln_kh = (a[idx] for a in sat)
-            ion = np.where(rev, c_top - dc * y, 0.0)
+                return d - c[idx] * rate, 1.0 + c[idx] * drate
+            rev, ion_in, dc, nu_ion, ln_kh = (a[idx] for a in sat)
+            ion = np.where(rev, ion_in + dc * d, 0.0)
             pos = rev & (ion > 0.0)
             ln_om = np.where(pos, nu_ion * np.log(np.where(pos, ion, 1.0)) - ln_kh, -np.inf)
             om = np.exp(np.minimum(ln_om, LN_OMEGA_CAP))
-            dom = np.where(pos, om * nu_ion * dc / np.where(pos, ion, 1.0), 0.0)  # -dOmega/dy
+            dom = np.where(pos, om * nu_ion * dc / np.where(pos, ion, 1.0), 0.0)  # dOmega/dd
             drive = 1.0 - om
-            return (
-                y_in[idx] - y - c[idx] * rate * drive,
-                -1.0 - c[idx] * (drate * drive + rate * dom),
-            )
+            return d - c[idx] * rate * drive, 1.0 + c[idx] * (drate * drive + rate * dom)
 
+    # no hold-up (or no acid at a positive order): nothing reacts, d = 0 exactly (a root on
+    # the bracket end, which a relative tolerance would approach forever by bisection)
+    none = c == 0.0
+    lo = np.where(none, 0.0, d_lo)
+    hi = np.where(none, 0.0, d_hi)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        y = newton_bisect(
+        return newton_bisect(
             resid,
-            np.zeros_like(y_in),
-            y_hi.copy(),
-            x0=y0,
-            increasing=False,
-            xtol=REMAINING_XTOL,
-            max_iter=REMAINING_MAX_ITER,
+            lo,
+            hi,
+            x0=d0,
+            increasing=True,
+            xtol=REACTED_RTOL,
+            max_iter=REACTED_MAX_ITER,
             what="leach tank conversion",
+            xfloor=REACTED_FLOOR,
+            xshift=shift,
         )
-    return y
 
 
 def _solve_tank(
-    y_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw, sat=None
-):
-    """One CSTR: returns (y_out, m_out) at the converged [H+].
+    y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw,
+    sat=None,
+):  # fmt: skip
+    """One CSTR: returns (d, m_out) at the converged [H+]: d the fraction of each solid's
+    train feed that reacts in it (negative: re-precipitated), y_in the remaining and x_in
+    the reacted fractions entering it (x_in = 1 - y_in, kept separately for precision).
 
     ``sat``: None, or ``(rev, c0, dc, ion_coef, ln_k)`` per solid for the reversible
-    solids: the ion's concentration c(y) = c0 + dc (1 - y) [mol/L] and ln K at the tank T.
+    solids: the ion's concentration c0 + dc (x_in + d) [mol/L] and ln K at the tank T.
     """
     active = f0 > 0.0
     fa, mwa, nua = f0[active], mw[active], nu[active]
     ya_in, kca, kda, oa = y_in[active], kc[active], kd[active], order[active]
+    da_hi = ya_in.copy()
+    shift = x_in[active].copy()  # tolerance relative to the total dissolved so far
     if sat is not None:
         rev, c0, dc, nu_ion, ln_k = (np.asarray(a)[active] for a in sat)
-        c_top = c0 + dc
+        ion_in = c0 + dc * x_in[active]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ya_hi = np.where(rev, np.maximum(c_top / dc, ya_in), ya_in)
+            da_lo = np.where(rev, np.minimum(-ion_in / dc, 0.0), 0.0)
+            shift = np.where(rev, ion_in / dc, shift)  # ... or to the ion in the liquor
     else:
-        ya_hi = ya_in
+        da_lo = np.zeros_like(ya_in)
 
-    warm = [None]  # last remaining fractions: Newton warm start
+    warm = [None]  # last increments: Newton warm start
 
     def inner(h: float) -> tuple[np.ndarray, float]:
         tank_sat = None
         if sat is not None:
-            tank_sat = (rev, c_top, dc, nu_ion, ln_k + nua * np.log(h))
+            tank_sat = (rev, ion_in, dc, nu_ion, ln_k + nua * np.log(h))
 
         def phi(m: float) -> float:
-            y = _remaining(h, holdup(m), ya_in, ya_hi, fa, kca, kda, oa, warm[0], tank_sat)
-            warm[0] = y
-            return m - m_inert - float(mwa @ (fa * y))
+            d = _reacted(
+                h, holdup(m), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat, shift
+            )
+            warm[0] = d
+            return m - m_inert - float(mwa @ (fa * (ya_in - d)))
 
-        m_lo, m_hi = m_inert, m_inert + float(mwa @ (fa * ya_hi))
+        m_lo, m_hi = m_inert, m_inert + float(mwa @ (fa * (ya_in - da_lo)))
         if m_hi - m_lo <= 1e-15 * max(m_hi, 1.0) or phi(m_hi) <= 0.0:
             m = m_hi
         else:
             m = brentq(phi, m_lo, m_hi, xtol=1e-15 * m_hi, rtol=1e-15)
-        y = _remaining(h, holdup(m), ya_in, ya_hi, fa, kca, kda, oa, warm[0], tank_sat)
-        warm[0] = y
-        return y, m
+        d = _reacted(h, holdup(m), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat, shift)
+        warm[0] = d
+        return d, m
 
     def resid(u: float) -> float:
         h = np.exp(u)
-        y, _ = inner(h)
-        consumed = float(nua @ (fa * (ya_in - y))) / (q_liq * _L_PER_M3)
+        d, _ = inner(h)
+        consumed = float(nua @ (fa * d)) / (q_liq * _L_PER_M3)
         return q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
 
     # strong charge if everything dissolves (lowest H+) and if nothing dissolves and every
     # reversible solid takes back all its ion (highest H+)
-    q_max = q_in + float(nua @ (fa * ya_in)) / (q_liq * _L_PER_M3)
-    q_min = q_in + float(nua @ (fa * (ya_in - ya_hi))) / (q_liq * _L_PER_M3)
+    q_max = q_in + float(nua @ (fa * da_hi)) / (q_liq * _L_PER_M3)
+    q_min = q_in + float(nua @ (fa * da_lo)) / (q_liq * _L_PER_M3)
     h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_min]), systems, pkw).h
     u_lo, u_hi = np.log(h_ends) + np.array([-1e-12, 1e-12])
     if resid(u_hi) <= 0.0:
@@ -290,10 +323,10 @@ def _solve_tank(
         u = u_lo
     else:
         u = brentq(resid, u_lo, u_hi, xtol=1e-15, rtol=1e-15)
-    ya, m = inner(float(np.exp(u)))
-    y = y_in.copy()
-    y[active] = ya
-    return y, m
+    da, m = inner(float(np.exp(u)))
+    d = np.zeros_like(y_in)
+    d[active] = da
+    return d, m
 
 
 def _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq):
@@ -423,9 +456,12 @@ def leach_cstr_train(
     systems = tuple(systems)
     sat = _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq)
 
-    y = np.ones(n_s)
+    y = np.ones(n_s)  # remaining fraction of the train feed (for the rates)
+    x = np.zeros(n_s)  # reacted fraction, the sum of the tanks' increments (for precision)
     q = float(strong_charge)
     out_y = np.empty((n_t, n_s))
+    out_x = np.empty((n_t, n_s))
+    out_d = np.empty((n_t, n_s))
     out_m = np.empty(n_t)
     out_q = np.empty(n_t)
     vol = np.empty(n_t)
@@ -444,8 +480,9 @@ def leach_cstr_train(
         if sat is not None:
             ln_k = np.array([LN10 * s.log10_k(float(temps[n])) if s else np.nan for s in sat[0]])
             tank_sat = (*sat[1:], ln_k)
-        y_new, m_new = _solve_tank(
+        d, _ = _solve_tank(
             y,
+            x,
             q,
             m_inert,
             f0,
@@ -461,25 +498,23 @@ def leach_cstr_train(
             pKw,
             tank_sat,
         )
-        dissolved = f0 * (y - y_new)
-        q = q + float(kinetics.h_consumed @ dissolved) / (q_liq * _L_PER_M3)
-        y = y_new
+        q = q + float(kinetics.h_consumed @ (f0 * d)) / (q_liq * _L_PER_M3)
+        y = y - d
+        x = x + d
         m = m_inert + float(mw @ (f0 * y))
-        out_y[n], out_m[n], out_q[n] = y, m, q
+        out_y[n], out_x[n], out_d[n], out_m[n], out_q[n] = y, x, d, m, q
         vol[n] = v[n] if volumes is not None else tau[n] * (m / rho + q_liq)
     solids_out = f0 * out_y
-    prev = np.vstack([f0, solids_out[:-1]])
-    dissolved = prev - solids_out
+    dissolved = f0 * out_d  # each tank's own increment, not a difference of large flows
     eps = out_m / (out_m / rho + q_liq) / _L_PER_M3
     liquor = speciate(np.broadcast_to(c, (n_t, c.size)), out_q, systems, pKw)
-    with np.errstate(invalid="ignore"):
-        conversion = np.where(f0 > 0.0, 1.0 - out_y, 0.0)
+    conversion = np.where(f0 > 0.0, out_x, 0.0)
     saturation = np.full((n_t, n_s), np.nan)
     if sat is not None:
         sols, rev, c0, dc, nu_ion = sat
         for n in range(n_t):
             log_k = np.array([s.log10_k(float(temps[n])) if s else np.nan for s in sols])
-            ion = c0 + dc * (1.0 - out_y[n])
+            ion = c0 + dc * out_x[n]
             h_n = float(np.atleast_1d(liquor.h)[n])
             si = saturation_log10(ion, h_n, log_k, nu_ion, kinetics.h_consumed)
             saturation[n] = np.where(rev & (f0 > 0.0), si, np.nan)

@@ -151,8 +151,12 @@ def equilibrate(
     v_l = volume * _L_PER_M3
     for j, idx in enumerate(lay.index):
         out[idx] = spec.conc[j] * v_l
-        # the species must sum to the total exactly: the last one takes the remainder
-        out[idx[-1]] = totals[j] * v_l - float(out[idx[:-1]].sum())
+        # the species must sum to the total exactly: the most abundant one takes the
+        # remainder (a trace species taking it, e.g. C2O4-2 at pH 1, would carry the
+        # rounding of the whole total, ~1e-11 of itself, into a recycle loop)
+        idx = np.asarray(idx)
+        big = int(idx[int(np.argmax(out[idx]))])
+        out[big] = totals[j] * v_l - float(out[idx[idx != big]].sum())
     h = float(n_pool[lay.h]) - _bound(out, lay)
     if lay.oh is not None:
         oh = float(spec.oh) * v_l

@@ -450,7 +450,7 @@ class Leach(UnitOperation):
             **sat,
             **kw,
         )
-        dissolved = f0 - res.solids_out[-1]
+        dissolved = res.dissolved.sum(axis=0)  # the tanks' increments (precise when small)
         stoich_solid = np.array([rxn.reactants[k] for rxn, k in self.reactions])
         extents = dissolved / stoich_solid
         n_out = n + extents @ nu
