@@ -343,6 +343,46 @@ def test_infeasible_point_not_from_extrapolation_is_reported():
         get_solver("wegstein").solve(g, np.full(2, 20.0), loop="concave")
 
 
+def test_infeasible_loop_output_retreats_by_damped_direct_steps():
+    from yieldkit.errors import InfeasibleStateError
+    from yieldkit.flowsheet.solvers.base import LoopEvaluator
+
+    def g(x):
+        if np.any(x > 1.0):
+            raise InfeasibleStateError(f"state {x.max():.6g} above 1")
+        return 2.0 * x
+
+    ev = LoopEvaluator(g, 1, None, "damped", "test")
+    ev(np.array([0.4]))
+    # the extrapolated point (3) and the loop's own output (1.6) are both infeasible: the
+    # half step 0.4 + (1.6 - 0.4) / 2 = 1.0 is the first feasible one
+    (xp, gx, _), retreated = ev.call_or_retreat(np.array([3.0]), np.array([1.6]))
+    assert retreated and xp == pytest.approx([1.0]) and gx == pytest.approx([2.0])
+    assert ev.retreats == 1 and ev.evaluations == 4  # 0.4, then 3, 1.6 failed, 1.0
+    with pytest.raises(InfeasibleStateError, match="above 1"):
+        ev.call_or_retreat(np.array([5.0]), np.array([4.0]))  # from x = 1: none feasible
+
+
+@pytest.mark.parametrize("name", ["wegstein", "anderson"])
+def test_solvers_survive_a_loop_whose_direct_step_overshoots_into_infeasibility(name):
+    from yieldkit.errors import InfeasibleStateError
+
+    # g overshoots its fixed point 1 (slope -1.5): from 0 the direct step lands at 2.5,
+    # beyond the states a unit can take (x > 1.6); damped steps keep the solve going
+    def g(x):
+        if np.any(x > 1.6):
+            raise InfeasibleStateError(f"state {x.max():.6g} above 1.6")
+        return 1.0 - 1.5 * (x - 1.0)
+
+    stats = get_solver(name, tol=1e-10, max_iter=200, on_failure="return").solve(
+        g, np.zeros(2), loop="overshoot"
+    )
+    assert "infeasible for a unit, retreated" in stats.message
+    if name == "anderson":  # a linear map: Anderson converges once it has a secant
+        assert stats.converged
+        np.testing.assert_allclose(stats.x, 1.0, rtol=1e-8)
+
+
 # ------------------------------------------------- scipy methods on the loop's support
 SCIPY_METHODS = ["broyden", "hybr", "newton-krylov"]
 

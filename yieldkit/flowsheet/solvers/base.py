@@ -214,16 +214,36 @@ class LoopEvaluator:
     def call_or_retreat(self, x: np.ndarray, fallback: np.ndarray):
         """:meth:`__call__` at an extrapolated point ``x``, or at ``fallback`` (a point the
         flowsheet produced, e.g. the last loop-map output) when a unit cannot operate at
-        ``x`` (:class:`~yieldkit.errors.InfeasibleStateError`).
+        ``x`` (:class:`~yieldkit.errors.InfeasibleStateError`). If a unit cannot operate at
+        ``fallback`` either, damped direct steps from the last input it could operate at,
+        ``x_last + lam (fallback - x_last)`` with ``lam`` halved from 1/2 down to
+        :data:`RETREAT_MIN` (the path of a damped fixed-point iteration, which stays between
+        two states the flowsheet produced).
 
-        Returns ``((xp, gx, r), retreated)``; an infeasible ``fallback`` raises.
+        Returns ``((xp, gx, r), retreated)``; raises the unit's error when no damped step is
+        feasible (or nothing has been evaluated yet).
         """
         try:
             return self(x), False
         except InfeasibleStateError:
             self.evaluations += 1
             self.retreats += 1
+        try:
             return self(fallback), True
+        except InfeasibleStateError:
+            self.evaluations += 1
+            if self.last is None:
+                raise
+            x_last = self.last[0]
+            lam = 0.5
+            while True:
+                try:
+                    return self(x_last + lam * (np.asarray(fallback) - x_last)), True
+                except InfeasibleStateError:
+                    self.evaluations += 1
+                    lam *= 0.5
+                    if lam < RETREAT_MIN:
+                        raise
 
     def error(self, what: str) -> ConvergenceError:
         """A ConvergenceError for this loop carrying history and best iterate."""
@@ -235,6 +255,9 @@ class LoopEvaluator:
             best_iterate=best,
         )
 
+
+#: smallest damping of the direct step tried when the loop map's own output is infeasible
+RETREAT_MIN = 1.0 / 64.0
 
 _ALTERNATIVE = {"direct": "anderson", "wegstein": "anderson", "anderson": "hybr"}
 
