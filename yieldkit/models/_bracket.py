@@ -87,6 +87,7 @@ def newton_bisect(
         small = np.abs(newton) <= tol  # converged: accept even on the bracket edge
         bad = ~small & (~np.isfinite(x_new) | (x_new <= la) | (x_new >= ha))
         x_new = np.where(bad, 0.5 * (la + ha), x_new)
+        x_new = np.clip(x_new, la, ha)  # a converged step stays in the bracket too
         x_new = np.where(f == 0.0, xa, x_new)
         step = np.abs(x_new - xa)
         done = small | (f == 0.0) | (ha - la <= tol) | (x_new == xa)

@@ -76,6 +76,7 @@ def reacted(y_in, d_lo, d_hi, c, kc, kd, rev, ion_in, dc, nu_ion, ln_kh, d0, use
             small = abs(newton) <= tol
             if not small and (not math.isfinite(x_new) or x_new <= lo or x_new >= hi):
                 x_new = 0.5 * (lo + hi)
+            x_new = min(max(x_new, lo), hi)  # a converged step stays in the bracket too
             if f == 0.0:
                 x_new = x
             step = abs(x_new - x)
