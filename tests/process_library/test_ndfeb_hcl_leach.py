@@ -75,6 +75,19 @@ def test_converges_across_the_operating_window(acid, temp, oxalic):
     assert res.solver_summary()[0]["iterations"] < 60
 
 
+def test_sweep_warm_started_from_the_previous_result(without):
+    # a sweep step starts from the last result's streams: same answer, fewer iterations
+    fs = process_library.build("ndfeb-hcl-leach", **{"leach.T": "90 degC"})
+    cold = fs.solve()
+    warm = process_library.build("ndfeb-hcl-leach", **{"leach.T": "90 degC"}).solve(
+        initial=without.streams
+    )
+    assert warm.converged
+    assert warm.recovery("Nd", "mixed_reo") == pytest.approx(cold.recovery("Nd", "mixed_reo"),
+                                                             rel=1e-9)  # fmt: skip
+    assert warm.solver_summary()[0]["iterations"] < cold.solver_summary()[0]["iterations"]
+
+
 @pytest.fixture(scope="module")
 def with_cleanup():
     return process_library.build("ndfeb-hcl-leach", fe_removal_pH=3.5).solve()
