@@ -18,4 +18,4 @@ def test_readme_has_python_examples():
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_python_block_runs(code, capsys):
     exec(compile(code, str(README), "exec"), {"__name__": "readme"})
-    assert "mixed_reo" in code or capsys.readouterr().out
+    assert capsys.readouterr().out.strip()  # the example prints its results
