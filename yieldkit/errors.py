@@ -70,7 +70,9 @@ class ThermoError(YieldkitError):
 
 def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
     """Return a ' Did you mean ...?' suffix for an unknown name (empty if no close match)."""
-    choices = list(choices)
+    choices = [str(c) for c in choices]
+    if not isinstance(name, str):  # e.g. a tuple passed where a name was expected
+        return f" (a name is a string; got a {type(name).__name__})"
     close = difflib.get_close_matches(name, choices, n=n, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in choices}
@@ -82,7 +84,7 @@ def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
 
 def unknown_name(kind: str, name: str, choices: Iterable[str], where: str = "") -> str:
     """Build the standard message for an unknown name: value, suggestion, accepted names."""
-    choices = sorted(choices)
+    choices = sorted(str(c) for c in choices)
     shown = ", ".join(choices[:40]) + (
         f", ... ({len(choices)} in all)" if len(choices) > 40 else ""
     )

@@ -45,3 +45,12 @@ def test_list_routes_covers_registry():
 def test_unknown_route_suggests_a_name():
     with pytest.raises(Exception, match="monazite-caustic"):
         process_library.build("monazite-caustik")
+
+
+def test_a_route_name_that_is_not_a_string_is_a_clear_error():
+    from yieldkit.errors import SpecificationError
+
+    with pytest.raises(
+        SpecificationError, match=r"unknown route .*a name is a string; got a tuple"
+    ):
+        process_library.build(("ndfeb-hcl-leach", "HDD magnets"))
