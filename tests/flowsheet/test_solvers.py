@@ -383,6 +383,27 @@ def test_solvers_survive_a_loop_whose_direct_step_overshoots_into_infeasibility(
         np.testing.assert_allclose(stats.x, 1.0, rtol=1e-8)
 
 
+def test_line_search_methods_retreat_from_infeasible_trial_points():
+    from yieldkit.errors import InfeasibleStateError
+
+    # Broyden's first secant steps overshoot the fixed point 2 of this slow loop into
+    # states no unit can take (x > 2.1): the infeasible trial answers with a huge residual,
+    # the Armijo line search shortens the step, and the solve converges
+    def g(x):
+        if np.any(x > 2.1):
+            raise InfeasibleStateError(f"state {x.max():.6g} above 2.1")
+        return 0.9 * x + 0.2 + 0.05 * np.sin(3 * x)
+
+    stats = get_solver("broyden", tol=1e-10).solve(g, np.zeros(3), loop="overshoot")
+    assert stats.converged
+    assert "infeasible for a unit, retreated" in stats.message
+    x = stats.x
+    np.testing.assert_allclose(x, 0.9 * x + 0.2 + 0.05 * np.sin(3 * x), rtol=1e-9)
+    # without a line search there is nothing to shorten: the unit's error propagates
+    with pytest.raises(InfeasibleStateError, match="above 2.1"):
+        get_solver("broyden", tol=1e-10, line_search=None).solve(g, np.zeros(3), loop="o")
+
+
 # ------------------------------------------------- scipy methods on the loop's support
 SCIPY_METHODS = ["broyden", "hybr", "newton-krylov"]
 

@@ -73,3 +73,10 @@ def test_bad_arguments():
         process_library.build(ROUTE, hcl_excess=0.9)
     with pytest.raises(SpecificationError, match="beta_sm_nd"):
         process_library.build(ROUTE, beta_sm_nd=0.5)
+
+
+def test_broyden_retreats_from_infeasible_strip_states():
+    # with more leach acid Broyden's secant steps reach strip feeds without enough acid
+    # (InfeasibleStateError at lapr_strip); its line search now retreats from them
+    res = process_library.build("bastnasite-mountain-pass", hcl_excess=2.0).solve("broyden")
+    assert res.converged and res.overall_balance().max_relative_error <= 1e-9

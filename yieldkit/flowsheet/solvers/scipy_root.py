@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from yieldkit.errors import YieldkitError
+from yieldkit.errors import InfeasibleStateError, YieldkitError
 from yieldkit.flowsheet.solvers.base import (
     LoopEvaluator,
     TearSolver,
@@ -41,12 +41,17 @@ _WARMUP = (50, 0, 1000, False, False)
 _KRYLOV = ("lgmres", "gmres", "bicgstab", "cgs", "minres", "tfqmr")
 #: scipy solves on a growing support: at most this many rounds [-]
 SUPPORT_ROUNDS = 3
+#: residual scale returned for a trial point no unit can operate at (line-search methods) [-]
+INFEASIBLE_FACTOR = 1e6
 
 
 class _ScipyRoot(TearSolver):
     """Common driver: scaled residual function, evaluation counting, early stop."""
 
     scipy_method = ""
+    #: whether the method backtracks along its step (a line search), so that an infeasible
+    #: trial point can answer with a huge residual and be retreated from
+    backtracks = False
     #: whether scipy.optimize.root supports ``callback`` (iteration counting) for it
     has_callback = True
 
@@ -105,7 +110,17 @@ class _ScipyRoot(TearSolver):
 
         def fun(y: np.ndarray) -> np.ndarray:
             x = full(y)
-            xq, gq, rq = ev(x)
+            try:
+                xq, gq, rq = ev(x)
+            except InfeasibleStateError:
+                if not self.backtracks or ev.last is None:
+                    raise
+                # a trial point no unit can operate at: a residual far larger than the last
+                # feasible one makes the line search shorten the step (a retreat)
+                ev.evaluations += 1
+                ev.retreats += 1
+                x_last, g_last, _ = ev.last
+                return INFEASIBLE_FACTOR * ((g_last[idx] - x_last[idx]) / s + 1.0)
             if rq <= tol:
                 raise _Converged
             return (gq[idx] - x[idx]) / s
@@ -115,13 +130,16 @@ class _ScipyRoot(TearSolver):
 
         kwargs = {"callback": callback} if self.has_callback else {}
         try:
-            sol = optimize.root(
-                fun,
-                start[idx] / s,  # start from one more direct step
-                method=self.scipy_method,
-                options=self._scipy_options(idx.size, tol),
-                **kwargs,
-            )
+            # scipy's own divisions may overflow or divide by zero on a bad step: the
+            # resulting non-finite iterate is reported below, not warned about
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                sol = optimize.root(
+                    fun,
+                    start[idx] / s,  # start from one more direct step
+                    method=self.scipy_method,
+                    options=self._scipy_options(idx.size, tol),
+                    **kwargs,
+                )
         except _Converged:
             it = nit[0] + 1 if self.has_callback else ev.evaluations
             return ev.last[0], it, "converged"
@@ -161,6 +179,10 @@ class Broyden(_ScipyRoot):
         "line_search": ("armijo", _LINE_SEARCH),
     }
 
+    @property
+    def backtracks(self) -> bool:
+        return self.options["line_search"] is not None
+
     def _scipy_options(self, n, tol):
         return {
             "maxiter": self.max_iter,
@@ -196,6 +218,10 @@ class NewtonKrylov(_ScipyRoot):
         "rdiff": (None, 0.0, 0.1, True, False),
         "line_search": ("armijo", _LINE_SEARCH),
     }
+
+    @property
+    def backtracks(self) -> bool:
+        return self.options["line_search"] is not None
 
     def _scipy_options(self, n, tol):
         jac = {

@@ -572,14 +572,13 @@ def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.nd
     x = cas.solve_metals(d)
     lf = _free_extractant(model, st.e, np.full(n, np.log(st.h_in)), x)
     y = x * np.exp(model.c + model.a * np.log(st.h_in) + model.b * lf[:, None])
-    f = np.exp(lf)
     g = st.qo * (y @ model.z)
     qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
     h = np.maximum(qah / st.qa, H_FLOOR * st.h_in)
     u = np.empty((n, m + 2))
     u[:, :m] = x / cas.xref
     u[:, m] = np.log(h)
-    u[:, m + 1] = np.log(f)
+    u[:, m + 1] = lf  # not log(exp(lf)): f underflows to 0 for a fully loaded stage
     return u.ravel()
 
 
