@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from yieldkit.errors import SpecificationError
+from yieldkit.errors import InfeasibleStateError, SpecificationError
 from yieldkit.models.hydroxide import hydroxide_log_k, hydroxide_precipitation
 from yieldkit.models.precipitation import (
     double_sulfate_precipitation,
@@ -114,5 +114,5 @@ def test_hydroxide_errors():
         hydroxide_precipitation(n, z, lk, 1e-3, [0.05, 0, 0], 0.003, 3.0, "KOH")
     with pytest.raises(SpecificationError, match=r"unknown element 'Tb'"):
         split_precipitation([1.0], [3.0], ["Tb"], split_fractions())
-    with pytest.raises(SpecificationError, match=r"binds 0.0015 mol/s of ligand but only 0.001"):
+    with pytest.raises(InfeasibleStateError, match=r"binds 0.0015 mol/s of ligand but only 0.001"):
         split_precipitation([1e-3], [3.0], ["Nd"], {"Nd": 1.0}, reagent_dose=1e-3)

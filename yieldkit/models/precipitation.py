@@ -30,7 +30,7 @@ import numpy as np
 from scipy.interpolate import PchipInterpolator
 
 from yieldkit import citations
-from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.errors import InfeasibleStateError, SpecificationError, unknown_name
 
 
 @cache
@@ -136,8 +136,8 @@ def oxalate_efficiency(
 
 def _ligand_result(n, z, p, dose, ligand_charge, hydrate_water) -> PrecipitationResult:
     consumed = float(z @ p) / ligand_charge
-    if consumed > dose * (1.0 + 1e-12):
-        raise SpecificationError(
+    if consumed > dose * (1.0 + 1e-12):  # the liquor holds more than the dose can bind
+        raise InfeasibleStateError(
             f"precipitating these metals binds {consumed:.6g} mol/s of ligand but only "
             f"{dose:.6g} mol/s is dosed; raise the dose or lower the fractions."
         )

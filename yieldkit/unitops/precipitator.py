@@ -23,7 +23,12 @@ import numpy as np
 from yieldkit.chemistry.components import REE
 from yieldkit.chemistry.reactions import Reaction
 from yieldkit.chemistry.species import get_species
-from yieldkit.errors import SpecificationError, YieldkitError, unknown_name
+from yieldkit.errors import (
+    InfeasibleStateError,
+    SpecificationError,
+    YieldkitError,
+    unknown_name,
+)
 from yieldkit.models.hydroxide import BASES, hydroxide_log_k, hydroxide_precipitation
 from yieldkit.models.precipitation import (
     double_sulfate_precipitation,
@@ -369,7 +374,7 @@ class Precipitator(UnitOperation):
         actual = available / need - 1.0
         excess = actual if self.excess is None else self.excess
         if self.excess is not None and available < (1.0 + excess) * need * (1 - 1e-12):
-            raise SpecificationError(
+            raise InfeasibleStateError(
                 f"Precipitator {self.name!r}: excess {excess} needs {(1 + excess) * need:.6g} "
                 f"mol/s of oxalate but the inlets bring {available:.6g} mol/s; raise the dose."
             )
@@ -378,11 +383,11 @@ class Precipitator(UnitOperation):
             res = oxalate_precipitation(metals, z, targets, excess, co, 0.0, self.curve)
         except SpecificationError as err:
             src = "the inlets' actual" if self.excess is None else "the given"
-            raise SpecificationError(
-                f"Precipitator {self.name!r} ({src} oxalic-acid excess): {err}"
-            ) from None
+            # with the inlets' actual excess every failure here comes from the inlet state
+            cls = InfeasibleStateError if self.excess is None else type(err)
+            raise cls(f"Precipitator {self.name!r} ({src} oxalic-acid excess): {err}") from None
         if res.reagent_consumed > available * (1 + 1e-12):
-            raise SpecificationError(
+            raise InfeasibleStateError(
                 f"Precipitator {self.name!r}: the solids bind {res.reagent_consumed:.6g} mol/s "
                 f"oxalate, more than the {available:.6g} mol/s the inlets bring."
             )
@@ -446,9 +451,9 @@ class Precipitator(UnitOperation):
                 supply / (r_vol * 1000.0), systems,
             )  # fmt: skip
         except SpecificationError as err:
-            raise SpecificationError(f"{where}: {err}") from None
+            raise type(err)(f"{where}: {err}") from None
         if res.base_added > supply * (1 + 1e-12):
-            raise SpecificationError(
+            raise InfeasibleStateError(
                 f"{where}: target pH {self.target_pH} needs {res.base_added:.6g} mol/s of "
                 f"{self.base} but the reagent inlet supplies {supply:.6g} mol/s; raise its flow."
             )
