@@ -308,6 +308,12 @@ def test_precipitator_bad_inputs():
         InfeasibleStateError, match=r"actual oxalic-acid excess\): excess must be >= 0"
     ):
         Precipitator("p").run({"liquor": ch.pregnant(), "reagent": ch.oxalic(0.1)})
+    with pytest.raises(
+        InfeasibleStateError, match=r"Precipitator 'p' \(splits\): precipitating these metals"
+    ):
+        Precipitator("p", mode="splits", splits={"Nd": 1.0, "Dy": 1.0}).run(
+            {"liquor": ch.pregnant(), "reagent": ch.oxalic(0.01)}
+        )
     with pytest.raises(SpecificationError, match=r"no default oxalate for 'Al\+3'"):
         Precipitator("p", mode="splits").run({"liquor": ch.pregnant(), "reagent": ch.oxalic()})
     with pytest.raises(SpecificationError, match=r"unknown cation 'Fe\+2'.*Precipitator 'p'"):

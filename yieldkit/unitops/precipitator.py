@@ -408,13 +408,16 @@ class Precipitator(UnitOperation):
         info = {"not_in_split_table": [k for k in cations if k not in listed]}
         if not sel.any():
             return p, info
-        res = split_precipitation(
-            metals[sel],
-            z[sel],
-            [_element(k) for k in np.array(cations)[sel]],
-            self.splits,
-            available,
-        )
+        try:
+            res = split_precipitation(
+                metals[sel],
+                z[sel],
+                [_element(k) for k in np.array(cations)[sel]],
+                self.splits,
+                available,
+            )
+        except SpecificationError as err:
+            raise type(err)(f"Precipitator {self.name!r} (splits): {err}") from None
         p[sel] = res.precipitated
         info.update(reagent_consumed=res.reagent_consumed, acid_released=res.h_released)
         return p, info
