@@ -297,10 +297,10 @@ def enthalpy_balance(
     # species without data of their own take their stand-in's enthalpy ("inert gangue" as
     # SiO2, thermo.ENTHALPY_SURROGATES), as in the thermal units' duties
     own_names = names
-    names = [x if x in known else thermo.ENTHALPY_SURROGATES.get(x, x) for x in own_names]
+    names = thermo.enthalpy_stand_ins(own_names, known)
     data = ~aq & np.array([x in known for x in names]) & present
     surrogates = tuple(
-        f"{own_names[i]} counted as {names[i]} for its heat (estimate)"
+        thermo.stand_in_clause(own_names[i], names[i])
         for i in np.flatnonzero(data)
         if names[i] != own_names[i]
     )

@@ -85,15 +85,12 @@ def enthalpy_duty(
     known = _thermo_names()
     c = inlets[0].components
     own = c.names
-    names = [thermo.ENTHALPY_SURROGATES.get(nm, nm) if nm not in known else nm for nm in own]
+    names = thermo.enthalpy_stand_ins(own, known)
+    stood_in = np.array([nm != o for nm, o in zip(names, own, strict=True)])
     out_n = np.asarray(outlet_moles, dtype=float)
     n_in = sum((s.moles for s in inlets), np.zeros(len(own)))
     present = (out_n > 0) | (n_in > 0)
-    used = [
-        f"{own[i]} counted as {names[i]} for its heat (estimate)"
-        for i in np.flatnonzero(present)
-        if names[i] != own[i]
-    ]
+    used = [thermo.stand_in_clause(own[i], names[i]) for i in np.flatnonzero(present & stood_in)]
     no_data = present & np.array([nm not in known for nm in names])
     kopp = kopp_heat_capacity(c.elements, c.element_matrix)
     unchanged = np.abs(out_n - n_in) <= CHANGE_RTOL * np.maximum(out_n, n_in)
@@ -118,13 +115,11 @@ def enthalpy_duty(
     idx = [int(i) for i in np.flatnonzero(present & ~est)]
     if idx:
         sub = [names[i] for i in idx]
-        n_sum = np.zeros(len(idx))
         for s in inlets:  # Hess path: heat each inlet to T, then react isothermally at T
             n_k = s.moles[idx]
             if n_k.any():
                 q += thermo.heat_duty(sub, n_k, s.T, sub, n_k, T, extrapolate=extrapolate)
-            n_sum += n_k
-        q += thermo.heat_duty(sub, n_sum, T, sub, out_n[idx], T, extrapolate=extrapolate)
+        q += thermo.heat_duty(sub, n_in[idx], T, sub, out_n[idx], T, extrapolate=extrapolate)
     return float(q), [], "; ".join(used)
 
 

@@ -17,7 +17,9 @@ from yieldkit.models.thermo.database import (
     ThermoSpecies,
     available,
     element_matrix,
+    enthalpy_stand_ins,
     lookup,
+    stand_in_clause,
     standard_properties,
 )
 from yieldkit.models.thermo.enthalpy import enthalpy, heat_duty, molar_enthalpies
@@ -32,10 +34,12 @@ __all__ = [
     "ThermoSpecies",
     "available",
     "element_matrix",
+    "enthalpy_stand_ins",
     "enthalpy",
     "equilibrate",
     "heat_duty",
     "lookup",
+    "stand_in_clause",
     "molar_enthalpies",
     "standard_properties",
 ]

@@ -15,6 +15,7 @@ enthalpies and an equilibrium holds one phase per compound.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -80,6 +81,34 @@ NASA_CONDENSED_NAMES: dict[str, tuple[str, ...]] = {
 #: quartz's (NASA) is taken for it, an estimate (yieldkitEstimate) for silicate gangue;
 #: the units that use it say so in their outcome (``duty_basis``).
 ENTHALPY_SURROGATES: dict[str, str] = {"inert gangue": "SiO2"}
+
+
+def enthalpy_stand_ins(names: Sequence[str], known: frozenset[str]) -> list[str]:
+    """Per species, the name whose thermo data give its enthalpy: its own when ``known``
+    has it, else its :data:`ENTHALPY_SURROGATES` stand-in (else its own, which has none).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Species names.
+    known : frozenset of str
+        Names with thermo data, e.g. ``frozenset(available())``.
+    """
+    return [n if n in known else ENTHALPY_SURROGATES.get(n, n) for n in names]
+
+
+def stand_in_clause(name: str, stand_in: str) -> str:
+    """The duty-basis clause of a species whose heat is counted as its stand-in's.
+
+    Parameters
+    ----------
+    name : str
+        The species.
+    stand_in : str
+        The species whose thermo data stand in for it.
+    """
+    return f"{name} counted as {stand_in} for its heat (estimate)"
+
 
 #: NASA ranges that start at 300 K are accepted down to this reference temperature [K]
 T_REF = 298.15
