@@ -61,9 +61,10 @@ from scipy.optimize import brentq
 from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models._bracket import newton_bisect
 from yieldkit.models.leach_kinetics import LeachKinetics
-from yieldkit.models.solubility import LN10, OxideSolubility, saturation_log10
+from yieldkit.models.solubility import OxideSolubility, saturation_log10
 from yieldkit.models.speciation import (
     DEFAULT_SYSTEMS,
+    LN10,
     PKW,
     AcidBaseSystem,
     Speciation,
@@ -167,7 +168,7 @@ def _reacted(
     c = w * np.power(h, order) / (_S_PER_H * f0)
     n = y_in.size
     if sat is None:
-        rev, ion_in, dc, nu_ion, ln_kh = _NO_SAT[0](n)
+        rev, ion_in, dc, nu_ion, ln_kh = _no_sat(n)
     else:
         rev, ion_in, dc, nu_ion, ln_kh = sat
     use_d0 = d0 is not None
@@ -192,7 +193,6 @@ def _no_sat(n: int):
     return np.zeros(n, dtype=np.bool_), zeros, zeros, zeros, zeros
 
 
-_NO_SAT = (_no_sat,)
 _KERNEL: list = []
 
 
@@ -455,6 +455,8 @@ def leach_cstr_train(
         raise SpecificationError(f"temperature needs 1 or {n_t} values; got {temps.size}.")
     systems = tuple(systems)
     sat = _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq)
+    if sat is not None:  # log10 K of every reversible solid in every tank [-]
+        log_k = np.array([[s.log10_k(float(t)) if s else np.nan for s in sat[0]] for t in temps])
 
     y = np.ones(n_s)  # remaining fraction of the train feed (for the rates)
     x = np.zeros(n_s)  # reacted fraction, the sum of the tanks' increments (for precision)
@@ -476,10 +478,7 @@ def leach_cstr_train(
             def holdup(mm: float, tn: float = float(tau[n])) -> float:
                 return tn * mm
 
-        tank_sat = None
-        if sat is not None:
-            ln_k = np.array([LN10 * s.log10_k(float(temps[n])) if s else np.nan for s in sat[0]])
-            tank_sat = (*sat[1:], ln_k)
+        tank_sat = None if sat is None else (*sat[1:], LN10 * log_k[n])
         d, _ = _solve_tank(
             y,
             x,
@@ -511,12 +510,11 @@ def leach_cstr_train(
     conversion = np.where(f0 > 0.0, out_x, 0.0)
     saturation = np.full((n_t, n_s), np.nan)
     if sat is not None:
-        sols, rev, c0, dc, nu_ion = sat
+        _, rev, c0, dc, nu_ion = sat
         for n in range(n_t):
-            log_k = np.array([s.log10_k(float(temps[n])) if s else np.nan for s in sols])
             ion = c0 + dc * out_x[n]
             h_n = float(np.atleast_1d(liquor.h)[n])
-            si = saturation_log10(ion, h_n, log_k, nu_ion, kinetics.h_consumed)
+            si = saturation_log10(ion, h_n, log_k[n], nu_ion, kinetics.h_consumed)
             saturation[n] = np.where(rev & (f0 > 0.0), si, np.nan)
     return LeachTrainResult(
         conversion=conversion,

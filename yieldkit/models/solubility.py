@@ -39,8 +39,6 @@ from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.precipitation import precipitation_data
 from yieldkit.models.thermo import T_SLACK
 
-LN10 = float(np.log(10.0))
-
 
 @dataclass(frozen=True)
 class OxideSolubility:

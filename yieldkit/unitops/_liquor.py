@@ -154,7 +154,6 @@ def equilibrate(
         # the species must sum to the total exactly: the most abundant one takes the
         # remainder (a trace species taking it, e.g. C2O4-2 at pH 1, would carry the
         # rounding of the whole total, ~1e-11 of itself, into a recycle loop)
-        idx = np.asarray(idx)
         big = int(idx[int(np.argmax(out[idx]))])
         out[big] = totals[j] * v_l - float(out[idx[idx != big]].sum())
     h = float(n_pool[lay.h]) - _bound(out, lay)
