@@ -49,11 +49,15 @@ class _ScipyRoot(TearSolver):
     """Common driver: scaled residual function, evaluation counting, early stop."""
 
     scipy_method = ""
-    #: whether the method backtracks along its step (a line search), so that an infeasible
-    #: trial point can answer with a huge residual and be retreated from
-    backtracks = False
     #: whether scipy.optimize.root supports ``callback`` (iteration counting) for it
     has_callback = True
+
+    @property
+    def backtracks(self) -> bool:
+        """Whether the method searches along its step (a ``line_search`` option that is not
+        None), so that an infeasible trial point can answer with a huge residual and be
+        retreated from (hybr has none)."""
+        return self.options.get("line_search") is not None
 
     def _scipy_options(self, n: int, tol: float) -> dict:
         raise NotImplementedError
@@ -179,10 +183,6 @@ class Broyden(_ScipyRoot):
         "line_search": ("armijo", _LINE_SEARCH),
     }
 
-    @property
-    def backtracks(self) -> bool:
-        return self.options["line_search"] is not None
-
     def _scipy_options(self, n, tol):
         return {
             "maxiter": self.max_iter,
@@ -218,10 +218,6 @@ class NewtonKrylov(_ScipyRoot):
         "rdiff": (None, 0.0, 0.1, True, False),
         "line_search": ("armijo", _LINE_SEARCH),
     }
-
-    @property
-    def backtracks(self) -> bool:
-        return self.options["line_search"] is not None
 
     def _scipy_options(self, n, tol):
         jac = {
