@@ -328,7 +328,7 @@ def calibration_feed(
     wt_percent: dict[str, float] = HDD_MAGNET_WT, pulp: float | None = None
 ) -> Stream:
     """Roasted magnet at ``pulp`` [kg/m3] (default ``CALIBRATION_PULP``) in 2 mol/L HCl."""
-    c = Components(SPECIES)
+    c = components()
     pulp = CALIBRATION_PULP if pulp is None else pulp
     n0 = roasted_composition(wt_percent)
     solids = Stream(c, {k: Q_(v * pulp, "mol/h") for k, v in n0.items()})  # per 1 m3/h
