@@ -261,7 +261,7 @@ def _solve_tank(
     y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw,
     sat=None,
 ):  # fmt: skip
-    """One CSTR: returns (d, m_out) at the converged [H+]: d the fraction of each solid's
+    """One CSTR: returns d at the converged [H+], the fraction of each solid's
     train feed that reacts in it (negative: re-precipitated), y_in the remaining and x_in
     the reacted fractions entering it (x_in = 1 - y_in, kept separately for precision).
 
@@ -323,10 +323,10 @@ def _solve_tank(
         u = u_lo
     else:
         u = brentq(resid, u_lo, u_hi, xtol=1e-15, rtol=1e-15)
-    da, m = inner(float(np.exp(u)))
+    da, _ = inner(float(np.exp(u)))
     d = np.zeros_like(y_in)
     d[active] = da
-    return d, m
+    return d
 
 
 def _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq):
@@ -479,7 +479,7 @@ def leach_cstr_train(
                 return tn * mm
 
         tank_sat = None if sat is None else (*sat[1:], LN10 * log_k[n])
-        d, _ = _solve_tank(
+        d = _solve_tank(
             y,
             x,
             q,
