@@ -9,7 +9,8 @@ without NumPy call overhead:
   this M-matrix, as the NumPy path's fallback);
 * residual, analytic Jacobian (same entries as ``_Cascade.jacobian_data``) stored as the
   blocks of a block-tridiagonal matrix and factorised by block elimination, partial
-  pivoting inside each (M+2)x(M+2) block (the NumPy path pivots across the whole band with
+  pivoting inside each (M+2)x(M+2) block, keeping each block's explicit inverse so that a
+  solve is matrix-vector products (the NumPy path pivots across the whole band with
   LAPACK dgbtrf; a singular block ends the compiled Newton, and the NumPy fallbacks take
   over as after any Newton failure);
 * damped Newton with the same step cap (3 in ln h, ln f), backtracking line search
@@ -157,9 +158,19 @@ def _resolve(v, out, p, x, h, f, y, d, cp, dp):
         lf = v[k * b + m + 1]
         eh = math.exp(lh)
         ef = math.exp(lf)
+        h[k] = eh
+        f[k] = ef
+        inv_h = 1.0 / eh
+        inv_f = 1.0 / ef
+        pw = 0.0
         for i in range(m):
             if fast[i]:
-                dd = ec[i] * _ipow(eh, a[i]) * _ipow(ef, bb[i])
+                # metals of one charge share their exponents: one power product per stage
+                if i == 0 or not (fast[i - 1] and a[i] == a[i - 1] and bb[i] == bb[i - 1]):
+                    pw = _ipow(eh if a[i] >= 0 else inv_h, abs(a[i])) * _ipow(
+                        ef if bb[i] >= 0 else inv_f, abs(bb[i])
+                    )
+                dd = ec[i] * pw
             else:
                 dd = math.exp(c[i] + a[i] * lh + bb[i] * lf)
             d[k, i] = dd
@@ -169,16 +180,17 @@ def _resolve(v, out, p, x, h, f, y, d, cp, dp):
         out[j] = v[j]
     if ok:
         _metals(qa, qo, d, s_m, x, cp, dp)
+        inv_ref = np.empty(m)
+        for i in range(m):
+            inv_ref[i] = 1.0 / xref[i]
         for k in range(n):
             for i in range(m):
-                out[k * b + i] = x[k, i] / xref[i]
+                out[k * b + i] = x[k, i] * inv_ref[i]
     else:
         for k in range(n):
             for i in range(m):
                 x[k, i] = v[k * b + i] * xref[i]
     for k in range(n):
-        h[k] = math.exp(out[k * b + m])
-        f[k] = math.exp(out[k * b + m + 1])
         for i in range(m):
             y[k, i] = d[k, i] * x[k, i]
     return ok
@@ -294,11 +306,11 @@ def initial_guess(p, q, mp, h_in, f_in):
 
 
 @njit(cache=True, error_model="numpy")
-def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
+def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     """Damped Newton from v0 (cascade._newton_core). With ``chord`` the first steps reuse the
-    factors (w_prev, piv_prev) of a nearby solution.
+    factors w_prev of a nearby solution.
 
-    Returns (v, x, h, f, y, hist, iterations, factorizations, w, piv, have_factors)."""
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors)."""
     n, m = p[2].shape
     b = m + 2
     nn = n * b
@@ -326,7 +338,6 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
     hist[0] = big
     nh = 1
     w = w_prev
-    piv = piv_prev
     have = chord
     fresh = False  # w is this call's own array
     nfac = 0
@@ -336,17 +347,16 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
         if not chord:
             if not fresh:
                 w = np.empty((n, b, 2 * b + 1))
-                piv = np.empty(nn, dtype=np.int64)
                 fresh = True
             _jacobian_blocks(q, mp, x, h, f, y, d, w)
             nfac += 1
-            if not _block_lu(w, piv):
+            if not _block_lu(w):
                 have = False
                 break
             have = True
         for j in range(nn):
             dv[j] = -r[j]
-        if not _block_solve(w, piv, dv):
+        if not _block_solve(w, dv):
             if chord:
                 chord = False
                 continue
@@ -394,7 +404,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, piv_prev, chord):
         phi = phi_new
         hist[nh] = big_new
         nh += 1
-    return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, piv, have
+    return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, have
 
 
 @njit(cache=True, error_model="numpy")
@@ -441,10 +451,10 @@ def balance_error(q, x, h, f, y):
 
 @njit(cache=True, error_model="numpy")
 def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-          w_prev, piv_prev, chord, tol, max_iter):  # fmt: skip
+          w_prev, chord, tol, max_iter):  # fmt: skip
     """Initial guess (unless ``use_v0``), damped Newton and balance check in one call.
 
-    Returns (v, x, h, f, y, hist, iterations, factorizations, w, piv, have_factors, err)."""
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err, start)."""
     m = z.shape[0]
     xref = np.empty(m)
     sc_m = np.empty(m)
@@ -458,11 +468,11 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
-    v, x, h, f, y, hist, it, nfac, w, piv, have = newton(
-        start, p, q, mp, tol, max_iter, w_prev, piv_prev, chord
+    v, x, h, f, y, hist, it, nfac, w, have = newton(
+        start, p, q, mp, tol, max_iter, w_prev, chord
     )
     err = balance_error(q, x, h, f, y) if math.isfinite(hist[-1]) else np.inf
-    return v, x, h, f, y, hist, it, nfac, w, piv, have, err, start
+    return v, x, h, f, y, hist, it, nfac, w, have, err, start
 
 
 @njit(cache=True, error_model="numpy")
@@ -517,12 +527,15 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _lu_row(w, piv, k):
-    """Step k of the block-tridiagonal LU in place: w[k, :, :b] becomes the LU factors
-    (partial pivoting inside the block, swaps in piv[k*b:(k+1)*b]) of the Schur complement
-    S_k = D_k - L_k G_(k-1), and w[k, :, b:2b] becomes G_k = S_k^-1 U_k (elimination on the
-    rows of [S_k | U_k], then back substitution). False if S_k is singular (the caller
-    treats it as a failed Newton step)."""
+def _lu_row(w, k, e):
+    """Step k of the block-tridiagonal factorisation in place. The Schur complement
+    S_k = D_k - L_k G_(k-1) is eliminated with partial pivoting inside the block;
+    w[k, :, :b] becomes its explicit inverse and
+    w[k, :, b:2b] becomes G_k = S_k^-1 U_k (``e`` is a (b, b) work array). With the
+    inverses a solve is two block matrix-vector products per stage, which vectorise and
+    have no dependency chains (the triangular solves of an LU form had), so the chord steps
+    that reuse one factorisation several times are cheap. False if S_k is singular (the
+    caller treats it as a failed Newton step)."""
     n, b = w.shape[0], w.shape[1]
     b2 = 2 * b
     wk = w[k]
@@ -534,6 +547,10 @@ def _lu_row(w, piv, k):
                 for j in range(b):
                     wk[i, j] -= li * g[i, b + j]
     last = b2 if k < n - 1 else b
+    for i in range(b):
+        for j in range(b):
+            e[i, j] = 0.0
+        e[i, i] = 1.0
     for c in range(b):
         p = c
         best = abs(wk[c, c])
@@ -542,7 +559,6 @@ def _lu_row(w, piv, k):
             if val > best:
                 best = val
                 p = r
-        piv[k * b + c] = p
         if best == 0.0 or not math.isfinite(best):
             return False
         if p != c:
@@ -550,67 +566,77 @@ def _lu_row(w, piv, k):
                 tmp = wk[c, j]
                 wk[c, j] = wk[p, j]
                 wk[p, j] = tmp
+            for j in range(b):
+                tmp = e[c, j]
+                e[c, j] = e[p, j]
+                e[p, j] = tmp
         inv = 1.0 / wk[c, c]
         for r in range(c + 1, b):
             lr = wk[r, c]
             if lr != 0.0:
                 lr *= inv
-                wk[r, c] = lr
                 for j in range(c + 1, last):
                     wk[r, j] -= lr * wk[c, j]
-    if k < n - 1:
-        for c in range(b - 1, -1, -1):
-            for r in range(c + 1, b):
-                ucr = wk[c, r]
-                if ucr != 0.0:
-                    for j in range(b, b2):
-                        wk[c, j] -= ucr * wk[r, j]
-            inv = 1.0 / wk[c, c]
-            for j in range(b, b2):
-                v = wk[c, j] * inv
-                # flush what would decay into subnormal numbers along a long cascade (trace
-                # metals far from their feed): subnormal arithmetic is ~100x slower and
-                # these entries do not change the Newton step
-                wk[c, j] = v if abs(v) >= FLUSH else 0.0
+                for j in range(b):
+                    e[r, j] -= lr * e[c, j]
+    # back substitution with U on [e | U_k]: e becomes S_k^-1, U_k becomes G_k
+    for c in range(b - 1, -1, -1):
+        for r in range(c + 1, b):
+            ucr = wk[c, r]
+            if ucr != 0.0:
+                for j in range(b, last):
+                    wk[c, j] -= ucr * wk[r, j]
+                for j in range(b):
+                    e[c, j] -= ucr * e[r, j]
+        inv = 1.0 / wk[c, c]
+        for j in range(b, last):
+            v = wk[c, j] * inv
+            # flush what would decay into subnormal numbers along a long cascade (trace
+            # metals far from their feed): subnormal arithmetic is ~100x slower and
+            # these entries do not change the Newton step
+            wk[c, j] = v if abs(v) >= FLUSH else 0.0
+        for j in range(b):
+            v = e[c, j] * inv
+            e[c, j] = v if abs(v) >= FLUSH else 0.0
+    for i in range(b):
+        for j in range(b):
+            wk[i, j] = e[i, j]
     return True
 
 
 @njit(cache=True, error_model="numpy")
-def _block_lu(w, piv):
-    """Block-tridiagonal LU of a filled Jacobian in place (:func:`_lu_row` for every k);
-    False if a block is singular."""
+def _block_lu(w):
+    """Block-tridiagonal factorisation of a filled Jacobian in place (:func:`_lu_row` for
+    every k); False if a block is singular."""
+    b = w.shape[1]
+    e = np.empty((b, b))
     for k in range(w.shape[0]):
-        if not _lu_row(w, piv, k):
+        if not _lu_row(w, k, e):
             return False
     return True
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _block_solve(w, piv, rhs):
-    """Solve J dv = rhs in place with the factors of :func:`_block_lu` (forward: lower
-    blocks and the pivoted LU of each S_k; backward: the G_k); False if not finite."""
+def _block_solve(w, rhs):
+    """Solve J dv = rhs in place with the factors of :func:`_block_lu` (forward:
+    z_k = S_k^-1 (rhs_k - L_k z_(k-1)); backward: dv_k = z_k - G_k dv_(k+1)); False if not
+    finite."""
     n, b = w.shape[0], w.shape[1]
     b2 = 2 * b
+    t = np.empty(b)
     for k in range(n):
         o = k * b
         if k > 0:
             for i in range(b):
-                rhs[o + i] -= w[k, i, b2] * rhs[o - b + i]
-        for c in range(b):
-            p = piv[o + c]
-            if p != c:
-                tmp = rhs[o + c]
-                rhs[o + c] = rhs[o + p]
-                rhs[o + p] = tmp
-        for c in range(b):
-            tc = rhs[o + c]
-            for r in range(c + 1, b):
-                rhs[o + r] -= w[k, r, c] * tc
-        for c in range(b - 1, -1, -1):
-            s = rhs[o + c]
-            for j in range(c + 1, b):
-                s -= w[k, c, j] * rhs[o + j]
-            rhs[o + c] = s / w[k, c, c]
+                t[i] = rhs[o + i] - w[k, i, b2] * rhs[o - b + i]
+        else:
+            for i in range(b):
+                t[i] = rhs[o + i]
+        for i in range(b):
+            s = 0.0
+            for j in range(b):
+                s += w[k, i, j] * t[j]
+            rhs[o + i] = s
     for k in range(n - 2, -1, -1):
         o = k * b
         for i in range(b):
@@ -626,11 +652,11 @@ def _block_solve(w, piv, rhs):
 
 
 @njit(cache=True, error_model="numpy")
-def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, piv_prev, chord,
+def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, chord,
                tol, max_iter, check):  # fmt: skip
     """:func:`fast_setup` and :func:`solve` in one call, for a cascade fed at its ends only.
 
-    Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, piv, have_factors,
+    Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
     err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
     input; 2: a metal absent from both feeds; 3: not converged or a check failed (the caller
     takes the general path, which reports or recovers)."""
@@ -650,15 +676,15 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, pi
                     if not math.isfinite(v0[j]):
                         st = 1
     if st != 0:
-        return (st, np.empty(0), s_m, qa, qa, s_m, np.empty(1), 0, 0, w_prev, piv_prev,
+        return (st, np.empty(0), s_m, qa, qa, s_m, np.empty(1), 0, 0, w_prev,
                 False, np.inf, qa, qo, e)  # fmt: skip
-    v, x, h, f, y, hist, it, nfac, w, piv, have, err, _ = solve(
+    v, x, h, f, y, hist, it, nfac, w, have, err, _ = solve(
         qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-        w_prev, piv_prev, chord, tol, max_iter,
+        w_prev, chord, tol, max_iter,
     )  # fmt: skip
     ok = hist[-1] <= max(tol, 1e-14) * 10 and err <= check
     for k in range(n):
         for i in range(m):
             if not x[k, i] >= 0:
                 ok = False
-    return (0 if ok else 3, v, x, h, f, y, hist, it, nfac, w, piv, have, err, qa, qo, e)
+    return (0 if ok else 3, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e)

@@ -50,7 +50,6 @@ GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 BACKENDS = ("compiled", "numpy")
 COMPILED_KINDS = ("cation_exchange", "empirical_ph", "constant_d")  # and their combinations
 _NO_W = np.zeros((0, 1, 1))  # placeholders for the kernel's optional arrays
-_NO_PIV = np.zeros(0, dtype=np.int64)
 _NO_V = np.zeros(0)
 _KERNEL = []  # the imported kernel module (numba is imported on first compiled solve)
 
@@ -164,7 +163,9 @@ class CascadeSolution:
     state : numpy.ndarray
         Log-variables, for warm starts (pass the solution as ``x0``) [-].
     factors : tuple
-        LU factors of the last Jacobian, reused by a warm start's chord steps [-].
+        Factors of the last Jacobian (LAPACK banded LU for the NumPy backend; block
+        inverses and G blocks for the compiled one), reused by a warm start's chord
+        steps [-].
     jacobians : int
         Jacobians evaluated and factorized; ``iterations`` also counts the chord steps
         of a warm start, which reuse the previous solution's factors [-].
@@ -853,7 +854,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
         return None
     if aq.ndim != 1 or org.ndim != 1:
         return None
-    w_prev, piv_prev, chord, v0 = _NO_W, _NO_PIV, False, _NO_V
+    w_prev, chord, v0 = _NO_W, False, _NO_V
     if x0 is not None:
         if isinstance(x0, CascadeSolution):
             fac = x0.factors
@@ -865,7 +866,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
                 and isinstance(fac[1], tuple)
                 and fac[1][1].shape[:2] == (n_stages, model.n_metals + 2)
             ):
-                w_prev, piv_prev, chord = fac[1][1], fac[1][2], True
+                w_prev, chord = fac[1][1], True
         else:
             v0 = x0
         if v0 is None:
@@ -875,14 +876,14 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
             return None
     out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, 2.0 * model.n,
                                model.c, model.a, model.b, v0, x0 is not None, w_prev,
-                               piv_prev, chord, float(tol), min(int(max_iter), 25),
+                               chord, float(tol), min(int(max_iter), 25),
                                max(100.0 * tol, 1e-11))  # fmt: skip
-    status, v, x, h, f, y, hist, it, nfac, w, piv, have, err, qa, qo, e = out
+    status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status != 0:
         return None
     hist = hist.tolist()
     return CascadeSolution(model.metals, x, y, h, f, e, qa, qo, it, hist[-1], hist, err, v,
-                           ((True,) * model.n_metals, ("compiled", w, piv) if have else None),
+                           ((True,) * model.n_metals, ("compiled", w) if have else None),
                            nfac, "compiled")  # fmt: skip
 
 
@@ -1000,15 +1001,15 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
         and isinstance(warm_fac[0], str)
         and warm_fac[1].shape[:2] == (n, m + 2)
     )
-    w_prev, piv_prev = (warm_fac[1], warm_fac[2]) if chord else (_NO_W, _NO_PIV)
+    w_prev = warm_fac[1] if chord else _NO_W
     use_v0 = warm is not None
     v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
     out = _kernel().solve(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
                           float(st.h_in), float(st.f_in), model.z, 2.0 * model.n, model.c,
-                          model.a, model.b, v0, use_v0, w_prev, piv_prev, chord, float(tol),
+                          model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
                           min(int(max_iter), 25))  # fmt: skip
-    v, x, h, f, y, hist, it, nfac, w, piv, have, err, start = out
-    fac = ("compiled", w, piv) if have else None
+    v, x, h, f, y, hist, it, nfac, w, have, err, start = out
+    fac = ("compiled", w) if have else None
     hist = hist.tolist()
     parts = (x, h, f, y, None)
     used = "compiled"
