@@ -468,9 +468,7 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
-    v, x, h, f, y, hist, it, nfac, w, have = newton(
-        start, p, q, mp, tol, max_iter, w_prev, chord
-    )
+    v, x, h, f, y, hist, it, nfac, w, have = newton(start, p, q, mp, tol, max_iter, w_prev, chord)
     err = balance_error(q, x, h, f, y) if math.isfinite(hist[-1]) else np.inf
     return v, x, h, f, y, hist, it, nfac, w, have, err, start
 
