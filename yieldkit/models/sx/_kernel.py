@@ -310,7 +310,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     """Damped Newton from v0 (cascade._newton_core). With ``chord`` the first steps reuse the
     factors w_prev of a nearby solution.
 
-    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors)."""
+    Returns (v, x, h, f, y, r, hist, iterations, factorizations, w, have_factors), r the
+    scaled residual of (x, h, f, y)."""
     n, m = p[2].shape
     b = m + 2
     nn = n * b
@@ -404,17 +405,16 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
         phi = phi_new
         hist[nh] = big_new
         nh += 1
-    return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, have
+    return v, x, h, f, y, r, hist[:nh].copy(), it, nfac, w, have
 
 
 @njit(cache=True, error_model="numpy")
-def balance_error(q, x, h, f, y):
-    """Largest relative imbalance of any stage balance (cascade._balance_error) [-]."""
+def balance_error(q, x, h, f, y, r):
+    """Largest relative imbalance of any stage balance (cascade._balance_error), from the
+    scaled residual r of (x, h, f, y) [-]."""
     qa, qo, s_m, s_h, zz, sc_m, sc_h = q[0], q[1], q[2], q[3], q[5], q[7], q[8][0]
     n, m = x.shape
     b = m + 2
-    r = np.empty(n * b)
-    _residual(q, x, h, f, y, r)
     err = 0.0
     for k in range(n):
         for i in range(m):
@@ -423,11 +423,10 @@ def balance_error(q, x, h, f, y):
                 thr += qa[k - 1] * x[k - 1, i]
             if k < n - 1:
                 thr += qo[k + 1] * y[k + 1, i]
-            thr = max(thr, 1.0 / sc_m[i])
-            if thr > 0:
-                val = abs(r[k * b + i] / sc_m[i]) / thr
-                if not (val <= err):
-                    err = val
+            den = max(thr, 1.0 / sc_m[i]) * sc_m[i]
+            val = abs(r[k * b + i])
+            if not (val <= err * den):  # divides only for a new maximum (or nan)
+                err = val / den
         zo = 0.0
         for i in range(m):
             zo += y[k, i] * zz[i]
@@ -439,10 +438,10 @@ def balance_error(q, x, h, f, y):
             for i in range(m):
                 zn += y[k + 1, i] * zz[i]
             thr += qo[k + 1] * zn
-        thr = max(thr, 1.0 / sc_h)
-        val = abs(r[k * b + m] / sc_h) / thr
-        if not (val <= err):
-            err = val
+        den = max(thr, 1.0 / sc_h) * sc_h
+        val = abs(r[k * b + m])
+        if not (val <= err * den):
+            err = val / den
         val = abs(r[k * b + m + 1])
         if not (val <= err):
             err = val
@@ -468,8 +467,10 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
-    v, x, h, f, y, hist, it, nfac, w, have = newton(start, p, q, mp, tol, max_iter, w_prev, chord)
-    err = balance_error(q, x, h, f, y) if math.isfinite(hist[-1]) else np.inf
+    v, x, h, f, y, r, hist, it, nfac, w, have = newton(
+        start, p, q, mp, tol, max_iter, w_prev, chord
+    )
+    err = balance_error(q, x, h, f, y, r) if math.isfinite(hist[-1]) else np.inf
     return v, x, h, f, y, hist, it, nfac, w, have, err, start
 
 
