@@ -176,23 +176,26 @@ def _resolve(v, out, p, x, h, f, y, d, cp, dp):
             d[k, i] = dd
             if not math.isfinite(dd):
                 ok = False
-    for j in range(v.shape[0]):
-        out[j] = v[j]
     if ok:
         _metals(qa, qo, d, s_m, x, cp, dp)
         inv_ref = np.empty(m)
         for i in range(m):
             inv_ref[i] = 1.0 / xref[i]
         for k in range(n):
+            o = k * b
             for i in range(m):
-                out[k * b + i] = x[k, i] * inv_ref[i]
+                out[o + i] = x[k, i] * inv_ref[i]
+                y[k, i] = d[k, i] * x[k, i]
+            out[o + m] = v[o + m]
+            out[o + m + 1] = v[o + m + 1]
     else:
         for k in range(n):
+            o = k * b
             for i in range(m):
-                x[k, i] = v[k * b + i] * xref[i]
-    for k in range(n):
-        for i in range(m):
-            y[k, i] = d[k, i] * x[k, i]
+                x[k, i] = v[o + i] * xref[i]
+                y[k, i] = d[k, i] * x[k, i]
+            for j in range(b):
+                out[o + j] = v[o + j]
     return ok
 
 
@@ -622,27 +625,30 @@ def _block_solve(w, rhs):
     finite."""
     n, b = w.shape[0], w.shape[1]
     b2 = 2 * b
-    t = np.empty(b)
+    t = np.zeros(b)
     for k in range(n):
         o = k * b
-        if k > 0:
-            for i in range(b):
-                t[i] = rhs[o + i] - w[k, i, b2] * rhs[o - b + i]
-        else:
-            for i in range(b):
-                t[i] = rhs[o + i]
+        wk = w[k]
+        for i in range(b):
+            t[i] = rhs[o + i] - wk[i, b2] * t[i]  # t holds z_(k-1); L_k is 0 for k = 0
         for i in range(b):
             s = 0.0
             for j in range(b):
-                s += w[k, i, j] * t[j]
+                s += wk[i, j] * t[j]
             rhs[o + i] = s
+        for i in range(b):
+            t[i] = rhs[o + i]
+    # t holds z_(n-1) = dv_(n-1)
     for k in range(n - 2, -1, -1):
         o = k * b
+        wk = w[k]
         for i in range(b):
             s = rhs[o + i]
             for j in range(b):
-                s -= w[k, i, b + j] * rhs[o + b + j]
+                s -= wk[i, b + j] * t[j]
             rhs[o + i] = s
+        for i in range(b):
+            t[i] = rhs[o + i]
     ok = True
     for j in range(n * b):
         if not math.isfinite(rhs[j]):
