@@ -134,3 +134,47 @@ def test_compiled_path_keeps_input_errors():
     with pytest.raises(SpecificationError, match="beyond its capacity"):
         solve_cascade(np.array([5.0, 2.0, 30.0]), np.array([90.0, 20.0, 600.0]), 1.0, 1.0,
                       model, 3)  # fmt: skip
+
+
+#: random cases whose cold Newton stalls (residual ~0.1-0.5 for 25 steps): the
+#: pseudo-transient continuation takes over (seed 97: constant D with saturation, 20
+#: stages; 235: 7 stages; 1197: cation exchange, 20 stages; 1402: 7 stages)
+STALLING = [97, 235, 1197, 1402]
+
+
+@pytest.mark.parametrize("seed", STALLING)
+def test_compiled_transient_follows_numpy(seed):
+    """The kernel's pseudo-transient continuation is the NumPy one step for step: same
+    accepted steps and residual history from the same start."""
+    from yieldkit.models.sx import _kernel as kernel
+    from yieldkit.models.sx.cascade import _Cascade, _initial_guess, _setup, _transient
+
+    aq, org, qa, qo, model, n = random_case(seed)
+    st = _setup(model, aq, org, qa, qo, n, None)
+    cas = _Cascade(model, st)
+    start = _initial_guess(model, st, cas)
+    v_np, hist_np, it_np = _transient(cas, start, 1000, 1e-6)
+    p, q, mp = kernel._pack(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
+                            model.z, 2.0 * model.n, model.c, model.a, model.b)  # fmt: skip
+    v_c, hist_c, it_c, nfac = kernel.transient(start, p, q, mp, 1000, 1e-6)
+    assert it_c == it_np > 20
+    assert nfac == it_c
+    assert len(hist_c) == len(hist_np)
+    assert np.allclose(hist_c, hist_np, rtol=1e-6, atol=1e-12)
+    assert hist_c[-1] <= 1e-6
+    assert np.allclose(v_c, v_np, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", STALLING)
+def test_stalling_newton_recovers_in_the_compiled_backend(seed):
+    """After a stalled Newton the compiled transient and Newton converge (the NumPy
+    fallbacks are not needed) to the NumPy backend's solution."""
+    aq, org, qa, qo, model, n = random_case(seed)
+    sol = solve_cascade(aq, org, qa, qo, model, n)
+    ref = solve_cascade(aq, org, qa, qo, model, n, backend="numpy")
+    assert sol.backend == "compiled"
+    assert sol.iterations > 25  # the transient ran
+    scale = np.maximum(np.abs(ref.x).max(axis=0), 1e-300)
+    assert np.max(np.abs(sol.x - ref.x) / scale) < 1e-10
+    assert rel(sol.h, ref.h) < 1e-10
+    assert sol.balance_error < 1e-10

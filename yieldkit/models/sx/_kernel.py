@@ -17,7 +17,9 @@ without NumPy call overhead:
   (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x, and the same convergence test (max norm of
   the scaled residual <= tol);
-* the initial guess and the balance check of the NumPy path.
+* the initial guess and the balance check of the NumPy path;
+* the pseudo-transient continuation that takes over when Newton stalls (cascade._transient,
+  step for step), then Newton again; only if that fails too do the NumPy fallbacks run.
 
 Everything is in the units of the NumPy path (concentrations [mol/m3], flows [m3/s]).
 Functions are compiled on first use and cached on disk (``cache=True``).
@@ -146,11 +148,11 @@ def _metals(qa, qo, d, s_m, x, cp, dp):
 
 
 @njit(cache=True, error_model="numpy")
-def _resolve(v, out, p, x, h, f, y, d, cp, dp):
-    """out = v with the metals re-solved exactly; fills x, h, f, y, d. False if D overflows
-    (then out = v and the parts hold the unresolved values, as the NumPy path)."""
-    qa, qo, s_m, c, a, bb, xref, ec, fast = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
-    n, m = x.shape
+def _distribution(v, p, h, f, d):
+    """H+, free extractant and D of every stage and metal from the log variables of v;
+    False if a D overflows."""
+    c, a, bb, ec, fast = p[3], p[4], p[5], p[7], p[8]
+    n, m = d.shape
     b = m + 2
     ok = True
     for k in range(n):
@@ -176,6 +178,31 @@ def _resolve(v, out, p, x, h, f, y, d, cp, dp):
             d[k, i] = dd
             if not math.isfinite(dd):
                 ok = False
+    return ok
+
+
+@njit(cache=True, error_model="numpy")
+def _unpack(v, p, x, h, f, y, d):
+    """Parts of v as they are, metals not re-solved (the pseudo-transient's variables are
+    all free; cascade._Cascade.unpack)."""
+    xref = p[6]
+    n, m = x.shape
+    b = m + 2
+    _distribution(v, p, h, f, d)
+    for k in range(n):
+        for i in range(m):
+            x[k, i] = v[k * b + i] * xref[i]
+            y[k, i] = d[k, i] * x[k, i]
+
+
+@njit(cache=True, error_model="numpy")
+def _resolve(v, out, p, x, h, f, y, d, cp, dp):
+    """out = v with the metals re-solved exactly; fills x, h, f, y, d. False if D overflows
+    (then out = v and the parts hold the unresolved values, as the NumPy path)."""
+    qa, qo, s_m, xref = p[0], p[1], p[2], p[6]
+    n, m = x.shape
+    b = m + 2
+    ok = _distribution(v, p, h, f, d)
     if ok:
         _metals(qa, qo, d, s_m, x, cp, dp)
         inv_ref = np.empty(m)
@@ -452,11 +479,8 @@ def balance_error(q, x, h, f, y, r):
 
 
 @njit(cache=True, error_model="numpy")
-def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-          w_prev, chord, tol, max_iter):  # fmt: skip
-    """Initial guess (unless ``use_v0``), damped Newton and balance check in one call.
-
-    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err, start)."""
+def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
+    """The (p, q, mp) tuples of a cascade: flows, sources, model and scales."""
     m = z.shape[0]
     xref = np.empty(m)
     sc_m = np.empty(m)
@@ -469,12 +493,130 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
     p = (qa, qo, s_m, c, a, bb, xref, ec, fast)
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
+    return p, q, mp
+
+
+@njit(cache=True, error_model="numpy")
+def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
+          w_prev, chord, tol, max_iter):  # fmt: skip
+    """Initial guess (unless ``use_v0``), damped Newton and balance check in one call.
+
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err, start)."""
+    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
     v, x, h, f, y, r, hist, it, nfac, w, have = newton(
         start, p, q, mp, tol, max_iter, w_prev, chord
     )
     err = balance_error(q, x, h, f, y, r) if math.isfinite(hist[-1]) else np.inf
     return v, x, h, f, y, hist, it, nfac, w, have, err, start
+
+
+@njit(cache=True, error_model="numpy")
+def transient(v0, p, q, mp, max_iter, target):
+    """Pseudo-transient continuation (cascade._transient, step for step): linearly
+    implicit Euler steps of the mixer-settler dynamics, J - M/dt with the hold-up M the
+    outflow part of the Jacobian (the diagonal-block entries of the metal rows in their own,
+    H+ and extractant columns and the whole H+ row, scaled by 1 + sigma), the same step cap,
+    acceptance (residual norm below 10x the last) and time-step rule (sigma x4 on a
+    rejected step, times the residual ratio on an accepted one, 0 below 1e-10).
+
+    Returns (v, hist, iterations, factorizations)."""
+    n, m = p[2].shape
+    b = m + 2
+    nn = n * b
+    x = np.empty((n, m))
+    h = np.empty(n)
+    f = np.empty(n)
+    y = np.empty((n, m))
+    d = np.empty((n, m))
+    x2 = np.empty((n, m))
+    h2 = np.empty(n)
+    f2 = np.empty(n)
+    y2 = np.empty((n, m))
+    d2 = np.empty((n, m))
+    w = np.empty((n, b, 2 * b + 1))
+    v = v0.copy()
+    v_new = np.empty(nn)
+    r = np.empty(nn)
+    r_new = np.empty(nn)
+    dv = np.empty(nn)
+    hist = np.empty(max_iter + 1)
+    _unpack(v, p, x, h, f, y, d)
+    phi, big = _residual(q, x, h, f, y, r)
+    norm = math.sqrt(phi)
+    hist[0] = big
+    nh = 1
+    sigma = 1.0  # 1 / (time step in residence times)
+    it = 0
+    nfac = 0
+    while hist[nh - 1] > target and it < max_iter and math.isfinite(norm):
+        it += 1
+        _jacobian_blocks(q, mp, x, h, f, y, d, w)
+        g = 1.0 + sigma
+        for k in range(n):
+            for i in range(m):
+                w[k, i, i] *= g
+                w[k, i, m] *= g
+                w[k, i, m + 1] *= g
+            for j in range(b):
+                w[k, m, j] *= g
+        nfac += 1
+        ok = _block_lu(w)
+        if ok:
+            for j in range(nn):
+                dv[j] = -r[j]
+            ok = _block_solve(w, dv)
+        norm_new = 0.0
+        big_new = 0.0
+        if ok:
+            step = 0.0
+            for k in range(n):
+                for j in range(m, b):
+                    if abs(dv[k * b + j]) > step:
+                        step = abs(dv[k * b + j])
+            scale = 3.0 / step if step > 3.0 else 1.0
+            for j in range(nn):
+                v_new[j] = v[j] + scale * dv[j]
+            _unpack(v_new, p, x2, h2, f2, y2, d2)
+            phi_new, big_new = _residual(q, x2, h2, f2, y2, r_new)
+            norm_new = math.sqrt(phi_new)
+            ok = math.isfinite(norm_new) and norm_new < 10.0 * norm
+        if not ok:
+            sigma *= 4.0
+            if sigma > 1e15:
+                break
+            continue
+        sigma = sigma * norm_new / norm
+        if sigma < 1e-10:
+            sigma = 0.0
+        v, v_new = v_new, v
+        x, x2 = x2, x
+        h, h2 = h2, h
+        f, f2 = f2, f
+        y, y2 = y2, y
+        d, d2 = d2, d
+        r, r_new = r_new, r
+        norm = norm_new
+        hist[nh] = big_new
+        nh += 1
+    return v, hist[:nh].copy(), it, nfac
+
+
+@njit(cache=True, error_model="numpy")
+def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0, tol,
+                    max_iter, target):  # fmt: skip
+    """The fallback of a failed Newton in one call (cascade._newton's): pseudo-transient
+    continuation from v0 to ``target``, then damped Newton to ``tol`` and the balance check.
+
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err)."""
+    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
+    v_t, hist_t, it_t, nfac_t = transient(v0, p, q, mp, 10 * max_iter, target)
+    v, x, h, f, y, r, hist, it, nfac, w, have = newton(
+        v_t, p, q, mp, tol, max_iter, np.zeros((0, 1, 1)), False
+    )
+    err = balance_error(q, x, h, f, y, r) if math.isfinite(hist[-1]) else np.inf
+    hist_all = np.concatenate((hist_t, hist))
+    return v, x, h, f, y, hist_all, it_t + it, nfac_t + nfac, w, have, err
 
 
 @njit(cache=True, error_model="numpy")

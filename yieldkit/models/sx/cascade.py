@@ -1016,16 +1016,31 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
     cas = None
     r = None
     if hist[-1] > tol and transient:
-        # as the NumPy path: follow the physical transient, then Newton (in NumPy)
-        cas = _Cascade(model, st)
-        start = _initial_guess(model, st, cas) if warm is not None else start
-        w_t, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
-        v, parts, r, hist2, it2, fac = _newton_core(cas, w_t, tol, max_iter)
-        hist = hist + hist_t + hist2
-        it += it_t + it2
-        nfac += cas.n_factor
-        used = "numpy"
-        err = _balance_error(cas, parts) if np.isfinite(hist[-1]) else np.inf
+        # as the NumPy path: follow the physical transient, then Newton, compiled
+        if warm is not None:
+            cas = _Cascade(model, st)
+            start = _initial_guess(model, st, cas)
+        out = _kernel().solve_transient(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m,
+                                        float(st.scale_h), model.z, 2.0 * model.n, model.c,
+                                        model.a, model.b, np.ascontiguousarray(start, dtype=float),
+                                        float(tol), int(max_iter), 1e-6)  # fmt: skip
+        v_c, x_c, h_c, f_c, y_c, hist_c, it_c, nfac_c, w_c, have_c, err_c = out
+        hist = hist + hist_c.tolist()
+        it += it_c
+        nfac += nfac_c
+        if hist[-1] <= tol:
+            v, parts, err = v_c, (x_c, h_c, f_c, y_c, None), err_c
+            fac = ("compiled", w_c) if have_c else None
+        else:
+            # the same fallback in NumPy (band LU with pivoting across the band)
+            cas = cas or _Cascade(model, st)
+            w_t, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
+            v, parts, r, hist2, it2, fac = _newton_core(cas, w_t, tol, max_iter)
+            hist = hist + hist_t + hist2
+            it += it_t + it2
+            nfac += cas.n_factor
+            used = "numpy"
+            err = _balance_error(cas, parts) if np.isfinite(hist[-1]) else np.inf
     res = hist[-1]
     check = max(100.0 * tol, 1e-11)
     if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(parts[0] >= 0)):
