@@ -22,9 +22,10 @@ than SuperLU here (see benchmarks/README.md).
 Two implementations of the Newton loop, chosen with ``solve_cascade(backend=...)``: the
 NumPy code in this module (the reference) and a numba kernel
 (:mod:`yieldkit.models.sx._kernel`) that repeats the same algorithm with plain loops and a
-block-tridiagonal LU (the default where supported). The fallbacks after a failed Newton
-(pseudo-transient continuation, continuation in the number of stages, Gauss-Seidel sweeps)
-are NumPy only.
+block-tridiagonal factorisation (the default where supported). After a failed Newton the
+pseudo-transient continuation runs in the backend's own code (the kernel repeats the NumPy
+one step for step); if it fails too, the NumPy fallbacks (its pseudo-transient, continuation
+in the number of stages, Gauss-Seidel sweeps) take over.
 """
 
 from __future__ import annotations
@@ -691,9 +692,10 @@ def solve_cascade(
         Implementation of the Newton loop: 'compiled' (numba kernel, same algorithm, no
         NumPy call overhead) or 'numpy' (the reference). None (default) takes 'compiled'
         for the models it supports (kinds in ``COMPILED_KINDS``) and 'numpy' otherwise;
-        the solution's ``backend`` records which ran. If the compiled Newton fails, the
-        NumPy fallbacks (pseudo-transient, continuation, Gauss-Seidel) take over as after
-        a NumPy Newton failure [-].
+        the solution's ``backend`` records which ran. If the compiled Newton stalls, the
+        compiled pseudo-transient continuation takes over; if that fails too, the NumPy
+        fallbacks (pseudo-transient, continuation, Gauss-Seidel) run as after a NumPy
+        Newton failure [-].
 
     Returns
     -------
@@ -994,8 +996,9 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
 
 
 def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
-    """:func:`_newton` with the Newton core in the compiled kernel; the pseudo-transient
-    fallback and the failure report stay in NumPy (they run only when Newton fails)."""
+    """:func:`_newton` with the Newton core and its pseudo-transient fallback in the
+    compiled kernel; if both fail, the NumPy pseudo-transient and Newton run, and the
+    failure report is NumPy's."""
     n, m = st.s_m.shape
     chord = (
         warm_fac is not None
