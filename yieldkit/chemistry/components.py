@@ -145,10 +145,19 @@ class Components:
         return a
 
     def phase_mask(self, phase: str) -> np.ndarray:
-        """Boolean mask of the species in ``phase``."""
-        if phase not in PHASES:
-            raise SpeciesError(unknown_name("phase", phase, PHASES))
-        return np.array([s.phase == phase for s in self._species])
+        """Boolean mask of the species in ``phase``; read-only (built once per phase)."""
+        mask = self._phase_masks.get(phase)
+        if mask is None:
+            if phase not in PHASES:
+                raise SpeciesError(unknown_name("phase", phase, PHASES))
+            mask = np.array([s.phase == phase for s in self._species])
+            mask.setflags(write=False)
+            self._phase_masks[phase] = mask
+        return mask
+
+    @cached_property
+    def _phase_masks(self) -> dict[str, np.ndarray]:
+        return {}
 
     def phases(self) -> tuple[str, ...]:
         """Phases that occur in this set, in the order of PHASES."""
