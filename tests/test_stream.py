@@ -66,3 +66,20 @@ def test_bad_inputs(c):
         Stream.from_concentrations(c, "1 L/s", {"H+": "2000 g/L"})
     with pytest.raises(UnitsError, match=r"not a mass or molar flow unit"):
         Stream(c, {"H2O": "1 mol/s"}).flow("H2O", "kg")
+
+
+def test_molar_flow_array_checks(c):
+    """from_moles checks every flow: nan, inf and negative values are named (as plain
+    floats), with the count when several are bad; huge finite flows are accepted."""
+    n = np.zeros(len(c))
+    for bad, shown in ((np.nan, "nan"), (np.inf, "inf"), (-1e-3, "-0.001")):
+        m = n.copy()
+        m[3] = bad
+        with pytest.raises(SpecificationError, match=rf"flow of 'Nd\+3' is {shown} mol/s; flows"):
+            Stream.from_moles(c, m)
+    m = n.copy()
+    m[2], m[5] = -1.0, np.nan
+    with pytest.raises(SpecificationError, match=r"'Cl-' is -1.0 .*\(2 species affected\)"):
+        Stream.from_moles(c, m)
+    big = np.full(len(c), 1e308)
+    assert Stream.from_moles(c, big).moles[0] == 1e308

@@ -12,6 +12,7 @@ get an error that says how to give one).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -419,15 +420,15 @@ def _check_state(c: Components, n, T: float, P: float, rho) -> None:
     if bad.size:
         i = bad[0]
         raise SpecificationError(
-            f"flow of {c.names[i]!r} is {n[i]!r} mol/s; flows must be finite and >= 0"
+            f"flow of {c.names[i]!r} is {float(n[i])!r} mol/s; flows must be finite and >= 0"
             + (f" ({bad.size} species affected)." if bad.size > 1 else ".")
         )
-    if not (np.isfinite(T) and T > 0):
+    if not (math.isfinite(T) and T > 0):
         raise SpecificationError(f"temperature must be > 0 K, got {T!r} K.")
-    if not (np.isfinite(P) and P > 0):
+    if not (math.isfinite(P) and P > 0):
         raise SpecificationError(f"pressure must be > 0 Pa, got {P!r} Pa.")
     for phase, value in rho.items():
-        if not (np.isfinite(value) and value > 0):
+        if not (math.isfinite(value) and value > 0):
             raise SpecificationError(
                 f"density of phase {phase!r} must be > 0 kg/m3, got {value!r}."
             )
