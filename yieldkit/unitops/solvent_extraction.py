@@ -278,7 +278,7 @@ class SolventExtraction(UnitOperation):
         if min(q_tot.values()) <= 0 or extract_in <= 0 or not np.any(metal_in > 0):
             # no contact (e.g. the first pass of a recycle loop): everything passes through
             info.update(iterations=0, contact=False)
-            return Outcome(self._split(inlets, total, aq, org), info=info)
+            return Outcome(self._outlets(inlets, *self._split(total, aq, org)), info=info)
         main = {
             ph: [f for f in feeds if f[0] == p and f[2] == ph]
             for p, ph in (("aq_in", "aq"), ("org_in", "org"))
@@ -335,15 +335,10 @@ class SolventExtraction(UnitOperation):
             model.z,
             model.n,
         )
-        out = self._split(inlets, total, aq, org)
-        n_raff = out["raffinate"].moles.copy()
-        n_org = out["loaded_org"].moles.copy()
+        n_raff, n_org = self._split(total, aq, org)
         n_raff[ion], n_raff[ih] = raff, h_out
         n_org[cplx], n_org[ie] = load, free_out
-        out = {
-            "raffinate": out["raffinate"].with_moles(n_raff),
-            "loaded_org": out["loaded_org"].with_moles(n_org),
-        }
+        out = self._outlets(inlets, n_raff, n_org)
         d = model.distribution(sol.h, sol.free_extractant)
         info.update(
             contact=True,
@@ -363,15 +358,19 @@ class SolventExtraction(UnitOperation):
     def _fits(self, last, model) -> bool:
         return last is not None and last.metals == model.metals and last.n_stages == self.n_stages
 
-    def _split(self, inlets, total, aq, org) -> dict[str, Stream]:
-        """Every species in its phase's outlet (before the model's transfers)."""
+    @staticmethod
+    def _split(total, aq, org) -> tuple[np.ndarray, np.ndarray]:
+        """Every species in its phase's outlet (before the model's transfers): molar flows
+        of the raffinate and of the loaded organic [mol/s]."""
+        return np.where(aq, total, 0.0), np.where(org, total, 0.0)
+
+    @staticmethod
+    def _outlets(inlets, n_raff, n_org) -> dict[str, Stream]:
+        """The outlet streams (at the temperature, pressure and densities of their phase's
+        main inlet)."""
         aq_in, org_in = inlets["aq_in"], inlets["org_in"]
-        raff = Stream.from_moles(
-            aq_in.components, np.where(aq, total, 0.0), aq_in.T, aq_in.P, aq_in.densities
-        )
-        load = Stream.from_moles(
-            org_in.components, np.where(org, total, 0.0), org_in.T, org_in.P, org_in.densities
-        )
+        raff = Stream.from_moles(aq_in.components, n_raff, aq_in.T, aq_in.P, aq_in.densities)
+        load = Stream.from_moles(org_in.components, n_org, org_in.T, org_in.P, org_in.densities)
         return {"raffinate": raff, "loaded_org": load}
 
 
