@@ -79,8 +79,8 @@ class Balance:
         scale = np.maximum(np.abs(self.inflow), np.abs(self.outflow))
         if scale.size:
             scale = np.maximum(scale, _BALANCE_FLOOR * float(scale.max()))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.where(scale > 0, np.abs(self.inflow - self.outflow) / scale, 0.0)
+        r = np.zeros(scale.shape)
+        np.divide(np.abs(self.inflow - self.outflow), scale, out=r, where=scale > 0)
         return r
 
     @property
@@ -93,6 +93,14 @@ class Balance:
     def worst_element(self) -> str:
         r = self.relative_errors
         return self.elements[int(np.argmax(r))] if r.size else ""
+
+
+def _total(streams, size: int) -> np.ndarray:
+    """Sum of the molar flows of ``streams`` [mol/s] (zeros for none)."""
+    total = np.zeros(size)
+    for s in streams:
+        total += s.moles
+    return total
 
 
 def _record_init(init):
@@ -206,8 +214,8 @@ class UnitOperation:
         streams = list(inlets.values()) + list(outlets.values())
         c = streams[0].components
         E, z = c.element_matrix, c.charges
-        n_in = np.sum([s.moles for s in inlets.values()], axis=0) if inlets else np.zeros(len(c))
-        n_out = np.sum([s.moles for s in outlets.values()], axis=0) if outlets else np.zeros(len(c))
+        n_in = _total(inlets.values(), len(c))
+        n_out = _total(outlets.values(), len(c))
         return Balance(c.elements, E @ n_in, E @ n_out, float(z @ n_in), float(z @ n_out))
 
     def check_balance(self, inlets, outlets, rtol: float = BALANCE_RTOL) -> Balance:
