@@ -359,8 +359,13 @@ def test_infeasible_loop_output_retreats_by_damped_direct_steps():
     (xp, gx, _), retreated = ev.call_or_retreat(np.array([3.0]), np.array([1.6]))
     assert retreated and xp == pytest.approx([1.0]) and gx == pytest.approx([2.0])
     assert ev.retreats == 1 and ev.evaluations == 4  # 0.4, then 3, 1.6 failed, 1.0
-    with pytest.raises(InfeasibleStateError, match="above 1"):
+    with pytest.raises(InfeasibleStateError, match="above 1") as err:
         ev.call_or_retreat(np.array([5.0]), np.array([4.0]))  # from x = 1: none feasible
+    msg = str(err.value)
+    assert msg.startswith("loop 'damped': tear solver 'test' reached a state (evaluation ")
+    assert "scaled residual 1) from which no step towards the loop's own output" in msg
+    assert "down to 1/64 of it: state 1.04688 above 1. Other methods" in msg
+    assert msg.endswith("e.g. get_solver('wegstein').")
 
 
 @pytest.mark.parametrize("name", ["wegstein", "anderson"])

@@ -239,11 +239,23 @@ class LoopEvaluator:
             while True:
                 try:
                     return self(x_last + lam * (np.asarray(fallback) - x_last)), True
-                except InfeasibleStateError:
+                except InfeasibleStateError as exc:
                     self.evaluations += 1
                     lam *= 0.5
                     if lam < RETREAT_MIN:
-                        raise
+                        raise self._cornered(exc) from exc
+
+    def _cornered(self, exc: InfeasibleStateError) -> InfeasibleStateError:
+        """The unit's error, with where the tear solver stands: at a state it reached, every
+        step towards the loop's own output (down to RETREAT_MIN of it) is infeasible."""
+        alt = "wegstein" if self.method != "wegstein" else "direct"
+        return InfeasibleStateError(
+            f"loop {self.loop!r}: tear solver {self.method!r} reached a state (evaluation "
+            f"{self.evaluations}, scaled residual {self.last[2]:.3g}) from which no step "
+            f"towards the loop's own output is feasible, down to 1/{1 / RETREAT_MIN:g} of "
+            f"it: {str(exc).rstrip('.')}. Other methods take other paths to the steady state, e.g. "
+            f"get_solver({alt!r})."
+        )
 
     def error(self, what: str) -> ConvergenceError:
         """A ConvergenceError for this loop carrying history and best iterate."""
