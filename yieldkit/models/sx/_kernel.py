@@ -800,11 +800,11 @@ def _block_solve(w, rhs):
 
 @njit(cache=True, error_model="numpy")
 def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, chord,
-               tol, max_iter, check, fallback_iter):  # fmt: skip
-    """:func:`fast_setup` and :func:`solve` in one call, for a cascade fed at its ends only;
-    if Newton stalls, the pseudo-transient fallback of :func:`solve_transient` from the cold
-    initial guess (as cascade._newton; ``fallback_iter`` is its Newton iteration limit, 0
-    for none).
+               tol, max_iter, check):  # fmt: skip
+    """:func:`fast_setup` and :func:`solve` in one call, for a cascade fed at its ends only
+    (the pseudo-transient fallback is a separate entry point, :func:`solve_transient`,
+    compiled only when a Newton first stalls: keeping it out of this function keeps the
+    compile and cache-load time of every process that solves a cascade as it was).
 
     Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
     err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
@@ -828,21 +828,10 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     if st != 0:
         return (st, np.empty(0), s_m, qa, qa, s_m, np.empty(1), 0, 0, w_prev,
                 False, np.inf, qa, qo, e)  # fmt: skip
-    v, x, h, f, y, hist, it, nfac, w, have, err, start = solve(
+    v, x, h, f, y, hist, it, nfac, w, have, err, _ = solve(
         qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
         w_prev, chord, tol, max_iter,
     )  # fmt: skip
-    if hist[-1] > tol and fallback_iter > 0:
-        if use_v0:
-            p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
-            start = initial_guess(p, q, mp, h_in, f_in)
-        v, x, h, f, y, hist_t, it_t, nfac_t, w, have, err = solve_transient(
-            qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, start, tol,
-            fallback_iter, 1e-6,
-        )  # fmt: skip
-        hist = np.concatenate((hist, hist_t))
-        it += it_t
-        nfac += nfac_t
     ok = hist[-1] <= max(tol, 1e-14) * 10 and err <= check
     for k in range(n):
         for i in range(m):

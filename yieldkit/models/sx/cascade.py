@@ -844,9 +844,9 @@ def solve_cascade(
 
 def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, tol, max_iter):
     """The common case in one kernel call: a cascade fed at its two ends, every metal
-    present, compiled Newton converging (after the compiled pseudo-transient if Newton
-    stalls). None in every other case (invalid input, an absent metal, a failure): the
-    general path then checks, recovers or reports."""
+    present, compiled Newton converging. None in every other case (invalid input, an
+    absent metal, a Newton failure): the general path then checks, recovers (compiled
+    pseudo-transient first) or reports."""
     if not isinstance(n_stages, int | np.integer) or n_stages < 1:
         return None
     try:
@@ -880,7 +880,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
     out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, 2.0 * model.n,
                                model.c, model.a, model.b, v0, x0 is not None, w_prev,
                                chord, float(tol), min(int(max_iter), 25),
-                               max(100.0 * tol, 1e-11), int(max_iter))  # fmt: skip
+                               max(100.0 * tol, 1e-11))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status != 0:
         return None
