@@ -74,3 +74,31 @@ def test_baseline_hybr_fd(benchmark, n):
     x = unpack(out.x)[0]
     benchmark.extra_info["success"] = bool(out.success)
     benchmark.extra_info["max_rel_dev_x"] = float(np.max(np.abs(x - ref.x) / ref.x))
+
+
+def many_metal_case(m: int):
+    """m trivalent metals, cation exchange with log K evenly from -3 to -1 (benchmark inputs
+    only), feed 1-5 mol/m3 each, H+ = 3x the metal charge + 30 mol/m3, 1200 mol/m3 HA."""
+    from yieldkit.models.sx.distribution import cation_exchange
+
+    rng = np.random.default_rng(1)
+    model = cation_exchange([f"M{i}+3" for i in range(m)], np.linspace(-3.0, -1.0, m), [3.0] * m)
+    metals = rng.uniform(1.0, 5.0, m)
+    aq = np.append(metals, 3.0 * metals.sum() + 30.0)
+    org = np.append(np.zeros(m), 1200.0)
+    return model, aq, org
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+@pytest.mark.parametrize("m", [6, 10, 15])
+def test_newton_many_metals_100_stages(benchmark, m, warm):
+    """Block size M+2 grows with the metals: how cold and warm (1 % feed change) solves of a
+    100-stage cascade scale with M (compiled backend)."""
+    model, aq, org = many_metal_case(m)
+    benchmark.group = f"sx cascade 100 stages x {m} metals"
+    base = solve_cascade(aq, org, 1.0, 1.0, model, 100)
+    aq2 = aq * np.r_[1.0 + 0.01 * np.sign(np.sin(np.arange(m) + 1.0)), 1.0]
+    x0 = base if warm else None
+    sol = benchmark(solve_cascade, aq2, org, 1.0, 1.0, model, 100, x0=x0)
+    assert sol.balance_error < 1e-10
+    benchmark.extra_info.update(iterations=sol.iterations, jacobians=sol.jacobians)
