@@ -66,9 +66,15 @@ def _kernel():
     return _KERNEL[0]
 
 
+@lru_cache(maxsize=64)
+def _compiled_kind(kind: str) -> bool:
+    """Whether the kernel supports a model kind (combinations joined by '+')."""
+    return all(k in COMPILED_KINDS for k in kind.split("+"))
+
+
 def _choose_backend(model: DistributionModel, backend: str | None) -> str:
     """The backend that will run: explicit choice checked, None = compiled if supported."""
-    supported = all(k in COMPILED_KINDS for k in model.kind.split("+"))
+    supported = _compiled_kind(model.kind)
     if backend is None:
         supported = supported and _kernel() is not None
         return "compiled" if supported else "numpy"
@@ -877,7 +883,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
         v0 = np.ascontiguousarray(v0, dtype=float)
         if v0.ndim != 1:
             return None
-    out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, 2.0 * model.n,
+    out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, model.ha_bound,
                                model.c, model.a, model.b, v0, x0 is not None, w_prev,
                                chord, float(tol), min(int(max_iter), 25),
                                max(100.0 * tol, 1e-11))  # fmt: skip
@@ -1009,7 +1015,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
     use_v0 = warm is not None
     v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
     out = _kernel().solve(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
-                          float(st.h_in), float(st.f_in), model.z, 2.0 * model.n, model.c,
+                          float(st.h_in), float(st.f_in), model.z, model.ha_bound, model.c,
                           model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
                           min(int(max_iter), 25))  # fmt: skip
     v, x, h, f, y, hist, it, nfac, w, have, err, start = out
@@ -1025,7 +1031,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
             cas = _Cascade(model, st)
             start = _initial_guess(model, st, cas)
         out = _kernel().solve_transient(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m,
-                                        float(st.scale_h), model.z, 2.0 * model.n, model.c,
+                                        float(st.scale_h), model.z, model.ha_bound, model.c,
                                         model.a, model.b, np.ascontiguousarray(start, dtype=float),
                                         float(tol), int(max_iter), 1e-6)  # fmt: skip
         v_c, x_c, h_c, f_c, y_c, hist_c, it_c, nfac_c, w_c, have_c, err_c = out

@@ -32,6 +32,7 @@ Keim, S. and Naumann, W., OSTI 1569277 (2019), as modelled in PrOMMiS.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -106,6 +107,13 @@ class DistributionModel:
     def n_metals(self) -> int:
         """Number of metals [-]."""
         return len(self.metals)
+
+    @cached_property
+    def ha_bound(self) -> np.ndarray:
+        """Extractant monomers HA bound per metal ion extracted, 2n [-]; read-only."""
+        a = 2.0 * self.n
+        a.setflags(write=False)
+        return a
 
     def index(self, metal: str) -> int:
         """Position of ``metal`` in the model's order (SpecificationError if unknown)."""
