@@ -155,7 +155,7 @@ def test_compiled_transient_follows_numpy(seed):
     start = _initial_guess(model, st, cas)
     v_np, hist_np, it_np = _transient(cas, start, 1000, 1e-6)
     p, q, mp = kernel._pack(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
-                            model.z, 2.0 * model.n, model.c, model.a, model.b)  # fmt: skip
+                            model.z, model.ha_bound, model.c, model.a, model.b)  # fmt: skip
     v_c, hist_c, it_c, nfac = kernel.transient(start, p, q, mp, 1000, 1e-6)
     assert it_c == it_np > 20
     assert nfac == it_c
