@@ -13,8 +13,8 @@ without NumPy call overhead:
   solve is matrix-vector products (the NumPy path pivots across the whole band with
   LAPACK dgbtrf; a singular block ends the compiled Newton, and the NumPy fallbacks take
   over as after any Newton failure);
-* damped Newton with the same step cap (3 in ln h, ln f), backtracking line search
-  (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
+* damped Newton with the same step cap (MAX_LOG_STEP = 3 in ln h, ln f), backtracking
+  line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x, and the same convergence test (max norm of
   the scaled residual <= tol);
 * the initial guess and the balance check of the NumPy path;
@@ -41,6 +41,8 @@ FLUSH = 1e-200
 X_FLUSH = 1e-300
 
 
+#: Largest change of ln h or ln f in one Newton or transient step (as cascade.MAX_LOG_STEP) [-]
+MAX_LOG_STEP = 3.0
 #: Largest |exponent| of H+ or free extractant evaluated by repeated multiplication [-]
 IPOW_MAX = 8
 
@@ -336,6 +338,32 @@ def initial_guess(p, q, mp, h_in, f_in):
 
 
 @njit(cache=True, error_model="numpy")
+def _work_parts(n, m):
+    """Work arrays (x, h, f, y, d) of one iterate."""
+    return np.empty((n, m)), np.empty(n), np.empty(n), np.empty((n, m)), np.empty((n, m))
+
+
+@njit(cache=True, error_model="numpy")
+def _capped_step(w, r, dv, m):
+    """dv = -J^-1 r with the factors w, scaled down so that no ln h or ln f changes by more
+    than MAX_LOG_STEP (as the NumPy path); False if the solve is not finite."""
+    n, b = w.shape[0], w.shape[1]
+    for j in range(n * b):
+        dv[j] = -r[j]
+    if not _block_solve(w, dv):
+        return False
+    step = 0.0
+    for k in range(n):
+        for j in range(m, b):
+            if abs(dv[k * b + j]) > step:
+                step = abs(dv[k * b + j])
+    if step > MAX_LOG_STEP:
+        for j in range(n * b):
+            dv[j] *= MAX_LOG_STEP / step
+    return True
+
+
+@njit(cache=True, error_model="numpy")
 def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     """Damped Newton from v0 (cascade._newton_core). With ``chord`` the first steps reuse the
     factors w_prev of a nearby solution.
@@ -345,16 +373,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     n, m = p[2].shape
     b = m + 2
     nn = n * b
-    x = np.empty((n, m))
-    h = np.empty(n)
-    f = np.empty(n)
-    y = np.empty((n, m))
-    d = np.empty((n, m))
-    x2 = np.empty((n, m))
-    h2 = np.empty(n)
-    f2 = np.empty(n)
-    y2 = np.empty((n, m))
-    d2 = np.empty((n, m))
+    x, h, f, y, d = _work_parts(n, m)
+    x2, h2, f2, y2, d2 = _work_parts(n, m)
     cp = np.empty((n, m))
     dp = np.empty((n, m))
     v = np.empty(nn)
@@ -385,21 +405,11 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 have = False
                 break
             have = True
-        for j in range(nn):
-            dv[j] = -r[j]
-        if not _block_solve(w, dv):
+        if not _capped_step(w, r, dv, m):
             if chord:
                 chord = False
                 continue
             break
-        step = 0.0
-        for k in range(n):
-            for j in range(m, b):
-                if abs(dv[k * b + j]) > step:
-                    step = abs(dv[k * b + j])
-        if step > 3.0:
-            for j in range(nn):
-                dv[j] *= 3.0 / step
         if chord:
             for j in range(nn):
                 trial[j] = v[j] + dv[j]
@@ -524,16 +534,8 @@ def transient(v0, p, q, mp, max_iter, target):
     n, m = p[2].shape
     b = m + 2
     nn = n * b
-    x = np.empty((n, m))
-    h = np.empty(n)
-    f = np.empty(n)
-    y = np.empty((n, m))
-    d = np.empty((n, m))
-    x2 = np.empty((n, m))
-    h2 = np.empty(n)
-    f2 = np.empty(n)
-    y2 = np.empty((n, m))
-    d2 = np.empty((n, m))
+    x, h, f, y, d = _work_parts(n, m)
+    x2, h2, f2, y2, d2 = _work_parts(n, m)
     w = np.empty((n, b, 2 * b + 1))
     v = v0.copy()
     v_new = np.empty(nn)
@@ -561,22 +563,12 @@ def transient(v0, p, q, mp, max_iter, target):
             for j in range(b):
                 w[k, m, j] *= g
         nfac += 1
-        ok = _block_lu(w)
-        if ok:
-            for j in range(nn):
-                dv[j] = -r[j]
-            ok = _block_solve(w, dv)
+        ok = _block_lu(w) and _capped_step(w, r, dv, m)
         norm_new = 0.0
         big_new = 0.0
         if ok:
-            step = 0.0
-            for k in range(n):
-                for j in range(m, b):
-                    if abs(dv[k * b + j]) > step:
-                        step = abs(dv[k * b + j])
-            scale = 3.0 / step if step > 3.0 else 1.0
             for j in range(nn):
-                v_new[j] = v[j] + scale * dv[j]
+                v_new[j] = v[j] + dv[j]
             _unpack(v_new, p, x2, h2, f2, y2, d2)
             phi_new, big_new = _residual(q, x2, h2, f2, y2, r_new)
             norm_new = math.sqrt(phi_new)

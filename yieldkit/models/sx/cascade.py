@@ -47,6 +47,8 @@ X_FLUSH = 1e-300
 #: Scaled residual below which, after a Newton step that cut it 100x (quadratic regime),
 #: the following steps reuse the last factors (chord steps, checked as a warm start's) [-]
 CHORD_BELOW = 1e-4
+#: Largest change of ln h or ln f in one Newton or pseudo-transient step [-]
+MAX_LOG_STEP = 3.0
 GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 BACKENDS = ("compiled", "numpy")
 COMPILED_KINDS = ("cation_exchange", "empirical_ph", "constant_d")  # and their combinations
@@ -915,7 +917,6 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
     r = cas.residual(v, parts)
     phi = _sq(r)
     hist = [float(np.abs(r).max())]
-    max_step = 3.0  # largest change of ln h or ln f in one step
     chord = fac is not None
     it = 0
     while hist[-1] > tol and np.isfinite(phi) and it < max_iter:
@@ -931,8 +932,8 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
                 continue
             break
         big = float(np.abs(dv[cas.logs]).max())
-        if big > max_step:
-            dv *= max_step / big
+        if big > MAX_LOG_STEP:
+            dv *= MAX_LOG_STEP / big
         if chord:
             v_new, parts_new = cas.resolve_parts(v + dv)
             r_new = cas.residual(v_new, parts_new)
@@ -981,8 +982,8 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
         ok = dv is not None
         if ok:
             big = float(np.abs(dv[logs]).max())
-            if big > 3.0:
-                dv *= 3.0 / big
+            if big > MAX_LOG_STEP:
+                dv *= MAX_LOG_STEP / big
             v_new = v + dv
             parts_new = cas.unpack(v_new)
             r_new = cas.residual(v_new, parts_new)
