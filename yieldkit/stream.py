@@ -13,7 +13,7 @@ get an error that says how to give one).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pint
@@ -340,7 +340,7 @@ def mix(streams: list[Stream], T: float | None = None, name: str = "") -> Stream
     for s in streams[1:]:
         if s.components != c:
             raise SpecificationError("mix(): streams have different Components sets.")
-    n = np.sum([s.moles for s in streams], axis=0)
+    n = total_moles(streams, len(c))
     masses = np.array([float(s.moles @ c.molar_masses) for s in streams])
     if T is None:
         T = (
@@ -350,6 +350,15 @@ def mix(streams: list[Stream], T: float | None = None, name: str = "") -> Stream
         )
     P = min(s.P for s in streams)
     return Stream.from_moles(c, n, T, P, streams[0].densities, name)
+
+
+def total_moles(streams: Iterable[Stream], size: int) -> np.ndarray:
+    """Summed molar flows of ``streams`` of one Components set of ``size`` species, zeros
+    for none [mol/s]."""
+    total = np.zeros(size)
+    for s in streams:
+        total += s.moles
+    return total
 
 
 # ------------------------------------------------------------------- helpers

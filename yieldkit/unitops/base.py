@@ -17,7 +17,7 @@ import numpy as np
 
 from yieldkit import citations
 from yieldkit.errors import BalanceError, ConnectionError, SpecificationError, unknown_name
-from yieldkit.stream import Stream
+from yieldkit.stream import Stream, total_moles
 
 BALANCE_RTOL = 1e-9
 
@@ -93,14 +93,6 @@ class Balance:
     def worst_element(self) -> str:
         r = self.relative_errors
         return self.elements[int(np.argmax(r))] if r.size else ""
-
-
-def _total(streams, size: int) -> np.ndarray:
-    """Sum of the molar flows of ``streams`` [mol/s] (zeros for none)."""
-    total = np.zeros(size)
-    for s in streams:
-        total += s.moles
-    return total
 
 
 def _record_init(init):
@@ -214,8 +206,8 @@ class UnitOperation:
         streams = list(inlets.values()) + list(outlets.values())
         c = streams[0].components
         E, z = c.element_matrix, c.charges
-        n_in = _total(inlets.values(), len(c))
-        n_out = _total(outlets.values(), len(c))
+        n_in = total_moles(inlets.values(), len(c))
+        n_out = total_moles(outlets.values(), len(c))
         return Balance(c.elements, E @ n_in, E @ n_out, float(z @ n_in), float(z @ n_out))
 
     def check_balance(self, inlets, outlets, rtol: float = BALANCE_RTOL) -> Balance:

@@ -30,7 +30,7 @@ from yieldkit.errors import ConvergenceError, InfeasibleStateError, Specificatio
 from yieldkit.models.sx import SideFeed, solve_cascade
 from yieldkit.models.sx.outlets import exact_outlets
 from yieldkit.models.sx.parameters import MODELS, build_model
-from yieldkit.stream import Stream
+from yieldkit.stream import Stream, total_moles
 from yieldkit.unitops.base import Outcome, UnitOperation
 from yieldkit.unitops.params import SOLVER_TRACE, choice, positive, positive_number
 
@@ -257,8 +257,8 @@ class SolventExtraction(UnitOperation):
         c = aq_in.components
         model, ion, cplx, ih, ie, aq, org = self._mapping(c)
         where = f"unit {self.name!r}"
-        total = np.sum([s.moles for s in inlets.values()], axis=0)
-        bound = 2.0 * model.n
+        total = total_moles(inlets.values(), len(c))
+        bound = model.ha_bound
         metal_in = total[ion] + total[cplx]
         extract_in = total[ie] + bound @ total[cplx]
         info = {"metals": model.metals, "n_stages": self.n_stages, "model": model.kind}

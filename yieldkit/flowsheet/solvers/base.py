@@ -253,8 +253,8 @@ class LoopEvaluator:
             f"loop {self.loop!r}: tear solver {self.method!r} reached a state (evaluation "
             f"{self.evaluations}, scaled residual {self.last[2]:.3g}) from which no step "
             f"towards the loop's own output is feasible, down to 1/{1 / RETREAT_MIN:g} of "
-            f"it: {str(exc).rstrip('.')}. Other methods take other paths to the steady state, e.g. "
-            f"get_solver({alt!r})."
+            f"it: {str(exc).rstrip('.')}. Other methods take other paths to the steady "
+            f"state, e.g. get_solver({alt!r})."
         )
 
     def error(self, what: str) -> ConvergenceError:

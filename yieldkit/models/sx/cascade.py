@@ -111,7 +111,7 @@ def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages) -> _Setup | Non
         q_aq, q_org = float(q_aq), float(q_org)
     except (TypeError, ValueError):
         return None
-    out = _kernel().fast_setup(aq, org, q_aq, q_org, int(n_stages), model.z, 2.0 * model.n)
+    out = _kernel().fast_setup(aq, org, q_aq, q_org, int(n_stages), model.z, model.ha_bound)
     if out[0] != 0:
         return None
     qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
@@ -306,7 +306,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
             s_h[k] -= sf.flow * float(sf.conc[:m] @ model.z)
             s_hm[k] -= sf.flow * float(sf.conc[:m] @ model.z)
             e_in[k] += sf.flow * sf.conc[m]
-            bound = float(sf.conc[:m] @ (2.0 * model.n))
+            bound = float(sf.conc[:m] @ model.ha_bound)
             if bound > sf.conc[m] * (1 + 1e-12):
                 raise SpecificationError(
                     f"organic feed at stage {sf.stage} is loaded beyond its capacity: metals "
@@ -320,7 +320,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     scale_h = float(
         sum(sf.flow * sf.conc[m] for sf in feeds if sf.phase == "aq") + total_m @ model.z
     )
-    free_org = org[m] - float(org[:m] @ (2.0 * model.n))
+    free_org = org[m] - float(org[:m] @ model.ha_bound)
     return _Setup(
         qa,
         qo,
@@ -393,7 +393,7 @@ class _Cascade:
         self.n, self.m = st.s_m.shape
         self.b = self.m + 2
         self.zz = model.z
-        self.nn2 = 2.0 * model.n
+        self.nn2 = model.ha_bound
         self.xref = np.where(st.scale_m > 0, st.scale_m, 1.0) / st.qa[0]
         # row scales (every residual divided by one fixed positive number)
         sm = np.where(st.scale_m > 0, st.scale_m, 1.0)
@@ -598,7 +598,7 @@ def _free_extractant(model: DistributionModel, e, lh, x) -> np.ndarray:
     The function is concave and decreasing in ln f, so Newton from ln E converges
     monotonically from the right. Where D does not depend on f and the metals exceed the
     capacity, f is set to 5 % of E (an initial guess only)."""
-    n2 = 2.0 * model.n
+    n2 = model.ha_bound
     le = np.log(e)
     base = model.c + model.a * lh[:, None]
     lf = le.copy()

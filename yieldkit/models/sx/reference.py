@@ -55,7 +55,7 @@ def single_stage(
     f : float
         Free extractant [mol/m3].
     """
-    n2 = 2.0 * model.n
+    n2 = model.ha_bound
 
     def metals(lh, lf):
         ld = model.c + model.a * lh + model.b * lf
