@@ -6,7 +6,10 @@ without NumPy call overhead:
 
 * variables per stage [x/x_ref (M), ln h, ln f]; metals re-solved exactly from the linear
   metal balances for the current h and f (elimination without pivoting, exact in sign for
-  this M-matrix, as the NumPy path's fallback);
+  this M-matrix, as the NumPy path's fallback); the re-solve, the phases' organic
+  concentrations and the H+ and extractant rows of the residual are one pass over the
+  stages, and the metal rows (zero to rounding after an exact re-solve) are evaluated only
+  for an iterate that meets the tolerance in the other rows, and for the returned one;
 * residual, analytic Jacobian (same entries as ``_Cascade.jacobian_data``) stored as the
   blocks of a block-tridiagonal matrix and factorised by block elimination, partial
   pivoting inside each (M+2)x(M+2) block, keeping each block's explicit inverse so that a
@@ -198,26 +201,21 @@ def _unpack(v, p, x, h, f, y, d):
 
 
 @njit(cache=True, error_model="numpy")
-def _resolve(v, out, p, x, h, f, y, d, cp, dp):
-    """out = v with the metals re-solved exactly; fills x, h, f, y, d. False if D overflows
-    (then out = v and the parts hold the unresolved values, as the NumPy path)."""
+def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r):
+    """Iterate v with its metals re-solved exactly into out, its parts into (x, h, f, y,
+    d) and its scaled residual into r, in one pass over the stages after the metal solve;
+    returns (sum of squares, max abs) of r.
+
+    The metal rows of r are set to zero, not evaluated: the re-solve satisfies the metal
+    balances for the current D exactly (the same equations, so they are zero to rounding),
+    and Newton cannot act on them. :func:`_metal_rows` evaluates them where a result is
+    accepted. If a D overflows, out = v, the parts hold the unresolved values (as the NumPy
+    path) and r is the full residual."""
     qa, qo, s_m, xref = p[0], p[1], p[2], p[6]
+    s_h, e, zz, nn2, sc_h = q[3], q[4], q[5], q[6], q[8][0]
     n, m = x.shape
     b = m + 2
-    ok = _distribution(v, p, h, f, d)
-    if ok:
-        _metals(qa, qo, d, s_m, x, cp, dp)
-        inv_ref = np.empty(m)
-        for i in range(m):
-            inv_ref[i] = 1.0 / xref[i]
-        for k in range(n):
-            o = k * b
-            for i in range(m):
-                out[o + i] = x[k, i] * inv_ref[i]
-                y[k, i] = d[k, i] * x[k, i]
-            out[o + m] = v[o + m]
-            out[o + m + 1] = v[o + m + 1]
-    else:
+    if not _distribution(v, p, h, f, d):
         for k in range(n):
             o = k * b
             for i in range(m):
@@ -225,7 +223,63 @@ def _resolve(v, out, p, x, h, f, y, d, cp, dp):
                 y[k, i] = d[k, i] * x[k, i]
             for j in range(b):
                 out[o + j] = v[o + j]
-    return ok
+        return _residual(q, x, h, f, y, r)
+    _metals(qa, qo, d, s_m, x, cp, dp)
+    phi = 0.0
+    big = 0.0
+    g_next = 0.0  # organic charge flow entering from stage k+1 [mol/s]
+    for k in range(n - 1, -1, -1):
+        o = k * b
+        g = 0.0
+        bound = 0.0
+        for i in range(m):
+            yk = d[k, i] * x[k, i]
+            y[k, i] = yk
+            out[o + i] = x[k, i] / xref[i]
+            r[o + i] = 0.0
+            g += yk * zz[i]
+            bound += yk * nn2[i]
+        g *= qo[k]
+        rh = s_h[k] - qa[k] * h[k] + g - g_next
+        if k > 0:
+            rh += qa[k - 1] * h[k - 1]
+        g_next = g
+        out[o + m] = v[o + m]
+        out[o + m + 1] = v[o + m + 1]
+        rh *= sc_h
+        rf = (e[k] - f[k] - bound) / e[k]
+        r[o + m] = rh
+        r[o + m + 1] = rf
+        phi += rh * rh + rf * rf
+        if not (abs(rh) <= big):  # also catches nan
+            big = abs(rh)
+        if not (abs(rf) <= big):
+            big = abs(rf)
+    return phi, big
+
+
+@njit(cache=True, error_model="numpy")
+def _metal_rows(q, x, y, r):
+    """Evaluate the metal rows of the scaled residual r (left at zero by :func:`_resolve`);
+    returns their (sum of squares, max abs)."""
+    qa, qo, s_m, sc_m = q[0], q[1], q[2], q[7]
+    n, m = x.shape
+    b = m + 2
+    phi = 0.0
+    big = 0.0
+    for k in range(n):
+        for i in range(m):
+            rm = s_m[k, i] - qa[k] * x[k, i] - qo[k] * y[k, i]
+            if k > 0:
+                rm += qa[k - 1] * x[k - 1, i]
+            if k < n - 1:
+                rm += qo[k + 1] * y[k + 1, i]
+            rm *= sc_m[i]
+            r[k * b + i] = rm
+            phi += rm * rm
+            if not (abs(rm) <= big):
+                big = abs(rm)
+    return phi, big
 
 
 @njit(cache=True, error_model="numpy")
@@ -384,8 +438,10 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     r_new = np.empty(nn)
     dv = np.empty(nn)
     hist = np.empty(max_iter + 1)
-    _resolve(v0, v, p, x, h, f, y, d, cp, dp)
-    phi, big = _residual(q, x, h, f, y, r)
+    phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r)
+    full = big <= tol  # the metal rows of r are evaluated (see _resolve)
+    if full:
+        phi, big = _with_metal_rows(q, x, y, r, phi, big)
     hist[0] = big
     nh = 1
     w = w_prev
@@ -413,8 +469,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
         if chord:
             for j in range(nn):
                 trial[j] = v[j] + dv[j]
-            _resolve(trial, v_new, p, x2, h2, f2, y2, d2, cp, dp)
-            phi_new, big_new = _residual(q, x2, h2, f2, y2, r_new)
+            phi_new, big_new = _resolve(trial, v_new, p, q, x2, h2, f2, y2, d2, cp, dp, r_new)
             if not (math.isfinite(phi_new) and phi_new <= 0.04 * phi):
                 chord = False
                 if not (math.isfinite(phi_new) and phi_new < phi):
@@ -425,14 +480,17 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
             while alpha > 1e-6:
                 for j in range(nn):
                     trial[j] = v[j] + alpha * dv[j]
-                _resolve(trial, v_new, p, x2, h2, f2, y2, d2, cp, dp)
-                phi_new, big_new = _residual(q, x2, h2, f2, y2, r_new)
+                phi_new, big_new = _resolve(trial, v_new, p, q, x2, h2, f2, y2, d2, cp, dp,
+                                            r_new)  # fmt: skip
                 if math.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
                     accepted = True
                     break
                 alpha *= 0.5
             if not accepted:
                 break
+        full = big_new <= tol
+        if full:  # converged in H+ and extractant: evaluate the metal rows too
+            phi_new, big_new = _with_metal_rows(q, x2, y2, r_new, phi_new, big_new)
         if not chord and big_new <= CHORD_BELOW and big_new <= 0.01 * hist[nh - 1]:
             chord = True  # quadratic regime: later steps reuse these factors
         v, v_new = v_new, v
@@ -445,7 +503,18 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
         phi = phi_new
         hist[nh] = big_new
         nh += 1
+    if not full:  # stopped unconverged: the returned residual is the whole one
+        hist[nh - 1] = _with_metal_rows(q, x, y, r, phi, hist[nh - 1])[1]
     return v, x, h, f, y, r, hist[:nh].copy(), it, nfac, w, have
+
+
+@njit(cache=True, error_model="numpy")
+def _with_metal_rows(q, x, y, r, phi, big):
+    """(phi, big) of r with its metal rows evaluated (:func:`_metal_rows`)."""
+    pm, bm = _metal_rows(q, x, y, r)
+    if not (bm <= big):  # also catches nan
+        big = bm
+    return phi + pm, big
 
 
 @njit(cache=True, error_model="numpy")
