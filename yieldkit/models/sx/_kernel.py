@@ -259,27 +259,58 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r):
 
 
 @njit(cache=True, error_model="numpy")
-def _metal_rows(q, x, y, r):
-    """Evaluate the metal rows of the scaled residual r (left at zero by :func:`_resolve`);
-    returns their (sum of squares, max abs)."""
-    qa, qo, s_m, sc_m = q[0], q[1], q[2], q[7]
+def _metal_rows(q, x, h, y, r):
+    """Evaluate the metal rows of the scaled residual r (left at zero by :func:`_resolve`)
+    and the balance check of the whole iterate: the largest relative imbalance of any stage
+    balance (cascade._balance_error), each row of r against its stage's throughput.
+
+    Returns (sum of squares, max abs) of the metal rows and the balance error [-]."""
+    qa, qo, s_m, s_h, zz, sc_m, sc_h = q[0], q[1], q[2], q[3], q[5], q[7], q[8][0]
     n, m = x.shape
     b = m + 2
     phi = 0.0
     big = 0.0
-    for k in range(n):
+    err = 0.0
+    zn = 0.0  # organic charge concentration of stage k+1 [mol/m3]
+    for k in range(n - 1, -1, -1):
+        o = k * b
+        zo = 0.0
         for i in range(m):
-            rm = s_m[k, i] - qa[k] * x[k, i] - qo[k] * y[k, i]
+            zo += y[k, i] * zz[i]
+            out_k = qa[k] * x[k, i] + qo[k] * y[k, i]
+            rm = s_m[k, i] - out_k
+            thr = out_k + abs(s_m[k, i])
             if k > 0:
-                rm += qa[k - 1] * x[k - 1, i]
+                t = qa[k - 1] * x[k - 1, i]
+                rm += t
+                thr += t
             if k < n - 1:
-                rm += qo[k + 1] * y[k + 1, i]
+                t = qo[k + 1] * y[k + 1, i]
+                rm += t
+                thr += t
             rm *= sc_m[i]
-            r[k * b + i] = rm
+            r[o + i] = rm
             phi += rm * rm
-            if not (abs(rm) <= big):
-                big = abs(rm)
-    return phi, big
+            val = abs(rm)
+            if not (val <= big):  # also catches nan
+                big = val
+            den = max(thr, 1.0 / sc_m[i]) * sc_m[i]
+            if not (val <= err * den):  # divides only for a new maximum (or nan)
+                err = val / den
+        thr = qa[k] * h[k] + qo[k] * zo + abs(s_h[k])
+        if k > 0:
+            thr += qa[k - 1] * h[k - 1]
+        if k < n - 1:
+            thr += qo[k + 1] * zn
+        zn = zo
+        den = max(thr, 1.0 / sc_h) * sc_h
+        val = abs(r[o + m])
+        if not (val <= err * den):
+            err = val / den
+        val = abs(r[o + m + 1])
+        if not (val <= err):
+            err = val
+    return phi, big, err
 
 
 @njit(cache=True, error_model="numpy")
@@ -422,8 +453,9 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     """Damped Newton from v0 (cascade._newton_core). With ``chord`` the first steps reuse the
     factors w_prev of a nearby solution.
 
-    Returns (v, x, h, f, y, r, hist, iterations, factorizations, w, have_factors), r the
-    scaled residual of (x, h, f, y)."""
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
+    balance_error), the last the largest relative imbalance of any stage balance at v
+    (inf if the residual is not finite)."""
     n, m = p[2].shape
     b = m + 2
     nn = n * b
@@ -440,8 +472,9 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     hist = np.empty(max_iter + 1)
     phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r)
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
+    err = np.inf  # balance error of the current iterate once its metal rows are
     if full:
-        phi, big = _with_metal_rows(q, x, y, r, phi, big)
+        phi, big, err = _with_metal_rows(q, x, h, y, r, phi, big)
     hist[0] = big
     nh = 1
     w = w_prev
@@ -490,7 +523,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 break
         full = big_new <= tol
         if full:  # converged in H+ and extractant: evaluate the metal rows too
-            phi_new, big_new = _with_metal_rows(q, x2, y2, r_new, phi_new, big_new)
+            phi_new, big_new, err = _with_metal_rows(q, x2, h2, y2, r_new, phi_new, big_new)
         if not chord and big_new <= CHORD_BELOW and big_new <= 0.01 * hist[nh - 1]:
             chord = True  # quadratic regime: later steps reuse these factors
         v, v_new = v_new, v
@@ -504,57 +537,20 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
         hist[nh] = big_new
         nh += 1
     if not full:  # stopped unconverged: the returned residual is the whole one
-        hist[nh - 1] = _with_metal_rows(q, x, y, r, phi, hist[nh - 1])[1]
-    return v, x, h, f, y, r, hist[:nh].copy(), it, nfac, w, have
+        _, hist[nh - 1], err = _with_metal_rows(q, x, h, y, r, phi, hist[nh - 1])
+    if not math.isfinite(hist[nh - 1]):
+        err = np.inf
+    return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, have, err
 
 
 @njit(cache=True, error_model="numpy")
-def _with_metal_rows(q, x, y, r, phi, big):
-    """(phi, big) of r with its metal rows evaluated (:func:`_metal_rows`)."""
-    pm, bm = _metal_rows(q, x, y, r)
+def _with_metal_rows(q, x, h, y, r, phi, big):
+    """(phi, big) of r with its metal rows evaluated, and the balance error of the
+    iterate (:func:`_metal_rows`)."""
+    pm, bm, err = _metal_rows(q, x, h, y, r)
     if not (bm <= big):  # also catches nan
         big = bm
-    return phi + pm, big
-
-
-@njit(cache=True, error_model="numpy")
-def balance_error(q, x, h, f, y, r):
-    """Largest relative imbalance of any stage balance (cascade._balance_error), from the
-    scaled residual r of (x, h, f, y) [-]."""
-    qa, qo, s_m, s_h, zz, sc_m, sc_h = q[0], q[1], q[2], q[3], q[5], q[7], q[8][0]
-    n, m = x.shape
-    b = m + 2
-    err = 0.0
-    for k in range(n):
-        for i in range(m):
-            thr = qa[k] * x[k, i] + qo[k] * y[k, i] + abs(s_m[k, i])
-            if k > 0:
-                thr += qa[k - 1] * x[k - 1, i]
-            if k < n - 1:
-                thr += qo[k + 1] * y[k + 1, i]
-            den = max(thr, 1.0 / sc_m[i]) * sc_m[i]
-            val = abs(r[k * b + i])
-            if not (val <= err * den):  # divides only for a new maximum (or nan)
-                err = val / den
-        zo = 0.0
-        for i in range(m):
-            zo += y[k, i] * zz[i]
-        thr = qa[k] * h[k] + qo[k] * zo + abs(s_h[k])
-        if k > 0:
-            thr += qa[k - 1] * h[k - 1]
-        if k < n - 1:
-            zn = 0.0
-            for i in range(m):
-                zn += y[k + 1, i] * zz[i]
-            thr += qo[k + 1] * zn
-        den = max(thr, 1.0 / sc_h) * sc_h
-        val = abs(r[k * b + m])
-        if not (val <= err * den):
-            err = val / den
-        val = abs(r[k * b + m + 1])
-        if not (val <= err):
-            err = val
-    return err
+    return phi + pm, big, err
 
 
 @njit(cache=True, error_model="numpy")
@@ -583,10 +579,9 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err, start)."""
     p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
-    v, x, h, f, y, r, hist, it, nfac, w, have = newton(
+    v, x, h, f, y, hist, it, nfac, w, have, err = newton(
         start, p, q, mp, tol, max_iter, w_prev, chord
     )
-    err = balance_error(q, x, h, f, y, r) if math.isfinite(hist[-1]) else np.inf
     return v, x, h, f, y, hist, it, nfac, w, have, err, start
 
 
@@ -672,10 +667,9 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err)."""
     p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
     v_t, hist_t, it_t, nfac_t = transient(v0, p, q, mp, 10 * max_iter, target)
-    v, x, h, f, y, r, hist, it, nfac, w, have = newton(
+    v, x, h, f, y, hist, it, nfac, w, have, err = newton(
         v_t, p, q, mp, tol, max_iter, np.zeros((0, 1, 1)), False
     )
-    err = balance_error(q, x, h, f, y, r) if math.isfinite(hist[-1]) else np.inf
     hist_all = np.concatenate((hist_t, hist))
     return v, x, h, f, y, hist_all, it_t + it, nfac_t + nfac, w, have, err
 
