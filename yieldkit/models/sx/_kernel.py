@@ -52,22 +52,26 @@ IPOW_MAX = 8
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _ipow(x, k):
-    """x**k for a small integer k (as float), by repeated multiplication."""
-    kk = int(k)
+    """x**k for a small integer k, by repeated multiplication."""
     r = 1.0
-    for _ in range(abs(kk)):
+    for _ in range(abs(k)):
         r *= x
-    return 1.0 / r if kk < 0 else r
+    return 1.0 / r if k < 0 else r
 
 
 @njit(cache=True, error_model="numpy")
 def power_form(c, a, bb):
     """Per metal: exp(c) and whether D = exp(c) h^a f^b can be evaluated with integer
     powers (a, b integers up to IPOW_MAX in size, |c| < 300 so exp(c) stays finite),
-    which saves two exponentials per stage and metal."""
+    which saves two exponentials per stage and metal; and whether a metal of that form
+    leads a run of metals with its exponents (one power product per stage serves the run:
+    metals of one charge share them)."""
     m = c.shape[0]
     ec = np.empty(m)
     fast = np.zeros(m, dtype=np.bool_)
+    lead = np.zeros(m, dtype=np.bool_)
+    ka = np.zeros(m, dtype=np.int64)
+    kb = np.zeros(m, dtype=np.int64)
     for i in range(m):
         ok = abs(c[i]) < 300.0
         for t in (a[i], bb[i]):
@@ -75,7 +79,12 @@ def power_form(c, a, bb):
                 ok = False
         fast[i] = ok
         ec[i] = math.exp(c[i]) if ok else 0.0
-    return ec, fast
+        same = i > 0 and fast[i - 1] and a[i] == a[i - 1] and bb[i] == bb[i - 1]
+        lead[i] = ok and not same
+        if ok:
+            ka[i] = int(a[i])
+            kb[i] = int(bb[i])
+    return ec, fast, lead, ka, kb
 
 
 @njit(cache=True, error_model="numpy")
@@ -156,10 +165,11 @@ def _metals(qa, qo, d, s_m, x, cp, dp):
 def _distribution(v, p, h, f, d):
     """H+, free extractant and D of every stage and metal from the log variables of v;
     False if a D overflows."""
-    c, a, bb, ec, fast = p[3], p[4], p[5], p[7], p[8]
+    c, a, bb, ec, fast, lead, ka, kb = p[3], p[4], p[5], p[7], p[8], p[9], p[10], p[11]
     n, m = d.shape
     b = m + 2
     ok = True
+    pw = 0.0
     for k in range(n):
         lh = v[k * b + m]
         lf = v[k * b + m + 1]
@@ -167,21 +177,15 @@ def _distribution(v, p, h, f, d):
         ef = math.exp(lf)
         h[k] = eh
         f[k] = ef
-        inv_h = 1.0 / eh
-        inv_f = 1.0 / ef
-        pw = 0.0
         for i in range(m):
+            if lead[i]:  # one power product per stage for a run of metals (power_form)
+                pw = _ipow(eh, ka[i]) * _ipow(ef, kb[i])
             if fast[i]:
-                # metals of one charge share their exponents: one power product per stage
-                if i == 0 or not (fast[i - 1] and a[i] == a[i - 1] and bb[i] == bb[i - 1]):
-                    pw = _ipow(eh if a[i] >= 0 else inv_h, abs(a[i])) * _ipow(
-                        ef if bb[i] >= 0 else inv_f, abs(bb[i])
-                    )
                 dd = ec[i] * pw
             else:
                 dd = math.exp(c[i] + a[i] * lh + bb[i] * lf)
             d[k, i] = dd
-            if not math.isfinite(dd):
+            if not (dd < math.inf):  # D >= 0: overflow or nan
                 ok = False
     return ok
 
@@ -358,7 +362,7 @@ def _residual(q, x, h, f, y, r):
 def initial_guess(p, q, mp, h_in, f_in):
     """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it
     (cascade._initial_guess and cascade._free_extractant)."""
-    qa, qo, s_m, c, a, bb, xref, fast = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[8]
+    qa, qo, s_m, c, a, bb, xref, fast, kb = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[8], p[11]
     s_h, e, zz, nn2 = q[3], q[4], q[5], q[6]
     n, m = s_m.shape
     b = m + 2
@@ -387,7 +391,7 @@ def initial_guess(p, q, mp, h_in, f_in):
             dg = -fk
             for i in range(m):
                 if fast[i] and kh[i] < 1e300:
-                    t = kh[i] * _ipow(fk, bb[i]) * x[k, i] * nn2[i]
+                    t = kh[i] * _ipow(fk, kb[i]) * x[k, i] * nn2[i]
                 else:
                     t = math.exp(c[i] + a[i] * lh + bb[i] * lf[k]) * x[k, i] * nn2[i]
                 g -= t
@@ -564,8 +568,8 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
         xref[i] = sm / qa[0]
         sc_m[i] = 1.0 / sm
     sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
-    ec, fast = power_form(c, a, bb)
-    p = (qa, qo, s_m, c, a, bb, xref, ec, fast)
+    ec, fast, lead, ka, kb = power_form(c, a, bb)
+    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, lead, ka, kb)
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     return p, q, mp
