@@ -215,7 +215,7 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r):
     and Newton cannot act on them. :func:`_metal_rows` evaluates them where a result is
     accepted. If a D overflows, out = v, the parts hold the unresolved values (as the NumPy
     path) and r is the full residual."""
-    qa, qo, s_m, xref = p[0], p[1], p[2], p[6]
+    qa, qo, s_m, xref, inv_ref = p[0], p[1], p[2], p[6], p[12]
     s_h, e, zz, nn2, sc_h = q[3], q[4], q[5], q[6], q[8][0]
     n, m = x.shape
     b = m + 2
@@ -239,7 +239,7 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r):
         for i in range(m):
             yk = d[k, i] * x[k, i]
             y[k, i] = yk
-            out[o + i] = x[k, i] / xref[i]
+            out[o + i] = x[k, i] * inv_ref[i]
             r[o + i] = 0.0
             g += yk * zz[i]
             bound += yk * nn2[i]
@@ -562,14 +562,16 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
     """The (p, q, mp) tuples of a cascade: flows, sources, model and scales."""
     m = z.shape[0]
     xref = np.empty(m)
+    inv_ref = np.empty(m)
     sc_m = np.empty(m)
     for i in range(m):
         sm = scale_m[i] if scale_m[i] > 0 else 1.0
         xref[i] = sm / qa[0]
+        inv_ref[i] = qa[0] / sm
         sc_m[i] = 1.0 / sm
     sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
     ec, fast, lead, ka, kb = power_form(c, a, bb)
-    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, lead, ka, kb)
+    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, lead, ka, kb, inv_ref)
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     return p, q, mp
