@@ -276,8 +276,8 @@ class Stream:
 
     def mass_flow(self, unit: str = "kg/s", phase: str | None = None) -> float:
         """Total mass flow, or of one phase, in ``unit``."""
-        n = self._n if phase is None else self._n * self._c.phase_mask(phase)
-        return float(n @ self._c.molar_masses) * _factor("kg/s", unit, "mass flow unit")
+        mw = self._c.molar_masses if phase is None else self._c.phase_molar_masses(phase)
+        return float(self._n @ mw) * _factor("kg/s", unit, "mass flow unit")
 
     def mole_flow(self, unit: str = "mol/s", phase: str | None = None) -> float:
         """Total molar flow, or of one phase, in ``unit``."""
@@ -425,12 +425,15 @@ def _check_state(c: Components, n, T: float, P: float, rho) -> None:
     n = np.asarray(n, dtype=float)
     if n.shape != (len(c),):
         raise SpecificationError(f"molar flow array has shape {n.shape}, expected ({len(c)},).")
-    bad = np.flatnonzero(~np.isfinite(n) | (n < 0))
-    if bad.size:
+    if n.size and n.min() >= 0 and n.max() < math.inf:
+        bad = ()  # all finite and >= 0 (a nan fails both comparisons)
+    else:
+        bad = np.flatnonzero(~np.isfinite(n) | (n < 0))
+    if len(bad):
         i = bad[0]
         raise SpecificationError(
             f"flow of {c.names[i]!r} is {float(n[i])!r} mol/s; flows must be finite and >= 0"
-            + (f" ({bad.size} species affected)." if bad.size > 1 else ".")
+            + (f" ({len(bad)} species affected)." if len(bad) > 1 else ".")
         )
     if not (math.isfinite(T) and T > 0):
         raise SpecificationError(f"temperature must be > 0 K, got {T!r} K.")

@@ -159,6 +159,20 @@ class Components:
     def _phase_masks(self) -> dict[str, np.ndarray]:
         return {}
 
+    def phase_molar_masses(self, phase: str) -> np.ndarray:
+        """Molar masses of the species in ``phase``, zero for the others [kg/mol]; read-only
+        (built once per phase): the mass flow of one phase is one dot product."""
+        mw = self._phase_mw.get(phase)
+        if mw is None:
+            mw = np.where(self.phase_mask(phase), self.molar_masses, 0.0)
+            mw.setflags(write=False)
+            self._phase_mw[phase] = mw
+        return mw
+
+    @cached_property
+    def _phase_mw(self) -> dict[str, np.ndarray]:
+        return {}
+
     def phases(self) -> tuple[str, ...]:
         """Phases that occur in this set, in the order of PHASES."""
         present = {s.phase for s in self._species}

@@ -272,10 +272,13 @@ class SolventExtraction(UnitOperation):
             for phase, idx, last in (("aq", ion, n[ih]), ("org", cplx, None)):
                 q = s.volume_flow(phase)
                 if q > 0:
-                    tail = last if last is not None else n[ie] + bound @ n[cplx]
-                    feeds.append((port, stage_of[port], phase, q, np.append(n[idx], tail) / q))
+                    conc = np.empty(len(idx) + 1)
+                    conc[:-1] = n[idx]
+                    conc[-1] = last if last is not None else n[ie] + bound @ n[cplx]
+                    conc /= q
+                    feeds.append((port, stage_of[port], phase, q, conc))
         q_tot = {ph: sum(f[3] for f in feeds if f[2] == ph) for ph in ("aq", "org")}
-        if min(q_tot.values()) <= 0 or extract_in <= 0 or not np.any(metal_in > 0):
+        if min(q_tot.values()) <= 0 or extract_in <= 0 or not metal_in.max() > 0:
             # no contact (e.g. the first pass of a recycle loop): everything passes through
             info.update(iterations=0, contact=False)
             return Outcome(self._outlets(inlets, *self._split(total, aq, org)), info=info)

@@ -53,15 +53,15 @@ def exact_outlets(
     free_out : float
         Free extractant outflow, monomer HA [mol/s].
     """
-    raff = np.asarray(raffinate_metal, dtype=float).copy()
-    load = np.asarray(loaded_metal, dtype=float).copy()
-    big_aq = raff >= load
-    raff[big_aq] = metal_in[big_aq] - load[big_aq]
-    load[~big_aq] = metal_in[~big_aq] - raff[~big_aq]
+    raff_sol = np.asarray(raffinate_metal, dtype=float)
+    load_sol = np.asarray(loaded_metal, dtype=float)
+    big_aq = raff_sol >= load_sol
+    raff = np.where(big_aq, metal_in - load_sol, raff_sol)
+    load = np.where(big_aq, load_sol, metal_in - raff_sol)
     h_out = float(h_in + z @ (load - complex_in))
     free_out = float(extractant_in - (2.0 * n) @ load)
     scale_h = float(h_in + z @ (load + complex_in))
-    if np.any(raff < 0) or np.any(load < 0) or h_out < -1e-12 * scale_h or free_out < 0:
+    if not (raff.min() >= 0 and load.min() >= 0) or h_out < -1e-12 * scale_h or free_out < 0:
         raise ConvergenceError(
             f"SX outlets by difference are negative (raffinate {raff}, loaded {load}, H+ "
             f"{h_out:.3g}, free extractant {free_out:.3g} mol/s): the cascade solution does "
