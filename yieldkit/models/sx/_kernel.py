@@ -478,7 +478,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     hist = np.empty(max_iter + 1)
     phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r)
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
-    err = np.inf  # balance error of the current iterate once its metal rows are
+    err = np.inf  # balance error of the current iterate, set when its metal rows are
     if full:
         phi, big, err = _with_metal_rows(q, x, h, y, r, phi, big)
     hist[0] = big

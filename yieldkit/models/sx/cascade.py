@@ -819,7 +819,7 @@ def solve_cascade(
     if n >= 8 and not side_feeds and getattr(first, "diagnosis", None) is None:
         lengths = [n // 2] if _LONGER.get() else [n // 2, n + n // 2]
         for n_alt in lengths:
-            token = _LONGER.set(True)  # the longer cascade's own fallbacks do not grow again
+            token = _LONGER.set(True)  # its own fallbacks only halve (bounded recursion)
             try:
                 alt = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n_alt, tol=tol,
                                     max_iter=max_iter, backend=backend)  # fmt: skip
