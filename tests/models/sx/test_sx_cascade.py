@@ -114,6 +114,8 @@ STALL_OVERFLOW = (
 # stages and at 30, but the same cascade solves cold at 45 and 80 stages; the stage
 # continuation now also starts from 1.5x the stages and interpolates the profile
 @example(random_cascade(9, 60, 949073846, "cation_exchange"))
+# Found 2026-12-06: fails cold at 5-12, 20-40 and 59-61 stages (see the test below)
+@example(random_cascade(13, 60, 1655571601, "cation_exchange"))
 def test_conservation_random_cascades(case):
     model, aq, org, qa, qo, n = case
     sol = solve_cascade(aq, org, qa, qo, model, n)
@@ -292,6 +294,24 @@ def test_cold_start_long_acid_starved_strip():
     _check(sol, aq, org, 1.0, 1.0612, model)
     short = solve_cascade(aq, org, 1.0, 1.0612, model, 100)
     np.testing.assert_allclose(sol.y[0], short.y[0], rtol=1e-6)  # the long cascade pinches
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_cold_start_front_at_the_aqueous_end(backend):
+    """A strip of 13 metals from an organic fed 94 % loaded, with acid for a quarter of
+    them: the solution pinches at the organic feed's state over all stages but the first
+    few, where the acid is spent. Newton from the constant-D guess places that front
+    mid-cascade and stalls, the pseudo-transient moves it too slowly, and the halving
+    continuation met only failing lengths (it failed at 5-12, 20-40, 59-61, 80 and 120
+    stages); the continuation from one stage, doubling, solves every length."""
+    for n in (5, 30, 60):
+        model, aq, org, qa, qo, n = random_cascade(13, n, 1655571601, "cation_exchange")
+        sol = solve_cascade(aq, org, qa, qo, model, n, backend=backend)
+        _check(sol, aq, org, qa, qo, model)
+        assert sol.loading[0] < 0.75  # stripped at the aqueous end
+        assert sol.loading[2:].min() > 0.93  # the pinch at the organic feed (94 % loaded)
+    short = solve_cascade(aq, org, qa, qo, model, 30, backend=backend)
+    np.testing.assert_allclose(sol.y[0], short.y[0], rtol=1e-6)  # 60 stages pinch as 30
 
 
 @pytest.mark.parametrize("frac", [0.3, 0.6, 0.9, 0.99])

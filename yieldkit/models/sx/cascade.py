@@ -752,61 +752,20 @@ def solve_cascade(
                 f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
             )
 
-    def run(warm, warm_fac, transient=True):
-        if not active.all():
-            sub = _subset_model(model, active)
-            keep = np.append(active, [True, True])
-            warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
-            st_sub = _Setup(
-                st.qa,
-                st.qo,
-                st.s_m[:, active],
-                st.s_h,
-                st.e,
-                st.scale_m[active],
-                st.scale_h,
-                st.h_in,
-                st.f_in,
-                st.s_hm,
-                sub.z,
-            )
-            u, it, res, hist, err, fac, parts, used = _newton(
-                sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend
-            )
-            full = np.zeros((n, m + 2))
-            full[:, keep] = u.reshape(n, -1)
-            state = full.ravel()
-            x_s, h, f, y_s, _ = parts
-            x = np.zeros((n, m))
-            y = np.zeros((n, m))
-            x[:, active] = x_s
-            y[:, active] = y_s
-        else:
-            u, it, res, hist, err, fac, parts, used = _newton(
-                model, st, warm, tol, max_iter, warm_fac, transient, backend
-            )
-            x, h, f, y, _ = parts
-            state = u
-        return CascadeSolution(
-            model.metals,
-            x,
-            y,
-            h,
-            f,
-            st.e.copy(),
-            st.qa.copy(),
-            st.qo.copy(),
-            it,
-            res,
-            hist,
-            err,
-            state,
-            (tuple(active), fac[0]),
-            fac[1],
-            used,
-        )
+    def run(warm, warm_fac, transient=True, numpy_transient=True):
+        return _run(model, st, warm, warm_fac, tol, max_iter, backend, transient,
+                    numpy_transient)  # fmt: skip
 
-    try:
+    try:  # Newton, then the compiled pseudo-transient (compiled backend)
+        return run(warm, warm_fac, numpy_transient=False)
+    except ConvergenceError as exc:
+        first = exc
+    continuable = not side_feeds and getattr(first, "diagnosis", None) is None
+    if n >= 2 and continuable and not _LONGER.get():
+        sol = _grown(model, aq_feed, org_feed, Q_aq, Q_org, n, tol, max_iter, backend)
+        if sol is not None:
+            return sol
+    try:  # again with the NumPy pseudo-transient
         return run(warm, warm_fac)
     except ConvergenceError as exc:
         first = exc
@@ -816,7 +775,7 @@ def solve_cascade(
     # half cascade fails too, the same from one and a half times the stages (a cold start
     # that fails at some lengths succeeds at others: found 2026-12-06, 2 of 20 000 random
     # 60-stage cascades, solved cold at 45 and 80 stages but not at 30 or 59-61)
-    if n >= 8 and not side_feeds and getattr(first, "diagnosis", None) is None:
+    if n >= 8 and continuable and getattr(first, "diagnosis", None) is None:
         lengths = [n // 2] if _LONGER.get() else [n // 2, n + n // 2]
         for n_alt in lengths:
             token = _LONGER.set(True)  # its own fallbacks only halve (bounded recursion)
@@ -856,6 +815,68 @@ def solve_cascade(
     if getattr(first, "diagnosis", None):
         raise InfeasibleStateError(first.diagnosis) from first
     raise first
+
+
+def _run(
+    model, st, warm, warm_fac, tol, max_iter, backend, transient=True, numpy_transient=True
+) -> CascadeSolution:
+    """One Newton solve (with the pseudo-transient fallbacks chosen by ``transient`` and
+    ``numpy_transient``) of the cascade set up in ``st``; metals absent from every feed
+    are left out of the solve and reported as zeros."""
+    n, m = st.s_m.shape
+    active = st.scale_m > 0
+    if not active.all():
+        sub = _subset_model(model, active)
+        keep = np.append(active, [True, True])
+        warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
+        st_sub = _Setup(
+            st.qa,
+            st.qo,
+            st.s_m[:, active],
+            st.s_h,
+            st.e,
+            st.scale_m[active],
+            st.scale_h,
+            st.h_in,
+            st.f_in,
+            st.s_hm,
+            sub.z,
+        )
+        u, it, res, hist, err, fac, parts, used = _newton(
+            sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend, numpy_transient
+        )
+        full = np.zeros((n, m + 2))
+        full[:, keep] = u.reshape(n, -1)
+        state = full.ravel()
+        x_s, h, f, y_s, _ = parts
+        x = np.zeros((n, m))
+        y = np.zeros((n, m))
+        x[:, active] = x_s
+        y[:, active] = y_s
+    else:
+        u, it, res, hist, err, fac, parts, used = _newton(
+            model, st, warm, tol, max_iter, warm_fac, transient, backend, numpy_transient
+        )
+        x, h, f, y, _ = parts
+        state = u
+    return CascadeSolution(
+        model.metals,
+        x,
+        y,
+        h,
+        f,
+        st.e.copy(),
+        st.qa.copy(),
+        st.qo.copy(),
+        it,
+        res,
+        hist,
+        err,
+        state,
+        (tuple(active), fac[0]),
+        fac[1],
+        used,
+    )
 
 
 def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, tol, max_iter):
@@ -1010,10 +1031,10 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     return v, hist, it
 
 
-def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
+def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_transient):
     """:func:`_newton` with the Newton core and its pseudo-transient fallback in the
-    compiled kernel; if both fail, the NumPy pseudo-transient and Newton run, and the
-    failure report is NumPy's."""
+    compiled kernel; if both fail (and ``numpy_transient``), the NumPy pseudo-transient
+    and Newton run, and the failure report is NumPy's."""
     n, m = st.s_m.shape
     chord = (
         warm_fac is not None
@@ -1050,7 +1071,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
         if hist[-1] <= tol:
             v, parts, err = v_c, (x_c, h_c, f_c, y_c, None), err_c
             fac = ("compiled", w_c) if have_c else None
-        else:
+        elif numpy_transient:
             # the same fallback in NumPy (band LU with pivoting across the band)
             cas = cas or _Cascade(model, st)
             w_t, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
@@ -1069,9 +1090,13 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient):
     return v, it, res, hist, err, (fac, nfac), parts, used
 
 
-def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy"):
+def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy",
+            numpy_transient=True):  # fmt: skip
+    """Newton from ``warm`` (or the initial guess); if it fails and ``transient``, the
+    backend's pseudo-transient continuation, then (``numpy_transient``) NumPy's."""
     if backend == "compiled":
-        return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient)
+        return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient,
+                                numpy_transient)  # fmt: skip
     cas = _Cascade(model, st)
     if warm_fac is not None and isinstance(warm_fac[0], str):  # compiled factors
         warm_fac = None
@@ -1079,7 +1104,7 @@ def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backe
     if warm_fac is not None and warm_fac[0].shape[1] != cas.n * cas.b:  # other metals
         warm_fac = None
     v, parts, r, hist, it, fac = _newton_core(cas, start, tol, min(max_iter, 25), warm_fac)
-    if hist[-1] > tol and transient:
+    if hist[-1] > tol and transient and numpy_transient:
         # Newton stalled far from the solution: follow the physical transient instead
         start = _initial_guess(model, st, cas) if warm is not None else start
         w, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
@@ -1102,11 +1127,49 @@ def _stretched(u: np.ndarray, n: int):
     for either, its profile interpolated linearly over n stages."""
     k = u.shape[0]
     if k < n:
-        for at in (k // 2, 1, k - 1):
+        for at in dict.fromkeys(at for at in (k // 2, 1, k - 1) if at < k):
             yield np.concatenate([u[:at], np.repeat(u[at : at + 1], n - k, axis=0), u[at:]])
     s_alt = (np.arange(k) + 0.5) / k
     s_new = (np.arange(n) + 0.5) / n
     yield np.column_stack([np.interp(s_new, s_alt, u[:, j]) for j in range(u.shape[1])])
+
+
+def _grown(model, aq_feed, org_feed, q_aq, q_org, n, tol, max_iter, backend):
+    """Continuation in the number of stages from a single stage: solve 1, 2, 4, ... stages,
+    each by Newton from the last solution stretched (:func:`_stretched`), up to n stages.
+    The solution (iterations and Jacobians summed over the chain), or None when a length
+    fails.
+
+    For a cascade whose solution has a sharp front (a pinch over most stages and the
+    transfer in a few stages at one end), Newton from the constant-D guess puts the front
+    in the wrong place and cannot move it; a stretched shorter solution has it in the
+    right place. Found 2026-12-06: a stripping cascade with 13 metals and the organic fed
+    94 % loaded failed cold at 5-12, 20-40 and 60 stages; this chain solves it at every
+    length in 7 solves of 2-10 Newton steps.
+    """
+    try:
+        sol = _run(model, _setup(model, aq_feed, org_feed, q_aq, q_org, 1, None), None, None,
+                   tol, max_iter, backend)  # fmt: skip
+    except ConvergenceError:
+        return None
+    iterations, jacobians = sol.iterations, sol.jacobians
+    k = 1
+    while k < n:
+        k_new = min(n, 2 * k)
+        st = _setup(model, aq_feed, org_feed, q_aq, q_org, k_new, None)
+        for guess in _stretched(sol.state.reshape(k, -1), k_new):
+            try:
+                new = _run(model, st, guess.ravel(), None, tol, max_iter, backend, False)
+                break
+            except ConvergenceError:
+                continue
+        else:
+            return None
+        sol, k = new, k_new
+        iterations += sol.iterations
+        jacobians += sol.jacobians
+    sol.iterations, sol.jacobians = iterations, jacobians
+    return sol
 
 
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
