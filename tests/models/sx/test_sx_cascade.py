@@ -116,6 +116,8 @@ STALL_OVERFLOW = (
 @example(random_cascade(9, 60, 949073846, "cation_exchange"))
 # Found 2026-12-06: fails cold at 5-12, 20-40 and 59-61 stages (see the test below)
 @example(random_cascade(13, 60, 1655571601, "cation_exchange"))
+# Found 2026-12-06 (1 of 100 000 random cascades of 1-200 stages): accumulation
+@example(random_cascade(6, 110, 548676779, "empirical_ph"))
 def test_conservation_random_cascades(case):
     model, aq, org, qa, qo, n = case
     sol = solve_cascade(aq, org, qa, qo, model, n)
@@ -312,6 +314,21 @@ def test_cold_start_front_at_the_aqueous_end(backend):
         assert sol.loading[2:].min() > 0.93  # the pinch at the organic feed (94 % loaded)
     short = solve_cascade(aq, org, qa, qo, model, 30, backend=backend)
     np.testing.assert_allclose(sol.y[0], short.y[0], rtol=1e-6)  # 60 stages pinch as 30
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_cold_start_accumulating_metal(backend):
+    """A metal of intermediate D (M2) is extracted near the raffinate end and scrubbed
+    back by a stronger one near the loaded end, so it accumulates mid-cascade, more with
+    every stage. Cold Newton and the pseudo-transient failed at 55, 80 and 110-220 stages;
+    the continuation from one stage doubles to 53 stages, takes the pseudo-transient for
+    one stage more, then doubles again."""
+    for n in (55, 110):
+        model, aq, org, qa, qo, n = random_cascade(6, n, 548676779, "empirical_ph")
+        sol = solve_cascade(aq, org, qa, qo, model, n, backend=backend)
+        _check(sol, aq, org, qa, qo, model)
+        y = sol.y[:, 2]
+        assert y.max() > 5.0 * max(y[0], y[-1])  # the accumulation peak
 
 
 @pytest.mark.parametrize("frac", [0.3, 0.6, 0.9, 0.99])

@@ -1034,7 +1034,8 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
 def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_transient):
     """:func:`_newton` with the Newton core and its pseudo-transient fallback in the
     compiled kernel; if both fail (and ``numpy_transient``), the NumPy pseudo-transient
-    and Newton run, and the failure report is NumPy's."""
+    and Newton run, and the failure report is NumPy's. ``transient='from_warm'`` starts
+    the pseudo-transient from ``warm`` instead of the initial guess."""
     n, m = st.s_m.shape
     chord = (
         warm_fac is not None
@@ -1057,7 +1058,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
     r = None
     if hist[-1] > tol and transient:
         # as the NumPy path: follow the physical transient, then Newton, compiled
-        if warm is not None:
+        if warm is not None and transient != "from_warm":
             cas = _Cascade(model, st)
             start = _initial_guess(model, st, cas)
         out = _kernel().solve_transient(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m,
@@ -1093,7 +1094,8 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
 def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy",
             numpy_transient=True):  # fmt: skip
     """Newton from ``warm`` (or the initial guess); if it fails and ``transient``, the
-    backend's pseudo-transient continuation, then (``numpy_transient``) NumPy's."""
+    backend's pseudo-transient continuation from the initial guess (from ``warm`` if
+    ``transient='from_warm'``), then (``numpy_transient``) NumPy's."""
     if backend == "compiled":
         return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient,
                                 numpy_transient)  # fmt: skip
@@ -1106,7 +1108,8 @@ def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backe
     v, parts, r, hist, it, fac = _newton_core(cas, start, tol, min(max_iter, 25), warm_fac)
     if hist[-1] > tol and transient and numpy_transient:
         # Newton stalled far from the solution: follow the physical transient instead
-        start = _initial_guess(model, st, cas) if warm is not None else start
+        if warm is not None and transient != "from_warm":
+            start = _initial_guess(model, st, cas)
         w, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
         v, parts, r, hist2, it2, fac = _newton_core(cas, w, tol, max_iter)
         hist = hist + hist_t + hist2
@@ -1135,17 +1138,21 @@ def _stretched(u: np.ndarray, n: int):
 
 
 def _grown(model, aq_feed, org_feed, q_aq, q_org, n, tol, max_iter, backend):
-    """Continuation in the number of stages from a single stage: solve 1, 2, 4, ... stages,
-    each by Newton from the last solution stretched (:func:`_stretched`), up to n stages.
-    The solution (iterations and Jacobians summed over the chain), or None when a length
-    fails.
+    """Continuation in the number of stages from a single stage, up to n: each length is
+    solved by Newton from the last solution stretched (:func:`_stretched`); the step
+    doubles the stages after a success and is halved after a failure; at a step of one
+    stage, the backend's pseudo-transient runs from the stretched profile. The solution
+    (iterations and Jacobians summed over the chain), or None when one stage more fails.
 
     For a cascade whose solution has a sharp front (a pinch over most stages and the
     transfer in a few stages at one end), Newton from the constant-D guess puts the front
     in the wrong place and cannot move it; a stretched shorter solution has it in the
     right place. Found 2026-12-06: a stripping cascade with 13 metals and the organic fed
     94 % loaded failed cold at 5-12, 20-40 and 60 stages; this chain solves it at every
-    length in 7 solves of 2-10 Newton steps.
+    length in 7 solves of 2-10 Newton steps. The halving step and the pseudo-transient are
+    for a metal of intermediate D that accumulates mid-cascade, more with every stage
+    (a 6-metal case failing at 55, 80 and 110-220 stages: doubling stops at 53 stages, one
+    stage more takes the pseudo-transient, then 108 and 110 stages solve by Newton).
     """
     try:
         sol = _run(model, _setup(model, aq_feed, org_feed, q_aq, q_org, 1, None), None, None,
@@ -1153,19 +1160,28 @@ def _grown(model, aq_feed, org_feed, q_aq, q_org, n, tol, max_iter, backend):
     except ConvergenceError:
         return None
     iterations, jacobians = sol.iterations, sol.jacobians
-    k = 1
+    k, step = 1, 1
     while k < n:
-        k_new = min(n, 2 * k)
+        k_new = min(n, k + step)
         st = _setup(model, aq_feed, org_feed, q_aq, q_org, k_new, None)
+        new = None
         for guess in _stretched(sol.state.reshape(k, -1), k_new):
             try:
                 new = _run(model, st, guess.ravel(), None, tol, max_iter, backend, False)
                 break
             except ConvergenceError:
                 continue
-        else:
-            return None
-        sol, k = new, k_new
+        if new is None and step == 1:
+            guess = next(_stretched(sol.state.reshape(k, -1), k_new)).ravel()
+            try:
+                new = _run(model, st, guess, None, tol, max_iter, backend, "from_warm",
+                           backend == "numpy")  # fmt: skip
+            except ConvergenceError:
+                return None
+        if new is None:
+            step //= 2
+            continue
+        sol, k, step = new, k_new, k_new
         iterations += sol.iterations
         jacobians += sol.jacobians
     sol.iterations, sol.jacobians = iterations, jacobians
