@@ -127,3 +127,19 @@ def test_unknown_route_and_route_parameter():
         match=r"unknown route parameter 'acid_ration'.*Did you mean 'acid_ratio'",
     ):
         process_library.build("ndfeb-hcl-leach", acid_ration=3)
+
+
+def test_tear_floor_measures_h_and_oh_against_the_charge_throughput():
+    from yieldkit.flowsheet.flowsheet import _tear_floor
+
+    c = Components(["H2O", "H+", "OH-", "Na+", "Cl-", "Fe+3"])
+    floor = _tear_floor(c, 2)
+    # two tears of [moles..., T]: a near-neutral brine and an acid liquor
+    x = np.array([50.0, 1e-7, 1e-7, 0.35, 0.35, 0.0, 330.0,
+                  10.0, 2.0, 0.0, 0.0, 2.3, 0.1, 298.0])  # fmt: skip
+    f = floor(x)
+    default = 1e-9 * 330.0 + 1e-30
+    np.testing.assert_allclose(f[[0, 3, 4, 5, 6, 7, 10, 11, 12, 13]], default)
+    np.testing.assert_allclose(f[[1, 2]], 0.35 + 0.35 + 2e-7)  # sum |z| n of the brine
+    np.testing.assert_allclose(f[[8, 9]], 2.0 + 2.3 + 0.3)
+    assert _tear_floor(Components(["H2O", "Nd2O3"]), 1) is None  # the solvers' default

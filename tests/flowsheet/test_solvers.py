@@ -279,6 +279,12 @@ def test_invalid_options(name, options, match):
         ([[1.0]], {}, r"x0 must be a non-empty 1-D array, got shape \(1, 1\)"),
         ([1.0, 2.0], {"scale": [1.0]}, r"scale must be an array of shape \(2,\).*got shape \(1,\)"),
         ([1.0, 2.0], {"scale": [1.0, 0.0]}, r"scale must be .* > 0"),
+        (
+            [1.0, 2.0],
+            {"scale": lambda x: np.ones(3)},
+            r"scale\(x0\) must return an array of "
+            r"shape \(2,\) with finite values > 0, got shape \(3,\)",
+        ),  # fmt: skip
     ],
 )
 def test_invalid_inputs(x0, kwargs, match):
@@ -298,7 +304,25 @@ def test_scale_and_residual():
     x = np.array([1e3, 1e-20, 0.0])
     np.testing.assert_allclose(scale_vector(x), [1e3, 1e-6 + 1e-30, 1e-6 + 1e-30])
     np.testing.assert_allclose(scale_vector(x, np.full(3, 1e-12)), [1e3, 1e-12, 1e-12])
+    np.testing.assert_allclose(scale_vector(x, lambda v: v[0] * 1e-3 + 0 * v), [1e3, 1, 1])
     assert scaled_residual(x, x + np.array([1.0, 0.0, 1e-7])) == pytest.approx(0.1)
+
+
+def test_callable_scale_sets_the_convergence_floor():
+    # x = g(x) with a component that flips by 1e-10 of itself at every pass (noise, as H+
+    # near neutrality): the loop converges only when its floor is raised
+    calls = []
+
+    def g(x):
+        calls.append(1)
+        return np.array([0.5 * x[0] + 1.0, 1e-7 * (1 + 1e-10 * (-1) ** len(calls))])
+
+    with pytest.raises(ConvergenceError):
+        get_solver("direct", tol=1e-12, max_iter=200).solve(g, [0.0, 1e-7], loop="N")
+    stats = get_solver("direct", tol=1e-12, max_iter=200).solve(
+        g, [0.0, 1e-7], loop="N", scale=lambda x: np.array([1e-30, max(x[0], 1e-30)])
+    )
+    assert stats.converged and abs(stats.x[0] - 2.0) < 1e-11
 
 
 def test_stats_summary_and_dict():

@@ -11,7 +11,8 @@ Convergence test (the same for every method)::
     max_i |g(x)_i - x_i| / s_i <= tol,   s_i = max(|x_i|, floor_i)
 
 with ``floor_i = 1e-9 * max(|x|) + 1e-30`` by default, or ``floor_i = scale_i`` when a
-``scale`` array is given to :meth:`TearSolver.solve`.
+``scale`` array is given to :meth:`TearSolver.solve` (or ``scale(x)_i`` when it is a
+callable: a floor that depends on the tear values, see :func:`default_floor`).
 
 Positivity: g is never called with a negative entry. Every point a method wants to
 evaluate is first projected onto ``x >= 0`` (negative entries set to zero); this is a
@@ -42,15 +43,21 @@ _REL_FLOOR = 1e-9
 _ABS_FLOOR = 1e-30
 
 
-def scale_vector(x: np.ndarray, scale: np.ndarray | None = None) -> np.ndarray:
+def default_floor(x: np.ndarray) -> float:
+    """The default floor of the convergence scale, ``1e-9 * max(|x|) + 1e-30`` [as x]."""
+    return _REL_FLOOR * (float(np.abs(x).max()) if x.size else 0.0) + _ABS_FLOOR
+
+
+def scale_vector(x: np.ndarray, scale=None) -> np.ndarray:
     """Per-component scale ``s_i = max(|x_i|, floor_i)`` of the convergence test.
 
     Parameters
     ----------
     x : numpy.ndarray
         Tear-stream values [mol/s or K].
-    scale : numpy.ndarray, optional
-        Per-component floor [same units as x]; default ``1e-9 * max(|x|) + 1e-30``.
+    scale : numpy.ndarray or callable, optional
+        Per-component floor [same units as x], or a callable ``scale(x)`` returning it;
+        default ``1e-9 * max(|x|) + 1e-30`` (:func:`default_floor`).
 
     Returns
     -------
@@ -59,8 +66,9 @@ def scale_vector(x: np.ndarray, scale: np.ndarray | None = None) -> np.ndarray:
     """
     ax = np.abs(x)
     if scale is None:
-        floor = _REL_FLOOR * (float(ax.max()) if ax.size else 0.0) + _ABS_FLOOR
-        return np.maximum(ax, floor)
+        return np.maximum(ax, default_floor(x))
+    if callable(scale):
+        scale = scale(x)
     return np.maximum(ax, scale)
 
 
@@ -73,7 +81,7 @@ def scaled_residual(x: np.ndarray, gx: np.ndarray, scale: np.ndarray | None = No
         Tear-stream values fed to the loop [mol/s or K].
     gx : numpy.ndarray
         Tear-stream values after one pass of the loop [mol/s or K].
-    scale : numpy.ndarray, optional
+    scale : numpy.ndarray or callable, optional
         Per-component floor of the scale, see :func:`scale_vector`.
 
     Returns
@@ -377,8 +385,9 @@ class TearSolver:
             Initial tear values, finite and nonnegative [mol/s or K].
         loop : str
             Name of the loop, used in statistics and messages.
-        scale : array_like, optional
-            Per-component floor of the convergence scale, positive [same units as x0].
+        scale : array_like or callable, optional
+            Per-component floor of the convergence scale, positive [same units as x0]; or
+            a callable returning it for the tear values x (called at every evaluation).
 
         Returns
         -------
@@ -482,7 +491,14 @@ def _check_inputs(g, x0, scale, loop: str):
             f"loop {loop!r}: x0 must be finite and >= 0 (flows [mol/s], temperature [K]); "
             f"bad components {bad}: {x[bad].tolist()}."
         )
-    if scale is not None:
+    if callable(scale):
+        s = np.asarray(scale(x), dtype=float)
+        if s.shape != x.shape or not np.all(np.isfinite(s)) or np.any(s <= 0):
+            raise SpecificationError(
+                f"loop {loop!r}: scale(x0) must return an array of shape {x.shape} with "
+                f"finite values > 0, got shape {s.shape}."
+            )
+    elif scale is not None:
         s = np.array(scale, dtype=float, copy=True)
         if s.shape != x.shape or not np.all(np.isfinite(s)) or np.any(s <= 0):
             raise SpecificationError(

@@ -22,10 +22,13 @@ than SuperLU here (see benchmarks/README.md).
 Two implementations of the Newton loop, chosen with ``solve_cascade(backend=...)``: the
 NumPy code in this module (the reference) and a numba kernel
 (:mod:`yieldkit.models.sx._kernel`) that repeats the same algorithm with plain loops and a
-block-tridiagonal factorisation (the default where supported). After a failed Newton the
-pseudo-transient continuation runs in the backend's own code (the kernel repeats the NumPy
-one step for step); if it fails too, the NumPy fallbacks (its pseudo-transient, continuation
-in the number of stages, Gauss-Seidel sweeps) take over.
+block-tridiagonal factorisation (the default where supported). After a failed Newton, in
+this order: continuation in the number of stages from a single stage (:func:`_grown`: 1,
+2, 4, ... stages, each from the last profile stretched); the pseudo-transient
+continuation, in the compiled kernel (compiled backend; it repeats the NumPy one step for
+step), then in NumPy; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps
+(up to 12 stages). Each runs only if everything before it failed; a failure of all of
+them raises ConvergenceError with the stage and residual.
 """
 
 from __future__ import annotations
@@ -703,10 +706,10 @@ def solve_cascade(
         Implementation of the Newton loop: 'compiled' (numba kernel, same algorithm, no
         NumPy call overhead) or 'numpy' (the reference). None (default) takes 'compiled'
         for the models it supports (kinds in ``COMPILED_KINDS``) and 'numpy' otherwise;
-        the solution's ``backend`` records which ran. If the compiled Newton stalls, the
-        compiled pseudo-transient continuation takes over; if that fails too, the NumPy
-        fallbacks (pseudo-transient, continuation, Gauss-Seidel) run as after a NumPy
-        Newton failure [-].
+        the solution's ``backend`` records which ran. If Newton stalls, the continuation
+        in the number of stages from one stage takes over; if that fails too, the
+        compiled pseudo-transient continuation, then the NumPy fallbacks
+        (pseudo-transient, continuation from half the stages, Gauss-Seidel) [-].
 
     Returns
     -------
@@ -752,12 +755,11 @@ def solve_cascade(
                 f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
             )
 
-    def run(warm, warm_fac, transient=True, numpy_transient=True):
-        return _run(model, st, warm, warm_fac, tol, max_iter, backend, transient,
-                    numpy_transient)  # fmt: skip
+    def run(warm, warm_fac, transient=True):
+        return _run(model, st, warm, warm_fac, tol, max_iter, backend, transient)
 
-    try:  # Newton, then the compiled pseudo-transient (compiled backend)
-        return run(warm, warm_fac, numpy_transient=False)
+    try:
+        return run(warm, warm_fac, transient=False)
     except ConvergenceError as exc:
         first = exc
     continuable = not side_feeds and getattr(first, "diagnosis", None) is None
@@ -765,7 +767,7 @@ def solve_cascade(
         sol = _grown(model, aq_feed, org_feed, Q_aq, Q_org, n, tol, max_iter, backend)
         if sol is not None:
             return sol
-    try:  # again with the NumPy pseudo-transient
+    try:  # again, then the pseudo-transient (compiled, then NumPy)
         return run(warm, warm_fac)
     except ConvergenceError as exc:
         first = exc
