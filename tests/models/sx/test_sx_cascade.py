@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from yieldkit.errors import ConvergenceError, SpecificationError
+from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
 from yieldkit.models.sx import SideFeed, cation_exchange, constant_d, empirical_ph, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.reference import gauss_seidel_cascade, single_stage
@@ -329,6 +329,54 @@ def test_cold_start_accumulating_metal(backend):
         _check(sol, aq, org, qa, qo, model)
         y = sol.y[:, 2]
         assert y.max() > 5.0 * max(y[0], y[-1])  # the accumulation peak
+
+
+def _side_fed(m, n, seed, kind, stage, acid_factor, q_scrub):
+    """An extraction-scrub cascade: random_cascade's aqueous feed enters at ``stage`` (flow
+    1), an acid scrub (its acid times acid_factor, no metals) at stage 1."""
+    model, aq, org, _, qo, n = random_cascade(m, n, seed, kind)
+    scrub = np.zeros_like(aq)
+    scrub[-1] = aq[-1] * acid_factor
+    return model, scrub, org, q_scrub, qo, n, [SideFeed(stage, "aq", 1.0, aq)]
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (15, 66, 431843491, "cation_exchange", 22, 1.2347, 0.2141),
+        (12, 100, 316241168, "cation_exchange", 48, 1.6613, 0.2675),
+        (9, 88, 496812099, "cation_exchange", 32, 1.3787, 0.1093),
+        (11, 25, 1530606731, "empirical_ph", 25, 0.1544, 0.2448),
+    ],
+)
+def test_cold_start_side_fed_cascades(case, backend):
+    """Found 2026-12-06: 17 of 2000 random extraction-scrub cascades (feed mid-cascade)
+    failed cold, these among them; the continuation from one stage now takes side feeds
+    (at the same relative stage in the shorter cascades): 0 of 2000 fail."""
+    model, scrub, org, q_s, qo, n, side = _side_fed(*case)
+    sol = solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side, backend=backend)
+    err_m, err_h, err_e = balances(sol, scrub, org, q_s, qo, model, side)
+    assert max(err_m.max(), err_h, err_e) < 1e-10
+    assert stage_balances(sol, model).max() < 1e-10 and sol.balance_error < 1e-10
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_d_ignoring_h_solved_by_an_acid_shift_or_reported_short_of_acid(backend):
+    """Constant D: the metals and the extractant do not depend on H+, so the cascade is
+    solved with ample acid and H+ shifted back (exact); where the shifted H+ is negative
+    no solution exists and the error names the stage and the shortfall."""
+    model, scrub, org, q_s, qo, n, side = _side_fed(12, 98, 25202041, "constant_d", 6,
+                                                    1.8945, 0.3004)  # fmt: skip
+    sol = solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side, backend=backend)
+    err_m, err_h, err_e = balances(sol, scrub, org, q_s, qo, model, side)
+    assert max(err_m.max(), err_h, err_e) < 1e-10 and sol.balance_error < 1e-10
+    assert np.all(sol.h > 0)
+    model, scrub, org, q_s, qo, n, side = _side_fed(2, 8, 636209864, "constant_d", 6,
+                                                    1.2, 0.3593)  # fmt: skip
+    with pytest.raises(InfeasibleStateError, match=r"not enough acid: the constant_d model's "
+                       r"D ignores H\+.* at stage \d+ of 8 they consume [\d.]+ mol/m3 more H\+"):  # fmt: skip
+        solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side, backend=backend)
 
 
 @pytest.mark.parametrize("frac", [0.3, 0.6, 0.9, 0.99])

@@ -141,17 +141,23 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
 @njit(cache=True, error_model="numpy")
 def _metals(qa, qo, d, s_m, x, cp, dp):
     """x solving (qa_k + qo_k d_k) x_k - qa_(k-1) x_(k-1) - qo_(k+1) d_(k+1) x_(k+1) = s_k
-    per metal, elimination without pivoting, all metals per stage in the inner loop
-    (contiguous); cp, dp are (N, M) work arrays [mol/m3]."""
+    per metal, elimination without pivoting and without subtraction (cascade._thomas: the
+    pivot of row k is qa_k + e_k, e_k = qo_k d_k e_(k-1) / pivot_(k-1), kept in x until
+    the back substitution), all metals per stage in the inner loop (contiguous); cp, dp
+    are (N, M) work arrays [mol/m3]."""
     n, m = d.shape
     for i in range(m):
-        inv = 1.0 / (qa[0] + qo[0] * d[0, i])
+        e = qo[0] * d[0, i]
+        inv = 1.0 / (qa[0] + e)
+        x[0, i] = e
         dp[0, i] = s_m[0, i] * inv
         cp[0, i] = inv
     for k in range(1, n):
         for i in range(m):
             c_prev = qo[k] * d[k, i] * cp[k - 1, i]  # the previous row's upper factor
-            inv = 1.0 / (qa[k] + qo[k] * d[k, i] - qa[k - 1] * c_prev)
+            e = c_prev * x[k - 1, i]
+            inv = 1.0 / (qa[k] + e)
+            x[k, i] = e
             cp[k - 1, i] = c_prev
             cp[k, i] = inv
             dp[k, i] = (s_m[k, i] + qa[k - 1] * dp[k - 1, i]) * inv

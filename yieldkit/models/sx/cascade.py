@@ -33,6 +33,7 @@ them raises ConvergenceError with the stage and residual.
 
 from __future__ import annotations
 
+import math
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -563,16 +564,25 @@ class _Cascade:
 
 def _thomas(qa: np.ndarray, od: np.ndarray, s_m: np.ndarray) -> np.ndarray:
     """Metal balances (qa_k + od_k) x_k - qa_(k-1) x_(k-1) - od_(k+1) x_(k+1) = s_k solved
-    by elimination without pivoting, all metals at once (a loop over stages) [mol/m3]."""
+    by elimination without pivoting and without subtraction, all metals at once (a loop
+    over stages) [mol/m3].
+
+    The matrix is an M-matrix whose interior columns sum to zero (what leaves a stage
+    enters its neighbours), so the eliminated pivot of row k is qa_k + e_k with
+    e_0 = od_0 and e_k = od_k e_(k-1) / (qa_(k-1) + e_(k-1)): every operation adds or
+    multiplies non-negative numbers, which gives every x_k to a few rounding errors
+    relative to itself (the subtraction b_k - qa_(k-1) od_k / pivot_(k-1) of the plain
+    recurrence cancels where D jumps by orders of magnitude between stages)."""
     n = od.shape[0]
-    b = qa[:, None] + od  # (N, M) diagonal
     cp = np.zeros_like(od)  # eliminated upper coefficients
     dp = np.zeros_like(od)
-    den = b[0].copy()
+    e = od[0].copy()
+    den = qa[0] + e
     dp[0] = s_m[0] / den
     for k in range(1, n):
         cp[k - 1] = od[k] / den  # coefficient of x_k in the reduced row k-1
-        den = b[k] - qa[k - 1] * cp[k - 1]
+        e = cp[k - 1] * e
+        den = qa[k] + e
         dp[k] = (s_m[k] + qa[k - 1] * dp[k - 1]) / den
     x = np.empty_like(od)
     x[-1] = dp[-1]
@@ -762,9 +772,15 @@ def solve_cascade(
         return run(warm, warm_fac, transient=False)
     except ConvergenceError as exc:
         first = exc
-    continuable = not side_feeds and getattr(first, "diagnosis", None) is None
+    if np.all(model.a == 0):  # D ignores H+: solved with ample acid, then shifted back
+        sol = _acid_shifted(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
+                            max_iter, backend)  # fmt: skip
+        if sol is not None:
+            return sol
+    continuable = getattr(first, "diagnosis", None) is None
     if n >= 2 and continuable and not _LONGER.get():
-        sol = _grown(model, aq_feed, org_feed, Q_aq, Q_org, n, tol, max_iter, backend)
+        sol = _grown(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol, max_iter,
+                     backend)  # fmt: skip
         if sol is not None:
             return sol
     try:  # again, then the pseudo-transient (compiled, then NumPy)
@@ -777,7 +793,7 @@ def solve_cascade(
     # half cascade fails too, the same from one and a half times the stages (a cold start
     # that fails at some lengths succeeds at others: found 2026-12-06, 2 of 20 000 random
     # 60-stage cascades, solved cold at 45 and 80 stages but not at 30 or 59-61)
-    if n >= 8 and continuable and getattr(first, "diagnosis", None) is None:
+    if n >= 8 and continuable and not side_feeds and getattr(first, "diagnosis", None) is None:
         lengths = [n // 2] if _LONGER.get() else [n // 2, n + n // 2]
         for n_alt in lengths:
             token = _LONGER.set(True)  # its own fallbacks only halve (bounded recursion)
@@ -1139,12 +1155,69 @@ def _stretched(u: np.ndarray, n: int):
     yield np.column_stack([np.interp(s_new, s_alt, u[:, j]) for j in range(u.shape[1])])
 
 
-def _grown(model, aq_feed, org_feed, q_aq, q_org, n, tol, max_iter, backend):
+def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
+    """Solve a cascade whose D ignores H+ (every exponent a = 0) exactly via a shift of
+    the acid: the metals and the free extractant do not depend on H+ then, and the proton
+    balances are linear in it, so adding delta mol/m3 of acid to every aqueous feed raises
+    H+ by exactly delta in every stage (stage k's aqueous flow is the sum of the aqueous
+    feeds up to k). Solved with ample acid (H+ far from zero, where Newton has no
+    positivity bound to fight), H+ minus delta is the answer, polished by Newton.
+
+    Returns the solution, or None if a solve fails. Raises InfeasibleStateError when H+
+    minus delta is <= 0 in some stage: no solution exists (the metals stripped there need
+    more acid than reaches it), named with the stage and the shortfall.
+    """
+    m = model.n_metals
+    aq = np.array(aq_feed, dtype=float)
+    org = np.asarray(org_feed, dtype=float)
+    side = list(side_feeds or ())
+    feeds = [(q_aq, aq), (q_org, org)] + [(sf.flow, np.asarray(sf.conc, float)) for sf in side]
+    through = sum(q * (c[:m] @ model.z + c[m]) for q, c in feeds)  # H+ equivalents [mol/s]
+    delta = 10.0 * float(through) / float(q_aq) + 1.0  # [mol/m3], >> any H+ consumed
+    aq[m] += delta
+    side_up = [SideFeed(sf.stage, sf.phase, sf.flow, np.append(sf.conc[:m], sf.conc[m] + delta))
+               if sf.phase == "aq" else sf for sf in side]  # fmt: skip
+    try:
+        up = _run(model, _setup(model, aq, org, q_aq, q_org, n, side_up), None, None, tol,
+                  max_iter, backend)  # fmt: skip
+    except ConvergenceError:
+        return None
+    h = up.h - delta
+    k = int(np.argmin(h))
+    if h[k] <= 0.0:
+        raise InfeasibleStateError(
+            f"not enough acid: the {model.kind} model's D ignores H+, so the metals moved in "
+            f"each stage do not depend on it, and at stage {k + 1} of {n} they consume "
+            f"{-h[k]:.4g} mol/m3 more H+ than the aqueous brings (H+ would be negative); add "
+            "acid to the aqueous feed (or strip with a stronger acid)."
+        )
+    state = up.state.reshape(n, m + 2).copy()
+    state[:, m] = np.log(h)
+    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds)
+    try:
+        sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
+    except ConvergenceError:
+        return None
+    sol.iterations += up.iterations
+    sol.jacobians += up.jacobians
+    return sol
+
+
+def _side_feeds_at(side_feeds, n: int, k: int) -> list[SideFeed]:
+    """Side feeds of an n-stage cascade moved to the same relative place in k stages
+    (stage s to ceil((s - 1/2) k / n), within 1..k)."""
+    return [SideFeed(min(k, max(1, math.ceil((sf.stage - 0.5) * k / n))), sf.phase, sf.flow,
+                     sf.conc) for sf in side_feeds or ()]  # fmt: skip
+
+
+def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
     """Continuation in the number of stages from a single stage, up to n: each length is
     solved by Newton from the last solution stretched (:func:`_stretched`); the step
     doubles the stages after a success and is halved after a failure; at a step of one
-    stage, the backend's pseudo-transient runs from the stretched profile. The solution
-    (iterations and Jacobians summed over the chain), or None when one stage more fails.
+    stage, the backend's pseudo-transient runs from the stretched profile. Side feeds
+    enter the shorter cascades at the same relative place (:func:`_side_feeds_at`). The
+    solution (iterations and Jacobians summed over the chain), or None when one stage more
+    fails.
 
     For a cascade whose solution has a sharp front (a pinch over most stages and the
     transfer in a few stages at one end), Newton from the constant-D guess puts the front
@@ -1157,15 +1230,16 @@ def _grown(model, aq_feed, org_feed, q_aq, q_org, n, tol, max_iter, backend):
     stage more takes the pseudo-transient, then 108 and 110 stages solve by Newton).
     """
     try:
-        sol = _run(model, _setup(model, aq_feed, org_feed, q_aq, q_org, 1, None), None, None,
-                   tol, max_iter, backend)  # fmt: skip
+        st = _setup(model, aq_feed, org_feed, q_aq, q_org, 1, _side_feeds_at(side_feeds, n, 1))
+        sol = _run(model, st, None, None, tol, max_iter, backend)
     except ConvergenceError:
         return None
     iterations, jacobians = sol.iterations, sol.jacobians
     k, step = 1, 1
     while k < n:
         k_new = min(n, k + step)
-        st = _setup(model, aq_feed, org_feed, q_aq, q_org, k_new, None)
+        st = _setup(model, aq_feed, org_feed, q_aq, q_org, k_new,
+                    _side_feeds_at(side_feeds, n, k_new))  # fmt: skip
         new = None
         for guess in _stretched(sol.state.reshape(k, -1), k_new):
             try:
