@@ -57,6 +57,8 @@ MAX_LOG_STEP = 3.0
 GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 #: True inside the stage continuation's solve of a longer cascade (no further growth)
 _LONGER: ContextVar[bool] = ContextVar("_LONGER", default=False)
+#: True inside the acid-shift fallback's solve with ample acid (no second shift)
+_SHIFTED: ContextVar[bool] = ContextVar("_SHIFTED", default=False)
 BACKENDS = ("compiled", "numpy")
 COMPILED_KINDS = ("cation_exchange", "empirical_ph", "constant_d")  # and their combinations
 _NO_W = np.zeros((0, 1, 1))  # placeholders for the kernel's optional arrays
@@ -772,7 +774,7 @@ def solve_cascade(
         return run(warm, warm_fac, transient=False)
     except ConvergenceError as exc:
         first = exc
-    if np.all(model.a == 0):  # D ignores H+: solved with ample acid, then shifted back
+    if np.all(model.a == 0) and not _SHIFTED.get():  # D ignores H+: ample acid, shifted
         sol = _acid_shifted(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
                             max_iter, backend)  # fmt: skip
         if sol is not None:
@@ -1161,7 +1163,8 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
     balances are linear in it, so adding delta mol/m3 of acid to every aqueous feed raises
     H+ by exactly delta in every stage (stage k's aqueous flow is the sum of the aqueous
     feeds up to k). Solved with ample acid (H+ far from zero, where Newton has no
-    positivity bound to fight), H+ minus delta is the answer, polished by Newton.
+    positivity bound to fight; with the solver's other fallbacks if Newton fails there
+    too), H+ minus delta is the answer, polished by Newton.
 
     Returns the solution, or None if a solve fails. Raises InfeasibleStateError when H+
     minus delta is <= 0 in some stage: no solution exists (the metals stripped there need
@@ -1177,11 +1180,14 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
     aq[m] += delta
     side_up = [SideFeed(sf.stage, sf.phase, sf.flow, np.append(sf.conc[:m], sf.conc[m] + delta))
                if sf.phase == "aq" else sf for sf in side]  # fmt: skip
-    try:
-        up = _run(model, _setup(model, aq, org, q_aq, q_org, n, side_up), None, None, tol,
-                  max_iter, backend)  # fmt: skip
-    except ConvergenceError:
+    token = _SHIFTED.set(True)
+    try:  # with every fallback but this one
+        up = solve_cascade(aq, org, q_aq, q_org, model, n, side_up, tol=tol, max_iter=max_iter,
+                           backend=backend)  # fmt: skip
+    except (ConvergenceError, SpecificationError):
         return None
+    finally:
+        _SHIFTED.reset(token)
     h = up.h - delta
     k = int(np.argmin(h))
     if h[k] <= 0.0:
