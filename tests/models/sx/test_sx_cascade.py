@@ -379,6 +379,22 @@ def test_d_ignoring_h_solved_by_an_acid_shift_or_reported_short_of_acid(backend)
         solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side, backend=backend)
 
 
+def test_barely_h_dependent_d_short_of_acid_is_reported_as_such():
+    """An empirical-pH metal whose D goes as [H+]^-0.0009 cannot be stripped by lowering
+    H+: with too little scrub acid the iterates drive H+ to ~1e-131 mol/m3 in the scrub
+    section; reported as short of acid (with the metal and its slope), not as a solver
+    failure."""
+    model, scrub, org, q_s, qo, n, side = _side_fed(7, 51, 1422126555, "empirical_ph", 22,
+                                                    0.2082, 0.2825)  # fmt: skip
+    with pytest.raises(InfeasibleStateError, match=r"not enough acid: H\+ falls below 1e-8 "
+                       r"mol/m3 \(pH > 14\) at stage \d+ .*the D of M3 goes as "
+                       r"\[H\+\]\^-0.000916"):  # fmt: skip
+        solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side)
+    scrub[-1] *= 2.0  # twice the scrub acid: solved
+    sol = solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side)
+    assert sol.balance_error < 1e-10 and sol.ph.max() < 3.0
+
+
 @pytest.mark.parametrize("frac", [0.3, 0.6, 0.9, 0.99])
 def test_cold_start_heavy_saponification(frac):
     """Saponified P507 against a weakly acidic Pr feed: the H+ guess is far off (pH ~5-13

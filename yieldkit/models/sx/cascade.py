@@ -1211,9 +1211,18 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
 
 def _side_feeds_at(side_feeds, n: int, k: int) -> list[SideFeed]:
     """Side feeds of an n-stage cascade moved to the same relative place in k stages
-    (stage s to ceil((s - 1/2) k / n), within 1..k)."""
-    return [SideFeed(min(k, max(1, math.ceil((sf.stage - 0.5) * k / n))), sf.phase, sf.flow,
-                     sf.conc) for sf in side_feeds or ()]  # fmt: skip
+    (stage s to ceil((s - 1/2) k / n)), keeping a stage before and after a feed that has
+    stages before and after it, as far as k allows (the sections on either side of a feed
+    exist from 3 stages on)."""
+    out = []
+    for sf in side_feeds or ():
+        at = math.ceil((sf.stage - 0.5) * k / n)
+        if sf.stage < n:
+            at = min(at, k - 1)
+        if sf.stage > 1:
+            at = max(at, 2)
+        out.append(SideFeed(min(k, max(1, at)), sf.phase, sf.flow, sf.conc))
+    return out
 
 
 def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
@@ -1283,13 +1292,16 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
             f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
             "ignores loading; use saturation=True, more extractant or a lower O/A load."
         )
-    elif np.any(model.a == 0) and np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)):
-        # only a D that ignores H+ can run out of acid: if every D rises without bound as
-        # H+ falls, a solution with H+ > 0 exists and the failure is the solver's
+    elif np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)) and np.abs(model.a).min() < 0.1:
+        # a D that ignores H+ (a = 0) can run out of acid; one that barely depends on it
+        # (|a| < 0.1: D x 10 needs H+ / 1e10) only at an H+ no model covers. If every D rises
+        # steeply as H+ falls, a solution with H+ > 0 exists and the failure is the solver's
+        j = int(np.argmin(np.abs(model.a)))
         diagnosis = (
             f"not enough acid: H+ falls below 1e-8 mol/m3 (pH > 14) at stage "
-            f"{int(np.nanargmin(h)) + 1} with the {model.kind} model, outside its range; add "
-            "acid to the aqueous feed or strip with a stronger acid."
+            f"{int(np.nanargmin(h)) + 1} with the {model.kind} model, outside its range (the "
+            f"D of {model.metals[j]} goes as [H+]^{model.a[j]:.3g}, so lowering H+ barely "
+            "strips it); add acid to the aqueous feed or strip with a stronger acid."
         )
     exc = ConvergenceError(
         f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
