@@ -361,6 +361,38 @@ def test_cold_start_side_fed_cascades(case, backend):
     assert stage_balances(sol, model).max() < 1e-10 and sol.balance_error < 1e-10
 
 
+@st.composite
+def side_fed_cascades(draw):
+    m = draw(st.integers(2, 15))
+    n = draw(st.sampled_from([2, 3, 5, 17, 60, 200]))
+    return _side_fed(
+        m,
+        n,
+        draw(st.integers(0, 2**31 - 1)),
+        draw(st.sampled_from(["cation_exchange", "constant_d", "empirical_ph"])),
+        draw(st.integers(1, n)),
+        draw(st.floats(0.1, 2.0)),
+        draw(st.floats(0.05, 0.5)),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(side_fed_cascades())
+def test_conservation_side_fed_cascades(case):
+    """Every metal, proton and extractant balance closes, or the scrub acid is too little
+    for any solution and the error says so (a D that ignores H+ cannot strip without it)."""
+    model, scrub, org, q_s, qo, n, side = case
+    try:
+        sol = solve_cascade(scrub, org, q_s, qo, model, n, side_feeds=side)
+    except InfeasibleStateError as err:
+        assert "not enough acid" in str(err) and model.kind != "cation_exchange"
+        return
+    err_m, err_h, err_e = balances(sol, scrub, org, q_s, qo, model, side)
+    assert max(err_m.max(), err_h, err_e) < 1e-10
+    assert stage_balances(sol, model).max() < 1e-10 and sol.balance_error < 1e-10
+    assert np.all(sol.x >= 0) and np.all(sol.h > 0) and np.all(sol.free_extractant > 0)
+
+
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 def test_d_ignoring_h_solved_by_an_acid_shift_or_reported_short_of_acid(backend):
     """Constant D: the metals and the extractant do not depend on H+, so the cascade is
