@@ -795,7 +795,7 @@ def solve_cascade(
     # half cascade fails too, the same from one and a half times the stages (a cold start
     # that fails at some lengths succeeds at others: found 2026-12-06, 2 of 20 000 random
     # 60-stage cascades, solved cold at 45 and 80 stages but not at 30 or 59-61)
-    if n >= 8 and continuable and not side_feeds and getattr(first, "diagnosis", None) is None:
+    if n >= 8 and not side_feeds and getattr(first, "diagnosis", None) is None:
         lengths = [n // 2] if _LONGER.get() else [n // 2, n + n // 2]
         for n_alt in lengths:
             token = _LONGER.set(True)  # its own fallbacks only halve (bounded recursion)
@@ -1190,12 +1190,14 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
         _SHIFTED.reset(token)
     h = up.h - delta
     k = int(np.argmin(h))
-    if h[k] <= 0.0:
+    rounding = 64.0 * np.finfo(float).eps * delta  # of H+ - delta [mol/m3]
+    if h[k] <= rounding:
         raise InfeasibleStateError(
             f"not enough acid: the {model.kind} model's D ignores H+, so the metals moved in "
             f"each stage do not depend on it, and at stage {k + 1} of {n} they consume "
-            f"{-h[k]:.4g} mol/m3 more H+ than the aqueous brings (H+ would be negative); add "
-            "acid to the aqueous feed (or strip with a stronger acid)."
+            f"{-h[k]:.4g} mol/m3 more H+ than the aqueous brings (H+ would be negative, or "
+            f"below {rounding:.2g} mol/m3, the rounding of this solve); add acid to the "
+            "aqueous feed (or strip with a stronger acid)."
         )
     state = up.state.reshape(n, m + 2).copy()
     state[:, m] = np.log(h)
