@@ -210,3 +210,26 @@ def test_train_conserves_every_solid_and_the_charge(
         assert fe_ion.min() >= -1e-12 * max(ion, 1e-12)
     else:
         assert r.dissolved[:, 1].min() >= 0.0
+
+
+@pytest.mark.parametrize("shift", [1.0, 1.0005, 0.9, 3.0, 1e-6])
+def test_h_guess_leaves_the_solution_as_it_is(shift):
+    """A per-tank H+ guess (a recycle loop's last solution) only narrows each tank's first
+    bracket: near the root (x1.0005, inside the 0.1 % bracket), off it (x0.9, x3) or far
+    off (x1e-6: outside the whole bracket) the train solves to the same result."""
+    ref = run([0.2, 0.1, 0.3])
+    got = run([0.2, 0.1, 0.3], h_guess=ref.liquor.h * shift)
+    np.testing.assert_allclose(got.liquor.h, ref.liquor.h, rtol=1e-12)
+    np.testing.assert_allclose(got.conversion, ref.conversion, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("h_guess", "match"),
+    [
+        ([1e-2, 1e-2], r"h_guess needs 3 values \(one per tank\); got 2"),
+        ([1e-2, -1.0, 1e-2], r"h_guess must be finite and > 0; got -1.0"),
+    ],
+)
+def test_h_guess_errors(h_guess, match):
+    with pytest.raises(SpecificationError, match=match):
+        run([0.2, 0.1, 0.3], h_guess=h_guess)

@@ -259,7 +259,7 @@ def _reacted_numpy(
 
 def _solve_tank(
     y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw,
-    sat=None,
+    sat=None, u_guess=None,
 ):  # fmt: skip
     """One CSTR: returns d at the converged [H+], the fraction of each solid's
     train feed that reacts in it (negative: re-precipitated), y_in the remaining and x_in
@@ -267,6 +267,9 @@ def _solve_tank(
 
     ``sat``: None, or ``(rev, c0, dc, ion_coef, ln_k)`` per solid for the reversible
     solids: the ion's concentration c0 + dc (x_in + d) [mol/L] and ln K at the tank T.
+    ``u_guess``: ln [H+] expected near the root (e.g. the tank's last solution in a recycle
+    loop); the bracket is first narrowed to ln [H+] +- GUESS_HALF_WIDTH around it (two
+    evaluations), which leaves the root and its tolerance as they are.
     """
     active = f0 > 0.0
     fa, mwa, nua = f0[active], mw[active], nu[active]
@@ -305,11 +308,16 @@ def _solve_tank(
         warm[0] = d
         return d, m
 
+    known: dict[float, float] = {}  # resid at the bracket ends (brentq evaluates them again)
+
     def resid(u: float) -> float:
+        if u in known:
+            return known[u]
         h = np.exp(u)
         d, _ = inner(h)
         consumed = float(nua @ (fa * d)) / (q_liq * _L_PER_M3)
-        return q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
+        known[u] = out = q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
+        return out
 
     # strong charge if everything dissolves (lowest H+) and if nothing dissolves and every
     # reversible solid takes back all its ion (highest H+)
@@ -317,6 +325,17 @@ def _solve_tank(
     q_min = q_in + float(nua @ (fa * da_lo)) / (q_liq * _L_PER_M3)
     h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_min]), systems, pkw).h
     u_lo, u_hi = np.log(h_ends) + np.array([-1e-12, 1e-12])
+    if u_guess is not None and u_lo < u_guess < u_hi:  # resid increases with u
+        a = max(u_lo, u_guess - GUESS_HALF_WIDTH)
+        b = min(u_hi, u_guess + GUESS_HALF_WIDTH)
+        if resid(b) <= 0.0:
+            u_lo = b  # the root is at or above b
+        else:
+            u_hi = b
+            if resid(a) < 0.0:
+                u_lo = a  # between a and b
+            else:
+                u_hi = a  # at or below a
     if resid(u_hi) <= 0.0:
         u = u_hi
     elif resid(u_lo) >= 0.0:
@@ -327,6 +346,10 @@ def _solve_tank(
     d = np.zeros_like(y_in)
     d[active] = da
     return d
+
+
+#: Half width of the first bracket around a tank's expected ln [H+] [-] (1e-3: 0.1 % in H+)
+GUESS_HALF_WIDTH = 1e-3
 
 
 def _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq):
@@ -385,6 +408,7 @@ def leach_cstr_train(
     pKw: float = PKW,
     solubility: Sequence[OxideSolubility | None] | None = None,
     ion_conc: Sequence[float] | np.ndarray | None = None,
+    h_guess: Sequence[float] | np.ndarray | None = None,
 ) -> LeachTrainResult:
     """Solve a co-current train of leach CSTRs tank by tank.
 
@@ -423,6 +447,11 @@ def leach_cstr_train(
     ion_conc : array_like, optional
         Per solid, the concentration of its solubility ion in the inlet liquor (ignored
         for irreversible solids) [mol/L].
+    h_guess : array_like, optional
+        Per tank, an H+ expected near the solution (e.g. ``liquor.h`` of the last solve of
+        the same train inside a recycle loop): each tank's root search starts from a
+        narrow bracket around it. The result is the same to the solver's tolerance, with
+        or without it [mol/L].
 
     Returns
     -------
@@ -454,6 +483,12 @@ def leach_cstr_train(
     if temps.size != n_t:
         raise SpecificationError(f"temperature needs 1 or {n_t} values; got {temps.size}.")
     systems = tuple(systems)
+    if h_guess is not None:
+        u_guess = np.log(_positive("h_guess", h_guess))
+        if u_guess.size != n_t:
+            raise SpecificationError(
+                f"h_guess needs {n_t} values (one per tank); got {u_guess.size}."
+            )
     sat = _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq)
     if sat is not None:  # log10 K of every reversible solid in every tank [-]
         log_k = np.array([[s.log10_k(float(t)) if s else np.nan for s in sat[0]] for t in temps])
@@ -496,6 +531,7 @@ def leach_cstr_train(
             systems,
             pKw,
             tank_sat,
+            None if h_guess is None else float(u_guess[n]),
         )
         q = q + float(kinetics.h_consumed @ (f0 * d)) / (q_liq * _L_PER_M3)
         y = y - d

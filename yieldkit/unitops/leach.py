@@ -147,6 +147,7 @@ class Leach(UnitOperation):
         reversible: Sequence[str] = (),
     ):
         super().__init__(name)
+        self._last_h = None  # H+ leaving each tank at the last kinetic run [mol/L]
         where = f"Leach {name!r}"
         self.mode = choice(mode, MODES, f"{where} mode")
         self.inlet_ports = port_names(inlets, f"{where} inlets")
@@ -447,9 +448,11 @@ class Leach(UnitOperation):
             temperature=self.T,
             solid_density=self.solid_density,
             systems=systems,
+            h_guess=self._last_h,  # inside a recycle loop: each tank's root bracketed near it
             **sat,
             **kw,
         )
+        self._last_h = np.atleast_1d(res.liquor.h).copy()
         dissolved = res.dissolved.sum(axis=0)  # the tanks' increments (precise when small)
         stoich_solid = np.array([rxn.reactants[k] for rxn, k in self.reactions])
         extents = dissolved / stoich_solid
