@@ -233,3 +233,18 @@ def test_h_guess_leaves_the_solution_as_it_is(shift):
 def test_h_guess_errors(h_guess, match):
     with pytest.raises(SpecificationError, match=match):
         run([0.2, 0.1, 0.3], h_guess=h_guess)
+
+
+def test_narrowed_bracket_keeps_the_root():
+    from yieldkit.models.leaching import _narrowed, _remembered
+
+    calls = []
+    f = _remembered(lambda x: calls.append(x) or x - 0.3)  # root 0.3, increasing
+    assert _narrowed(f, 0.0, 1.0, 0.3005, 0.001) == (0.2995, 0.3015)  # root inside
+    assert _narrowed(f, 0.0, 1.0, 0.2, 0.001) == (0.201, 1.0)  # root above
+    assert _narrowed(f, 0.0, 1.0, 0.5, 0.001) == (0.0, 0.499)  # root below
+    assert _narrowed(f, 0.0, 1.0, None, 0.001) == (0.0, 1.0)  # no guess
+    assert _narrowed(f, 0.0, 1.0, 2.0, 0.001) == (0.0, 1.0)  # guess outside the bracket
+    n = len(calls)
+    f(0.2995)
+    assert len(calls) == n  # a bracket end is not evaluated twice

@@ -286,6 +286,7 @@ def _solve_tank(
         da_lo = np.zeros_like(ya_in)
 
     warm = [None]  # last increments: Newton warm start
+    last_m = [None]  # last solid mass flow: its root search starts near it [kg/s]
 
     def inner(h: float) -> tuple[np.ndarray, float]:
         tank_sat = None
@@ -300,24 +301,26 @@ def _solve_tank(
             return m - m_inert - float(mwa @ (fa * (ya_in - d)))
 
         m_lo, m_hi = m_inert, m_inert + float(mwa @ (fa * (ya_in - da_lo)))
-        if m_hi - m_lo <= 1e-15 * max(m_hi, 1.0) or phi(m_hi) <= 0.0:
+        if m_hi - m_lo <= 1e-15 * max(m_hi, 1.0):
             m = m_hi
         else:
-            m = brentq(phi, m_lo, m_hi, xtol=1e-15 * m_hi, rtol=1e-15)
+            f = _remembered(phi)
+            lo, hi = _narrowed(f, m_lo, m_hi, last_m[0], MASS_HALF_WIDTH * (m_hi - m_lo))
+            if f(hi) <= 0.0:
+                m = hi
+            else:  # phi(m_inert) <= 0: no solid mass below the inerts
+                m = lo if f(lo) >= 0.0 else brentq(f, lo, hi, xtol=1e-15 * m_hi, rtol=1e-15)
+        last_m[0] = m
         d = _reacted(h, holdup(m), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat, shift)
         warm[0] = d
         return d, m
 
-    known: dict[float, float] = {}  # resid at the bracket ends (brentq evaluates them again)
-
+    @_remembered
     def resid(u: float) -> float:
-        if u in known:
-            return known[u]
         h = np.exp(u)
         d, _ = inner(h)
         consumed = float(nua @ (fa * d)) / (q_liq * _L_PER_M3)
-        known[u] = out = q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
-        return out
+        return q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
 
     # strong charge if everything dissolves (lowest H+) and if nothing dissolves and every
     # reversible solid takes back all its ion (highest H+)
@@ -325,17 +328,7 @@ def _solve_tank(
     q_min = q_in + float(nua @ (fa * da_lo)) / (q_liq * _L_PER_M3)
     h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_min]), systems, pkw).h
     u_lo, u_hi = np.log(h_ends) + np.array([-1e-12, 1e-12])
-    if u_guess is not None and u_lo < u_guess < u_hi:  # resid increases with u
-        a = max(u_lo, u_guess - GUESS_HALF_WIDTH)
-        b = min(u_hi, u_guess + GUESS_HALF_WIDTH)
-        if resid(b) <= 0.0:
-            u_lo = b  # the root is at or above b
-        else:
-            u_hi = b
-            if resid(a) < 0.0:
-                u_lo = a  # between a and b
-            else:
-                u_hi = a  # at or below a
+    u_lo, u_hi = _narrowed(resid, u_lo, u_hi, u_guess, GUESS_HALF_WIDTH)
     if resid(u_hi) <= 0.0:
         u = u_hi
     elif resid(u_lo) >= 0.0:
@@ -350,6 +343,34 @@ def _solve_tank(
 
 #: Half width of the first bracket around a tank's expected ln [H+] [-] (1e-3: 0.1 % in H+)
 GUESS_HALF_WIDTH = 1e-3
+#: ... and around the last solid mass flow, relative to the width of its full bracket [-]
+MASS_HALF_WIDTH = 1e-4
+
+
+def _remembered(f):
+    """f with its values kept by argument (brentq evaluates the bracket ends again)."""
+    known: dict[float, float] = {}
+
+    def g(x: float) -> float:
+        if x not in known:
+            known[x] = f(x)
+        return known[x]
+
+    return g
+
+
+def _narrowed(f, lo: float, hi: float, guess: float | None, half: float):
+    """The bracket [lo, hi] of the root of an increasing f narrowed with two evaluations
+    near ``guess``: to [guess - half, guess + half] if the root is inside, else to the side
+    of it that holds the root (the bracket as it is without a guess inside it)."""
+    if guess is None or not lo < guess < hi:
+        return lo, hi
+    a, b = max(lo, guess - half), min(hi, guess + half)
+    if f(b) <= 0.0:
+        return b, hi  # the root is at or above b
+    if f(a) < 0.0:
+        return a, b
+    return lo, a  # at or below a
 
 
 def _saturation_setup(kinetics, solubility, ion_conc, f0, q_liq):
