@@ -322,19 +322,25 @@ def _solve_tank(
         consumed = float(nua @ (fa * d)) / (q_liq * _L_PER_M3)
         return q_in + consumed - float(strong_charge_at(h, totals, systems, pkw))
 
-    # strong charge if everything dissolves (lowest H+) and if nothing dissolves and every
-    # reversible solid takes back all its ion (highest H+)
-    q_max = q_in + float(nua @ (fa * da_hi)) / (q_liq * _L_PER_M3)
-    q_min = q_in + float(nua @ (fa * da_lo)) / (q_liq * _L_PER_M3)
-    h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_min]), systems, pkw).h
-    u_lo, u_hi = np.log(h_ends) + np.array([-1e-12, 1e-12])
-    u_lo, u_hi = _narrowed(resid, u_lo, u_hi, u_guess, GUESS_HALF_WIDTH)
-    if resid(u_hi) <= 0.0:
-        u = u_hi
-    elif resid(u_lo) >= 0.0:
-        u = u_lo
-    else:
-        u = brentq(resid, u_lo, u_hi, xtol=1e-15, rtol=1e-15)
+    u = None
+    if u_guess is not None:  # resid increases with u: a sign change pins the one root
+        a, b = u_guess - GUESS_HALF_WIDTH, u_guess + GUESS_HALF_WIDTH
+        if resid(b) > 0.0 and resid(a) < 0.0:
+            u = brentq(resid, a, b, xtol=1e-15, rtol=1e-15)
+    if u is None:
+        # strong charge if everything dissolves (lowest H+) and if nothing dissolves and
+        # every reversible solid takes back all its ion (highest H+)
+        q_max = q_in + float(nua @ (fa * da_hi)) / (q_liq * _L_PER_M3)
+        q_min = q_in + float(nua @ (fa * da_lo)) / (q_liq * _L_PER_M3)
+        h_ends = speciate(np.array([totals, totals]), np.array([q_max, q_min]), systems, pkw).h
+        u_lo, u_hi = np.log(h_ends) + np.array([-1e-12, 1e-12])
+        u_lo, u_hi = _narrowed(resid, u_lo, u_hi, u_guess, GUESS_HALF_WIDTH)
+        if resid(u_hi) <= 0.0:
+            u = u_hi
+        elif resid(u_lo) >= 0.0:
+            u = u_lo
+        else:
+            u = brentq(resid, u_lo, u_hi, xtol=1e-15, rtol=1e-15)
     da, _ = inner(float(np.exp(u)))
     d = np.zeros_like(y_in)
     d[active] = da
