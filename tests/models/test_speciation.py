@@ -87,3 +87,16 @@ def test_errors():
         AcidBaseSystem("bad", ("H2A", "HA-", "A-2"), (4.0,), 0)
     with pytest.raises(SpecificationError, match=r"unknown species 'SO4-'.*Did you mean"):
         speciate([0.1, 0, 0]).species("SO4-")
+
+
+def test_h_guess_gives_the_same_speciation():
+    from yieldkit.models.speciation import SULFATE
+
+    totals = np.array([[0.05], [0.5], [1e-4]])
+    q = np.array([0.0, 0.3, -1e-5])
+    ref = speciate(totals, q, [SULFATE])
+    for guess in (ref.h, ref.h * 1.1, np.full(3, 1e-12), np.full(3, 10.0)):
+        got = speciate(totals, q, [SULFATE], h_guess=guess)
+        np.testing.assert_allclose(got.h, ref.h, rtol=1e-12)
+    with pytest.raises(SpecificationError, match=r"h_guess must be finite and > 0"):
+        speciate(totals, q, [SULFATE], h_guess=[1e-2, 0.0, 1e-2])

@@ -261,7 +261,7 @@ def _solve_tank(
     y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw,
     sat=None, u_guess=None,
 ):  # fmt: skip
-    """One CSTR: returns d at the converged [H+], the fraction of each solid's
+    """One CSTR: returns (d, ln [H+]) at the converged [H+], d the fraction of each solid's
     train feed that reacts in it (negative: re-precipitated), y_in the remaining and x_in
     the reacted fractions entering it (x_in = 1 - y_in, kept separately for precision).
 
@@ -344,7 +344,7 @@ def _solve_tank(
     da, _ = inner(float(np.exp(u)))
     d = np.zeros_like(y_in)
     d[active] = da
-    return d
+    return d, u
 
 
 #: Half width of the first bracket around a tank's expected ln [H+] [-] (1e-3: 0.1 % in H+)
@@ -528,6 +528,7 @@ def leach_cstr_train(
     out_d = np.empty((n_t, n_s))
     out_m = np.empty(n_t)
     out_q = np.empty(n_t)
+    out_u = np.empty(n_t)  # ln [H+] of each tank's root [-]
     vol = np.empty(n_t)
     for n in range(n_t):
         kc, kd = kinetics.rate_constants(float(temps[n]))
@@ -541,7 +542,7 @@ def leach_cstr_train(
                 return tn * mm
 
         tank_sat = None if sat is None else (*sat[1:], LN10 * log_k[n])
-        d = _solve_tank(
+        d, out_u[n] = _solve_tank(
             y,
             x,
             q,
@@ -569,7 +570,7 @@ def leach_cstr_train(
     solids_out = f0 * out_y
     dissolved = f0 * out_d  # each tank's own increment, not a difference of large flows
     eps = out_m / (out_m / rho + q_liq) / _L_PER_M3
-    liquor = speciate(np.broadcast_to(c, (n_t, c.size)), out_q, systems, pKw)
+    liquor = speciate(np.broadcast_to(c, (n_t, c.size)), out_q, systems, pKw, np.exp(out_u))
     conversion = np.where(f0 > 0.0, out_x, 0.0)
     saturation = np.full((n_t, n_s), np.nan)
     if sat is not None:

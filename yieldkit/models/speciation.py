@@ -170,6 +170,7 @@ def speciate(
     strong_charge: np.ndarray | float = 0.0,
     systems: Sequence[AcidBaseSystem] = DEFAULT_SYSTEMS,
     pKw: float = PKW,
+    h_guess: np.ndarray | float | None = None,
 ) -> Speciation:
     """Free [H+], pH and species of one or many liquors from their analytical totals.
 
@@ -184,6 +185,10 @@ def speciate(
         The acid-base systems, in the order of the last axis of ``totals`` [-].
     pKw : float
         -log10 of the ion product of water [-].
+    h_guess : array_like, optional
+        Free H+ expected near the answer, broadcastable to shape S: the Newton iteration
+        starts there (inside the bracket) instead of mid-bracket; the answer is the same to
+        the tolerance [mol/L].
 
     Returns
     -------
@@ -238,7 +243,13 @@ def speciate(
         df = h + oh + np.sum(ci * np.maximum(var, 0.0), axis=-1)
         return f, df
 
-    u = newton_bisect(balance, lo, hi, what="speciate charge balance").reshape(shape)
+    u0 = None
+    if h_guess is not None:
+        g = np.broadcast_to(np.asarray(h_guess, dtype=float), shape).reshape(-1)
+        if not np.all(np.isfinite(g) & (g > 0.0)):
+            raise SpecificationError("speciate: h_guess must be finite and > 0 [mol/L].")
+        u0 = np.log(g)
+    u = newton_bisect(balance, lo, hi, x0=u0, what="speciate charge balance").reshape(shape)
     h = np.exp(u)
     alpha = _fractions(u, cum, k)
     conc = tuple(c[..., j, None] * alpha[..., j, : len(s.species)] for j, s in enumerate(systems))
