@@ -137,17 +137,19 @@ def state(n_pool: np.ndarray, lay: LiquorLayout, volume: float):
 
 
 def equilibrate(
-    n_pool: np.ndarray, lay: LiquorLayout, volume: float, where: str
+    n_pool: np.ndarray, lay: LiquorLayout, volume: float, where: str, h_guess=None
 ) -> tuple[np.ndarray, Speciation | None]:
     """Write the equilibrium species of a pool-form liquor of ``volume`` [m3/s].
 
-    Returns the species flows [mol/s] and the speciation (None without liquor).
+    ``h_guess``: free H+ expected near the answer (e.g. the unit's last one inside a recycle
+    loop), where the speciation's Newton starts [mol/L]. Returns the species flows [mol/s]
+    and the speciation (None without liquor).
     """
     out = np.array(n_pool, dtype=float)
     if volume <= 0.0:
         return out, None
     systems, totals, proton, q = state(out, lay, volume)
-    spec = speciate(totals, q, systems)
+    spec = speciate(totals, q, systems, h_guess=h_guess)
     v_l = volume * _L_PER_M3
     for j, idx in enumerate(lay.index):
         out[idx] = spec.conc[j] * v_l

@@ -148,6 +148,7 @@ class Leach(UnitOperation):
     ):
         super().__init__(name)
         self._last_h = None  # H+ leaving each tank at the last kinetic run [mol/L]
+        self._out_h = None  # free H+ of the last outlet liquor [mol/L]
         where = f"Leach {name!r}"
         self.mode = choice(mode, MODES, f"{where} mode")
         self.inlet_ports = port_names(inlets, f"{where} inlets")
@@ -370,7 +371,9 @@ class Leach(UnitOperation):
         else:
             n_out, info = self._kinetic(n, nu, key, lay, c, rho)
         where = f"Leach {self.name!r}"
-        n_out, spec = _liquor.equilibrate(n_out, lay, _liquor.liquor_volume(n_out, c, rho), where)
+        n_out, spec = _liquor.equilibrate(n_out, lay, _liquor.liquor_volume(n_out, c, rho), where,
+                                          self._out_h)  # fmt: skip
+        self._out_h = None if spec is None else float(spec.h)
         info["acid_consumed"] = acid_in - float(_liquor.pool_form(n_out, lay)[lay.h])  # [mol/s]
         if spec is not None:
             info["pH_out"] = float(spec.pH)

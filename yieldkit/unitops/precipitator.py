@@ -180,6 +180,7 @@ class Precipitator(UnitOperation):
         from yieldkit.units import to_dimensionless, to_si
 
         super().__init__(name)
+        self._out_h = None  # free H+ of the last outlet liquor [mol/L]
         where = f"Precipitator {name!r}"
         self.mode = choice(mode, MODES, f"{where} mode")
         self.inlet_ports = port_names(inlets, f"{where} inlets")
@@ -341,7 +342,9 @@ class Precipitator(UnitOperation):
             )
         n_out = np.where((n_out < 0) & (np.arange(n.size) != lay.h), 0.0, n_out)
         where = f"Precipitator {self.name!r}"
-        n_out, spec = _liquor.equilibrate(n_out, lay, _liquor.liquor_volume(n_out, c, rho), where)
+        n_out, spec = _liquor.equilibrate(n_out, lay, _liquor.liquor_volume(n_out, c, rho), where,
+                                          self._out_h)  # fmt: skip
+        self._out_h = None if spec is None else float(spec.h)
         if spec is not None:
             info["pH_out"] = float(spec.pH)
         with np.errstate(invalid="ignore", divide="ignore"):
