@@ -251,6 +251,7 @@ class Precipitator(UnitOperation):
             "double-sulfate": ("Lyman1993",),
         }[self.mode]
         self._cache: tuple | None = None
+        self._stoich: dict = {}  # (mode, cation, product, components) -> stoichiometry
 
     # ------------------------------------------------------------ helpers
     def _setup(self, c):
@@ -287,13 +288,22 @@ class Precipitator(UnitOperation):
         return lay, cations
 
     def _reaction(self, cation: str, c) -> np.ndarray:
+        """Stoichiometry (read-only, built once per cation and components) of the
+        precipitation of ``cation`` over the components ``c``."""
         product = self.products.get(cation) or default_product(self.mode, cation)
+        key = (self.mode, cation, product, c)  # the unit's settings may change between runs
+        hit = self._stoich.get(key)
+        if hit is not None:
+            return hit
         if product not in c:
             raise SpecificationError(
                 f"Precipitator {self.name!r}: {cation!r} precipitates as {product!r}, which is "
                 "not in the flowsheet's components; add it or give products=."
             )
-        return precipitation_reaction(self.mode, cation, product).stoichiometry(c.names)
+        nu = precipitation_reaction(self.mode, cation, product).stoichiometry(c.names)
+        nu.setflags(write=False)
+        self._stoich[key] = nu
+        return nu
 
     # ------------------------------------------------------------ running
     def _run(self, inlets):
