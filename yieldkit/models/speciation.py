@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -146,7 +147,13 @@ def _quadratic_h(b: np.ndarray, kw: float) -> np.ndarray:
 
 
 def _system_tables(systems: Sequence[AcidBaseSystem]) -> tuple[np.ndarray, ...]:
-    """Padded cumulative ln Ka table, removed-proton counts, charges and n per system."""
+    """Padded cumulative ln Ka table, removed-proton counts, charges and n per system
+    (read-only arrays, built once per tuple of systems)."""
+    return _tables_of(tuple(systems))
+
+
+@lru_cache(maxsize=64)
+def _tables_of(systems: tuple[AcidBaseSystem, ...]) -> tuple[np.ndarray, ...]:
     kmax = max(len(s.pKa) for s in systems) + 1
     cum = np.full((len(systems), kmax), -np.inf)
     for j, s in enumerate(systems):
@@ -154,6 +161,8 @@ def _system_tables(systems: Sequence[AcidBaseSystem]) -> tuple[np.ndarray, ...]:
     k = np.arange(kmax, dtype=float)
     z0 = np.array([s.charge for s in systems], dtype=float)
     n = np.array([len(s.pKa) for s in systems], dtype=float)
+    for a in (cum, k, z0, n):
+        a.setflags(write=False)
     return cum, k, z0, n
 
 
