@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import brentq
@@ -188,7 +189,10 @@ def _reacted(
     return d
 
 
+@lru_cache(maxsize=16)
 def _no_sat(n: int):
+    """The kernel's saturation arguments for no reversible solid (built once per n; the
+    kernel only reads them)."""
     zeros = np.zeros(n)
     return np.zeros(n, dtype=np.bool_), zeros, zeros, zeros, zeros
 
