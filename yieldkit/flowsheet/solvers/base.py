@@ -491,19 +491,14 @@ def _check_inputs(g, x0, scale, loop: str):
             f"loop {loop!r}: x0 must be finite and >= 0 (flows [mol/s], temperature [K]); "
             f"bad components {bad}: {x[bad].tolist()}."
         )
-    if callable(scale):
-        s = np.asarray(scale(x), dtype=float)
+    if scale is not None:
+        what = "scale(x0) must return" if callable(scale) else "scale must be"
+        s = np.array(scale(x) if callable(scale) else scale, dtype=float, copy=True)
         if s.shape != x.shape or not np.all(np.isfinite(s)) or np.any(s <= 0):
             raise SpecificationError(
-                f"loop {loop!r}: scale(x0) must return an array of shape {x.shape} with "
-                f"finite values > 0, got shape {s.shape}."
+                f"loop {loop!r}: {what} an array of shape {x.shape} with finite values > 0, "
+                f"got shape {s.shape}, min {np.min(s) if s.size else 'n/a'}."
             )
-    elif scale is not None:
-        s = np.array(scale, dtype=float, copy=True)
-        if s.shape != x.shape or not np.all(np.isfinite(s)) or np.any(s <= 0):
-            raise SpecificationError(
-                f"loop {loop!r}: scale must be an array of shape {x.shape} with finite values "
-                f"> 0, got shape {s.shape}, min {np.min(s) if s.size else 'n/a'}."
-            )
-        scale = s
+        if not callable(scale):  # a callable floor follows the tear values
+            scale = s
     return x, scale
