@@ -96,6 +96,18 @@ def test_kinetic_residence_time_and_volume_agree():
         assert by_tau.info["conversion"][k] == pytest.approx(v, rel=0.05)
 
 
+def test_kinetic_leach_reruns_after_its_tank_count_changes():
+    """The unit keeps each tank's last [H+] as a start; with another number of tanks the
+    stored values are not used (no error, the same answer as a fresh unit)."""
+    inlets = {"solids": ch.solids(), "acid": ch.sulfuric()}
+    unit = ch.kinetic_leach(2)
+    unit.run(inlets)
+    unit.tanks = 3
+    again = unit.run(inlets).outlets["slurry"].moles
+    fresh = ch.kinetic_leach(3).run(inlets).outlets["slurry"].moles
+    np.testing.assert_allclose(again, fresh, rtol=1e-12, atol=1e-12 * fresh.max())
+
+
 def test_stoichiometric_leach_records_limit_and_acid():
     unit, inlets = ch.CASES["Leach-stoichiometric-acid-limited"]
     out = unit.run(inlets)

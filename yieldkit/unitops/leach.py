@@ -451,7 +451,8 @@ class Leach(UnitOperation):
             temperature=self.T,
             solid_density=self.solid_density,
             systems=systems,
-            h_guess=self._last_h,  # inside a recycle loop: each tank's root bracketed near it
+            # inside a recycle loop: each tank's root bracketed near its last one
+            h_guess=self._last_h if np.size(self._last_h) == self.tanks else None,
             **sat,
             **kw,
         )
