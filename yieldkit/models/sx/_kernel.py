@@ -38,6 +38,7 @@ from numba import njit, types
 from numba.extending import overload
 
 H_FLOOR = 1e-3  # as cascade.H_FLOOR [-]
+H_MIN = 1e-11  # as cascade.H_MIN (pH 14) [mol/m3]
 _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
 CHORD_BELOW = 1e-7  # as cascade.CHORD_BELOW [-]
 #: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
@@ -924,8 +925,8 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
 
     Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
     err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
-    input; 2: a metal absent from both feeds; 3: not converged or a check failed (the caller
-    takes the general path, which reports or recovers)."""
+    input; 2: a metal absent from both feeds; 3: not converged or a check failed (balances,
+    x >= 0, H+ >= H_MIN: the caller takes the general path, which reports or recovers)."""
     m = z.shape[0]
     st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
         aq, org, q_aq, q_org, n, z, nn2
@@ -950,6 +951,8 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     )  # fmt: skip
     ok = hist[-1] <= max(tol, 1e-14) * 10 and err <= check
     for k in range(n):
+        if not h[k] >= H_MIN:  # the general path reports it
+            ok = False
         for i in range(m):
             if not x[k, i] >= 0:
                 ok = False

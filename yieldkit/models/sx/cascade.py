@@ -45,6 +45,8 @@ from yieldkit.errors import ConvergenceError, InfeasibleStateError, Specificatio
 from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
+#: Lowest H+ of a solution: pH 14, beyond which no aqueous model here applies [mol/m3]
+H_MIN = 1e-11
 #: metal concentrations below this are zero: further down a long cascade they would turn
 #: subnormal (about 100x slower arithmetic), far below any tolerance (as _kernel.X_FLUSH)
 #: [mol/m3]
@@ -751,6 +753,14 @@ def solve_cascade(
                                    max_iter)  # fmt: skip
         if sol is not None:
             return sol
+    sol = _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,
+                         max_iter, backend)  # fmt: skip
+    return _check_ph(sol, model)
+
+
+def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,  # noqa: N803
+                   max_iter, backend) -> CascadeSolution:  # fmt: skip
+    """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks."""
     st = None
     if backend == "compiled" and not side_feeds:
         st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages)
@@ -835,6 +845,20 @@ def solve_cascade(
             pass
         else:
             sol.iterations += gs.iterations
+            return sol
+    if (
+        getattr(first, "diagnosis", None) is None
+        and not _LONGER.get()
+        and (_SHIFTED.get() or not np.all(model.a == 0))
+    ):
+        # last resort: continuation from dilute feeds along the solution curve (a front
+        # that jumps many stages for a tiny change of the feed); not inside the stage
+        # continuation's nested solves, and for a D that ignores H+ only inside the acid
+        # shift's solve (the same metal problem with ample acid)
+        from yieldkit.models.sx.loading_path import loading_path
+
+        sol = loading_path(model, st, tol, max_iter, backend)
+        if sol is not None:
             return sol
     if getattr(first, "diagnosis", None):
         raise InfeasibleStateError(first.diagnosis) from first
@@ -1285,6 +1309,31 @@ def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, 
     return sol
 
 
+def short_of_acid(model: DistributionModel, stage: int, n: int, where: str = "") -> str:
+    """Message of a cascade whose H+ falls below :data:`H_MIN` (pH 14) at ``stage``."""
+    j = int(np.argmin(np.abs(model.a)))
+    slope = (
+        f" (the D of {model.metals[j]} goes as [H+]^{model.a[j]:.3g}, so lowering H+ barely "
+        "strips it)"
+        if abs(model.a[j]) < 0.1
+        else ""
+    )
+    return (
+        f"not enough acid: H+ falls below {H_MIN:g} mol/m3 (pH > 14) at stage {stage} of {n}"
+        f"{where} with the {model.kind} model, outside its range{slope}; add acid to the "
+        "aqueous feed, strip with a stronger acid or saponify less."
+    )
+
+
+def _check_ph(sol: CascadeSolution, model: DistributionModel) -> CascadeSolution:
+    """The solution, unless its H+ is below :data:`H_MIN` somewhere (InfeasibleStateError:
+    an answer at pH > 14 is outside every distribution model here)."""
+    k = int(np.argmin(sol.h))
+    if not sol.h[k] >= H_MIN:
+        raise InfeasibleStateError(short_of_acid(model, k + 1, sol.n_stages))
+    return sol
+
+
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
     model, st = cas.model, cas.st
     x, h, f, y, _ = parts
@@ -1298,17 +1347,11 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
             f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
             "ignores loading; use saturation=True, more extractant or a lower O/A load."
         )
-    elif np.nanmin(h) < 1e-8 and np.isfinite(np.nanmin(h)) and np.abs(model.a).min() < 0.1:
+    elif np.nanmin(h) < H_MIN and np.isfinite(np.nanmin(h)) and np.abs(model.a).min() < 0.1:
         # a D that ignores H+ (a = 0) can run out of acid; one that barely depends on it
         # (|a| < 0.1: D x 10 needs H+ / 1e10) only at an H+ no model covers. If every D rises
         # steeply as H+ falls, a solution with H+ > 0 exists and the failure is the solver's
-        j = int(np.argmin(np.abs(model.a)))
-        diagnosis = (
-            f"not enough acid: H+ falls below 1e-8 mol/m3 (pH > 14) at stage "
-            f"{int(np.nanargmin(h)) + 1} with the {model.kind} model, outside its range (the "
-            f"D of {model.metals[j]} goes as [H+]^{model.a[j]:.3g}, so lowering H+ barely "
-            "strips it); add acid to the aqueous feed or strip with a stronger acid."
-        )
+        diagnosis = short_of_acid(model, int(np.nanargmin(h)) + 1, cas.n)
     exc = ConvergenceError(
         f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
         f"scaled residual {hist[-1]:.3g} after {len(hist) - 1} iterations, worst at stage "
