@@ -27,8 +27,11 @@ this order: continuation in the number of stages from a single stage (:func:`_gr
 2, 4, ... stages, each from the last profile stretched); the pseudo-transient
 continuation, in the compiled kernel (compiled backend; it repeats the NumPy one step for
 step), then in NumPy; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps
-(up to 12 stages). Each runs only if everything before it failed; a failure of all of
-them raises ConvergenceError with the stage and residual.
+(up to 12 stages); pseudo-arclength continuation from dilute feeds
+(:mod:`yieldkit.models.sx.loading_path`). Each runs only if everything before it failed;
+a failure of all of them raises ConvergenceError with the stage and residual. A D that
+ignores H+ is first solved with ample acid and shifted back (exact). A solution whose H+
+falls below pH 14 somewhere is reported as short of acid (InfeasibleStateError).
 """
 
 from __future__ import annotations
@@ -727,7 +730,8 @@ def solve_cascade(
         the solution's ``backend`` records which ran. If Newton stalls, the continuation
         in the number of stages from one stage takes over; if that fails too, the
         compiled pseudo-transient continuation, then the NumPy fallbacks
-        (pseudo-transient, continuation from half the stages, Gauss-Seidel) [-].
+        (pseudo-transient, continuation from half the stages, Gauss-Seidel), and last the
+        continuation from dilute feeds along the solution curve [-].
 
     Returns
     -------
@@ -739,6 +743,9 @@ def solve_cascade(
     SpecificationError
         Bad input, or a model that ignores loading pushed beyond the extractant capacity,
         or backend='compiled' for a model the kernel does not support.
+    InfeasibleStateError
+        Not enough acid: no solution with H+ > 0 (a D that ignores H+), or H+ below pH 14
+        in some stage (names the stage).
     ConvergenceError
         Newton did not converge, or the balances did not close (names the stage).
     """
