@@ -40,7 +40,7 @@ from numba.extending import overload
 H_FLOOR = 1e-3  # as cascade.H_FLOOR [-]
 H_MIN = 1e-11  # as cascade.H_MIN (pH 14) [mol/m3]
 _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
-CHORD_BELOW = 1e-7  # as cascade.CHORD_BELOW [-]
+CHORD_BELOW = 1e-4  # as cascade.CHORD_BELOW [-]
 #: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
 FLUSH = 1e-200
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
