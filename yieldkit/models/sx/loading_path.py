@@ -33,7 +33,7 @@ FIRST_STEP = 0.05
 #: Smallest arclength step before giving up [-]
 MIN_STEP = 1e-9
 #: Most predictor-corrector steps [-]
-MAX_STEPS = 4000
+MAX_STEPS = 2000
 #: Corrector: scaled residual (max norm) and last update (max norm) that end it, and its
 #: most iterations (the path is only followed: the final Newton at lam = 1 polishes) [-]
 CORRECTOR_TOL = 1e-8
