@@ -58,10 +58,13 @@ def active_part(model, st):
 
 
 class _Path:
-    """F(v, lam), its factors and the bordered solves of one cascade."""
+    """F(v, lam), its factors and the bordered solves of one cascade. The factors are the
+    compiled kernel's block factorisation for ``backend='compiled'`` (falling back to
+    LAPACK's band LU, which pivots across the band, where a block is singular), LAPACK's
+    otherwise."""
 
-    def __init__(self, model, st):
-        from yieldkit.models.sx.cascade import _Cascade
+    def __init__(self, model, st, backend: str):
+        from yieldkit.models.sx.cascade import _Cascade, _kernel
 
         s_hm = st.s_hm if st.s_hm is not None else np.zeros_like(st.s_h)
         self.st0 = replace(st, s_m=np.zeros_like(st.s_m), s_h=st.s_h - s_hm)
@@ -72,6 +75,12 @@ class _Path:
         self.g = (g * self.cas.inv_scale).ravel()  # dF/dlam
         self.s_m, self.s_h, self.s_hm = st.s_m, st.s_h, s_hm
         self.n_factor = 0
+        self.kernel = _kernel() if backend == "compiled" else None
+        if self.kernel is not None:
+            s0 = self.st0
+            self.packed = self.kernel._pack(s0.qa, s0.qo, s0.s_m, s0.s_h, s0.e, s0.scale_m,
+                                            float(s0.scale_h), model.z, model.ha_bound,
+                                            model.c, model.a, model.b)  # fmt: skip
 
     def setup_at(self, lam: float):
         """The cascade's setup with its metal feeds scaled by lam (the scales kept)."""
@@ -83,13 +92,29 @@ class _Path:
         return r
 
     def factor(self, v):
-        """Banded LU of J at v (None if singular or not finite)."""
+        """Factors of J at v (None if singular or not finite)."""
+        self.n_factor += 1
+        if self.kernel is not None:
+            k = self.kernel
+            p, q, mp = self.packed
+            x, h, f, y, d = k._work_parts(self.cas.n, self.cas.m)
+            k._unpack(v, p, x, h, f, y, d)
+            w = np.empty((self.cas.n, self.cas.b, 2 * self.cas.b + 1))
+            k._jacobian_blocks(q, mp, x, h, f, y, d, w)
+            if np.all(np.isfinite(w)) and k._block_lu(w):
+                return w
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             data = self.cas.jacobian_data(self.cas.unpack(v))
         if not np.all(np.isfinite(data)):
             return None
-        self.n_factor += 1
         return self.cas.factor(data)
+
+    def solve(self, fac, rhs):
+        """J^-1 rhs with factors from :meth:`factor` (None if not finite)."""
+        if isinstance(fac, np.ndarray):  # the kernel's blocks
+            out = np.array(rhs, dtype=float)
+            return out if self.kernel._block_solve(fac, out) else None
+        return self.cas.lu_solve(fac, rhs)
 
     @staticmethod
     def tangent(b, t_prev=None):
@@ -116,8 +141,8 @@ def _corrected(path: _Path, vp, lp, t):
         fac = path.factor(v)
         if fac is None:
             return None
-        a = path.cas.lu_solve(fac, -r)
-        b = path.cas.lu_solve(fac, path.g)
+        a = path.solve(fac, -r)
+        b = path.solve(fac, path.g)
         if a is None or b is None:
             return None
         den = t[n] - t[:n] @ b
@@ -140,7 +165,7 @@ def loading_path(model, st, tol: float, max_iter: int, backend: str):
     from yieldkit.models.sx.cascade import H_MIN, _run, short_of_acid
 
     sub, st_sub, keep = active_part(model, st)
-    path = _Path(sub, st_sub)
+    path = _Path(sub, st_sub, backend)
     v = lam = None
     for lam0 in START_LOADINGS:
         try:
@@ -152,7 +177,7 @@ def loading_path(model, st, tol: float, max_iter: int, backend: str):
     if v is None:
         return None
     fac = path.factor(v)
-    b = None if fac is None else path.cas.lu_solve(fac, path.g)
+    b = None if fac is None else path.solve(fac, path.g)
     t = None if b is None else path.tangent(b)
     if t is None:
         return None
