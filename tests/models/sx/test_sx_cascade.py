@@ -558,3 +558,22 @@ def test_trace_metals_keep_their_sign():
     na = sol.x[:, 1]
     assert np.all(na > 0) and na[0] < 1e-35 * na[-1]
     assert np.all(np.diff(np.log(na)) > 0)  # rises monotonically towards the organic feed
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_loading_path_alone_matches_newton_with_an_absent_metal(backend):
+    """The loading path on an easy cascade (a metal absent from every feed, left out of
+    the path and reported as zeros) ends at Newton's solution."""
+    from yieldkit.models.sx.cascade import _setup
+    from yieldkit.models.sx.loading_path import loading_path
+
+    model, aq, org, qa, qo, n = random_cascade(4, 30, 7, "cation_exchange")
+    aq[2] = 0.0
+    org[2] = 0.0
+    ref = solve_cascade(aq, org, qa, qo, model, n, backend=backend)
+    sol = loading_path(model, _setup(model, aq, org, qa, qo, n, None), 1e-12, 100, backend)
+    assert sol is not None and sol.jacobians > 0
+    assert np.all(sol.x[:, 2] == 0.0) and np.all(sol.y[:, 2] == 0.0)
+    assert np.allclose(sol.x, ref.x, rtol=1e-9, atol=1e-12 * ref.x.max())
+    assert np.allclose(sol.h, ref.h, rtol=1e-9)
+    assert sol.balance_error < 1e-10
