@@ -472,16 +472,14 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     n, m = p[2].shape
     b = m + 2
     nn = n * b
-    x, h, f, y, d = _work_parts(n, m)
-    x2, h2, f2, y2, d2 = _work_parts(n, m)
-    cp = np.empty((n, m))
-    dp = np.empty((n, m))
-    v = np.empty(nn)
-    v_new = np.empty(nn)
-    trial = np.empty(nn)
-    r = np.empty(nn)
-    r_new = np.empty(nn)
-    dv = np.empty(nn)
+    # one allocation per shape: a warm solve is a few steps, so its ~20 allocations were
+    # ~3 % of it (100 stages x 6 metals: 56.8 -> 54.5 us, same-process A/B)
+    mm = np.empty((8, n, m))
+    x, y, d, x2, y2, d2, cp, dp = mm[0], mm[1], mm[2], mm[3], mm[4], mm[5], mm[6], mm[7]
+    hf = np.empty((4, n))
+    h, f, h2, f2 = hf[0], hf[1], hf[2], hf[3]
+    vv = np.empty((6, nn))
+    v, v_new, trial, r, r_new, dv = vv[0], vv[1], vv[2], vv[3], vv[4], vv[5]
     hist = np.empty(max_iter + 1)
     phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r)
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
