@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -882,22 +882,8 @@ def _run(
     n, m = st.s_m.shape
     active = st.scale_m > 0
     if not active.all():
-        sub = _subset_model(model, active)
-        keep = np.append(active, [True, True])
+        sub, st_sub, keep = active_part(model, st)
         warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
-        st_sub = _Setup(
-            st.qa,
-            st.qo,
-            st.s_m[:, active],
-            st.s_h,
-            st.e,
-            st.scale_m[active],
-            st.scale_h,
-            st.h_in,
-            st.f_in,
-            st.s_hm,
-            sub.z,
-        )
         u, it, res, hist, err, fac, parts, used = _newton(
             sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend, numpy_transient
         )
@@ -1145,6 +1131,17 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
         r = cas.residual(v, parts) if r is None else r
         _raise_failure(cas, v, parts, r, hist, err, check)
     return v, it, res, hist, err, (fac, nfac), parts, used
+
+
+def active_part(model: DistributionModel, st: _Setup):
+    """The model and setup of the metals present in some feed (``st.scale_m > 0``) and
+    the mask of the variables kept per stage; the cascade itself when all are present."""
+    active = st.scale_m > 0
+    keep = np.append(active, [True, True])
+    if active.all():
+        return model, st, keep
+    sub = _subset_model(model, active)
+    return sub, replace(st, s_m=st.s_m[:, active], scale_m=st.scale_m[active], _z=sub.z), keep
 
 
 def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy",

@@ -14,8 +14,9 @@ constant D with saturation, 144 stages, at lam = 0.99369: the smallest singular 
 J falls to ~1e-6 and dv/dlam grows past 1e7). Pseudo-arclength continuation (Keller)
 follows the curve by its length s in (v, lam) instead, through such a stretch, with a
 predictor along the tangent and a Newton corrector on the curve and the plane normal to
-the tangent; the bordered linear systems are solved with the banded factors of J (two
-right-hand sides: -F and g).
+the tangent; the bordered linear systems are solved with the factors of J (two
+right-hand sides: -F and g): the compiled kernel's block factorisation, or LAPACK's band
+LU.
 """
 
 from __future__ import annotations
@@ -42,19 +43,6 @@ CORRECTOR_ITER = 6
 #: The step grows by this factor after a corrector of at most GROW_BELOW iterations [-]
 GROWTH = 1.6
 GROW_BELOW = 4
-
-
-def active_part(model, st):
-    """The model and setup of the metals present in some feed (``st.scale_m > 0``) and
-    the mask of the variables kept per stage; the cascade itself when all are present."""
-    from yieldkit.models.sx.cascade import _subset_model
-
-    active = st.scale_m > 0
-    keep = np.append(active, [True, True])
-    if active.all():
-        return model, st, keep
-    sub = _subset_model(model, active)
-    return sub, replace(st, s_m=st.s_m[:, active], scale_m=st.scale_m[active], _z=sub.z), keep
 
 
 class _Path:
@@ -162,7 +150,7 @@ def loading_path(model, st, tol: float, max_iter: int, backend: str):
     """Solve the cascade of ``st`` by continuation from dilute feeds (module docstring);
     the solution (a final Newton of the backend at lam = 1; iterations and Jacobians
     include the path's corrector steps) or None if the path cannot be followed."""
-    from yieldkit.models.sx.cascade import H_MIN, _run, short_of_acid
+    from yieldkit.models.sx.cascade import H_MIN, _run, active_part, short_of_acid
 
     sub, st_sub, keep = active_part(model, st)
     path = _Path(sub, st_sub, backend)
