@@ -102,3 +102,30 @@ def test_newton_many_metals_100_stages(benchmark, m, warm):
     sol = benchmark(solve_cascade, aq2, org, 1.0, 1.0, model, 100, x0=x0)
     assert sol.balance_error < 1e-10
     benchmark.extra_info.update(iterations=sol.iterations, jacobians=sol.jacobians)
+
+
+def recycle_sequence(model, aq, org, n):
+    """One cold solve, then 12 warm re-solves with feed changes shrinking from 1 % by half
+    each time (as in a converging recycle loop), each from the previous solution."""
+    step = np.array([0.01, -0.01, 0.01, 0.01, -0.01, 0.0, 0.0])
+    sol = solve_cascade(aq, org, 1.0, 1.0, model, n)
+    feed = aq
+    chord = 0
+    for k in range(12):
+        feed = feed * (1.0 + step * 0.5**k)
+        sol = solve_cascade(feed, org, 1.0, 1.0, model, n, x0=sol)
+        chord += sol.iterations
+    return sol, chord
+
+
+@pytest.mark.parametrize("n", [20, 100, 500])
+def test_recycle_loop_sequence(benchmark, n):
+    """The use the warm start is for: the time of a cold solve and 12 warm re-solves of a
+    converging loop; compare with test_newton_cold at the same stages (the 12 warm solves
+    cost the difference)."""
+    model, aq, org = six_metal_case()
+    benchmark.group = f"sx cascade {n} stages x 6 metals"
+    recycle_sequence(model, aq, org, n)
+    sol, chord = benchmark(recycle_sequence, model, aq, org, n)
+    assert sol.balance_error < 1e-10
+    benchmark.extra_info.update(warm_iterations=chord)
