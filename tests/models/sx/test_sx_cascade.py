@@ -420,7 +420,7 @@ def test_hardest_side_fed_cascades_solved_along_the_loading_path(case, backend):
 def test_loading_path_passes_a_front_that_jumps():
     """2 metals, constant D with saturation, 144 stages, ample acid: following the feed's
     metal fraction lam as the parameter stalls at lam = 0.99369 (the solution moves by
-    dv/dlam > 1e7 there: checked 2026-12-06); the arclength path goes through and Newton
+    dv/dlam > 6e4 there: checked 2026-12-06); the arclength path goes through and Newton
     at lam = 1 from its end converges."""
     from yieldkit.models.sx.cascade import _run, _setup
     from yieldkit.models.sx.loading_path import loading_path

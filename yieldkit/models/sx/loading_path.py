@@ -11,7 +11,7 @@ solution moves a long way for a tiny change of lam. Found 2026-12-06 in extracti
 cascades (feed mid-cascade, 9 of 40 000 random ones, every other fallback failing): a
 loading front whose position shifts by tens of stages within dlam ~ 1e-7 (e.g. 2 metals,
 constant D with saturation, 144 stages, at lam = 0.99369: the smallest singular value of
-J falls to ~1e-6 and dv/dlam grows past 1e7). Pseudo-arclength continuation (Keller)
+J falls to ~1e-6 and dv/dlam grows past 6e4). Pseudo-arclength continuation (Keller)
 follows the curve by its length s in (v, lam) instead, through such a stretch, with a
 predictor along the tangent and a Newton corrector on the curve and the plane normal to
 the tangent; the bordered linear systems are solved with the factors of J (two
