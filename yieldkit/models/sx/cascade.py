@@ -880,9 +880,9 @@ def _run(
     ``numpy_transient``) of the cascade set up in ``st``; metals absent from every feed
     are left out of the solve and reported as zeros."""
     n, m = st.s_m.shape
-    active = st.scale_m > 0
-    if not active.all():
-        sub, st_sub, keep = active_part(model, st)
+    sub, st_sub, keep = active_part(model, st)
+    active = keep[:m]
+    if sub is not model:
         warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
         u, it, res, hist, err, fac, parts, used = _newton(
             sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend, numpy_transient

@@ -61,7 +61,7 @@ class _Path:
         g[:, : self.cas.m] = st.s_m
         g[:, self.cas.m] = s_hm
         self.g = (g * self.cas.inv_scale).ravel()  # dF/dlam
-        self.s_m, self.s_h, self.s_hm = st.s_m, st.s_h, s_hm
+        self.s_m, self.s_hm = st.s_m, s_hm
         self.n_factor = 0
         self.kernel = _kernel() if backend == "compiled" else None
         if self.kernel is not None:
