@@ -1087,7 +1087,8 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
     w_prev = warm_fac[1] if chord else _NO_W
     use_v0 = warm is not None
     v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
-    out = _kernel().solve(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
+    flows = _flows_c(st)
+    out = _kernel().solve(*flows, float(st.scale_h),
                           float(st.h_in), float(st.f_in), model.z, model.ha_bound, model.c,
                           model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
                           min(int(max_iter), 25))  # fmt: skip
@@ -1103,7 +1104,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
         if warm is not None and transient != "from_warm":
             cas = _Cascade(model, st)
             start = _initial_guess(model, st, cas)
-        out = _kernel().solve_transient(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m,
+        out = _kernel().solve_transient(*flows,
                                         float(st.scale_h), model.z, model.ha_bound, model.c,
                                         model.a, model.b, np.ascontiguousarray(start, dtype=float),
                                         float(tol), int(max_iter), 1e-6)  # fmt: skip
@@ -1131,6 +1132,14 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
         r = cas.residual(v, parts) if r is None else r
         _raise_failure(cas, v, parts, r, hist, err, check)
     return v, it, res, hist, err, (fac, nfac), parts, used
+
+
+def _flows_c(st: _Setup) -> tuple:
+    """(qa, qo, s_m, s_h, e, scale_m) of ``st`` C-contiguous, the layout of the arrays
+    the kernel's end-fed entry passes to its ``solve``: with the same argument types the
+    general path reuses that compiled specialisation instead of compiling another
+    (a Fortran-ordered s_m of a side-fed or partial setup cost ~10 s on a first run)."""
+    return tuple(np.ascontiguousarray(a) for a in (st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m))
 
 
 def active_part(model: DistributionModel, st: _Setup):

@@ -86,7 +86,10 @@ class DistributionModel:
         if len(set(self.metals)) != m:
             raise SpecificationError(f"distribution model: duplicate metal names in {self.metals}.")
         for name in ("z", "n", "c", "a", "b"):
-            arr = np.asarray(getattr(self, name), dtype=float)
+            # a C-contiguous copy: the compiled kernel specialises on the layout (a strided
+            # view, e.g. a column of a parameter table, compiled it a second time), and the
+            # read-only flag below must not fall on the caller's array
+            arr = np.array(getattr(self, name), dtype=float, order="C")
             if arr.shape != (m,):
                 raise SpecificationError(
                     f"distribution model: {name} has shape {arr.shape}, expected ({m},) "
