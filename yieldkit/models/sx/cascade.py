@@ -60,7 +60,17 @@ X_FLUSH = 1e-300
 #: takes 3 chord steps instead of 4) was measured twice and not kept: 2026-12-06, with
 #: the Gauss-Jordan block factorisation, 100 stages x 6 metals: cold 327 -> 392 us, warm
 #: 66 -> 57 us, but a loop of one cold and 12 warm solves with shrinking feed changes
-#: 1106 -> 1143 us (20 stages 362 -> 368, 500 stages 5307 -> 5550) [-]
+#: 1106 -> 1143 us (20 stages 362 -> 368, 500 stages 5307 -> 5550). Also measured and
+#: not kept (2026-12-06, third session): entering the chord steps after a 10x cut
+#: instead of 100x, plus one new factorisation once the residual is below 1e-6 if the
+#: chord steps from factors made above 1e-5 are slow (>= 2 more steps predicted). On the
+#: benchmark cascade it keeps every cold solve's factorisations and steps and makes
+#: the warm re-solve 3 chord steps from 100 stages (48 -> 39 us, kernel A/B); on 2904
+#: random end-fed cascades (20-300 stages, 2-8 metals) cold solves take 9 % more
+#: factorisations and 14 % more time (1682 -> 1916 ms) for 5 % faster warm re-solves
+#: (256 -> 242 ms); either half alone is slower cold too (10x entry: 7 %, fewer
+#: factorisations but more steps; the refresh: 13 %). Broyden updates of stale factors
+#: and Anderson mixing of the chord steps: the same step count [-]
 CHORD_BELOW = 1e-4
 #: Largest change of ln h or ln f in one Newton or pseudo-transient step [-]
 MAX_LOG_STEP = 3.0
