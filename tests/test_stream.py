@@ -83,3 +83,26 @@ def test_molar_flow_array_checks(c):
         Stream.from_moles(c, m)
     big = np.full(len(c), 1e308)
     assert Stream.from_moles(c, big).moles[0] == 1e308
+
+
+def test_cached_unit_conversions_match_pint_and_keep_their_errors(c):
+    """Flow and concentration units are converted by a factor cached per unit string: the
+    same numbers as pint for every call, and the same errors for every call."""
+    s = Stream.from_concentrations(c, "2 L/s", {"Nd+3": "0.01 mol/L", "H+": "0.1 mol/L"})
+    n = s.moles[c.index("Nd+3")]
+    for _ in range(2):  # the second call uses the cached factor
+        assert s.flow("Nd+3", "kmol/h") == pytest.approx(Q_(n, "mol/s").to("kmol/h").magnitude)
+        assert s.flow("Nd+3", "t/d") == pytest.approx(
+            Q_(n * 0.144242, "kg/s").to("t/d").magnitude, rel=1e-5
+        )
+        assert s.element_flow("Nd", "lb/h") == pytest.approx(
+            Q_(n * 0.144242, "kg/s").to("lb/h").magnitude, rel=1e-5
+        )
+        assert s.conc("Nd+3", "mmol/L") == pytest.approx(10.0, rel=1e-5)
+        assert s.conc("Nd+3", "g/m^3") == pytest.approx(1442.42, rel=1e-5)
+        with pytest.raises(UnitsError, match=r"not a mass or molar flow unit"):
+            s.element_flow("Nd", "kg")  # (was read as a mass flow before the cache)
+        with pytest.raises(UnitsError, match=r"must be molar \(mol/L\) or mass"):
+            s.conc("Nd+3", "mol")
+        with pytest.raises(UnitsError, match=r"unknown unit 'kgg/h'"):
+            s.flow("Nd+3", "kgg/h")
