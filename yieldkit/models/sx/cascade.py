@@ -817,8 +817,8 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
                      backend)  # fmt: skip
         if sol is not None:
             return sol
-    try:  # again, then the pseudo-transient (compiled, then NumPy)
-        return run(warm, warm_fac)
+    try:  # the pseudo-transient (compiled, then NumPy): Newton from this start failed above
+        return run(warm, warm_fac, "only")
     except ConvergenceError as exc:
         first = exc
     # continuation in the number of stages (cold failures of long cascades): solve half
@@ -1101,7 +1101,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
     out = _kernel().solve(*flows, float(st.scale_h),
                           float(st.h_in), float(st.f_in), model.z, model.ha_bound, model.c,
                           model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
-                          min(int(max_iter), 25))  # fmt: skip
+                          _newton_limit(max_iter, transient))  # fmt: skip
     v, x, h, f, y, hist, it, nfac, w, have, err, start = out
     fac = ("compiled", w) if have else None
     hist = hist.tolist()
@@ -1163,11 +1163,19 @@ def active_part(model: DistributionModel, st: _Setup):
     return sub, replace(st, s_m=st.s_m[:, active], scale_m=st.scale_m[active], _z=sub.z), keep
 
 
+def _newton_limit(max_iter: int, transient) -> int:
+    """Iterations of the Newton that runs before any pseudo-transient: none for
+    ``transient='only'`` (the caller's Newton from the same start has failed), else at most
+    25 (a Newton that needs more is stalling)."""
+    return 0 if transient == "only" else min(int(max_iter), 25)
+
+
 def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy",
             numpy_transient=True):  # fmt: skip
     """Newton from ``warm`` (or the initial guess); if it fails and ``transient``, the
     backend's pseudo-transient continuation from the initial guess (from ``warm`` if
-    ``transient='from_warm'``), then (``numpy_transient``) NumPy's."""
+    ``transient='from_warm'``), then (``numpy_transient``) NumPy's; ``transient='only'``
+    skips the first Newton (it failed from this start already)."""
     if backend == "compiled":
         return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient,
                                 numpy_transient)  # fmt: skip
@@ -1177,7 +1185,8 @@ def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backe
     start = warm if warm is not None else _initial_guess(model, st, cas)
     if warm_fac is not None and warm_fac[0].shape[1] != cas.n * cas.b:  # other metals
         warm_fac = None
-    v, parts, r, hist, it, fac = _newton_core(cas, start, tol, min(max_iter, 25), warm_fac)
+    limit = _newton_limit(max_iter, transient)
+    v, parts, r, hist, it, fac = _newton_core(cas, start, tol, limit, warm_fac)
     if hist[-1] > tol and transient and numpy_transient:
         # Newton stalled far from the solution: follow the physical transient instead
         if warm is not None and transient != "from_warm":
