@@ -77,6 +77,12 @@ def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
     if not close:
         lowered = {c.lower(): c for c in choices}
         close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=n)]
+    if not close:  # an abbreviation spelled out ('aqueous' for 'aq') or cut short
+        low = name.lower()
+        close = [
+            c for c in choices if c and (low.startswith(c.lower()) or c.lower().startswith(low))
+        ]
+        close = close[:n] if low else []
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -243,6 +243,14 @@ def test_saponification_releases_na_and_raises_ph():
         ({"org_feed": np.array([100.0, 0, 0, 0, 300])}, r"loaded beyond its capacity"),
         ({"side_feeds": [SideFeed(9, "aq", 1.0, np.ones(5))]}, r"stage = 9, accepted 1..3"),
         ({"side_feeds": [SideFeed(1, "gas", 1.0, np.ones(5))]}, r"phase = 'gas', accepted"),
+        (
+            {"side_feeds": [SideFeed(1, "aqueous", 1.0, np.ones(5))]},
+            r"phase = 'aqueous', accepted 'aq' or 'org'\. Did you mean 'aq'\?",
+        ),
+        (
+            {"side_feeds": [SideFeed(1, "organic", 1.0, np.ones(5))]},
+            r"phase = 'organic'.*Did you mean 'org'\?",
+        ),
         ({"x0": np.zeros(4)}, r"x0 has shape \(4,\), expected \(18,\)"),
         ({"model": "D2EHPA"}, r"is not a DistributionModel"),
     ],

@@ -149,6 +149,8 @@ def test_explicit_backend_errors():
     org = np.array([0.0, 0.0, 600.0])
     with pytest.raises(SpecificationError, match="backend = 'fortran'.*'compiled' or 'numpy'"):
         solve_cascade(aq, org, 1.0, 1.0, model, 3, backend="fortran")
+    with pytest.raises(SpecificationError, match="backend = 'Compiled'.*Did you mean 'compiled'"):
+        solve_cascade(aq, org, 1.0, 1.0, model, 3, backend="Compiled")
     other = DistributionModel(("A+3",), [3.0], [3.0], [0.0], [0.0], [0.0], "langmuir")
     with pytest.raises(SpecificationError, match="backend='compiled' does not support.*langmuir"):
         solve_cascade(np.array([1.0, 30.0]), np.array([0.0, 600.0]), 1.0, 1.0, other, 3,

@@ -44,7 +44,12 @@ from functools import lru_cache
 import numpy as np
 from scipy.linalg.lapack import dgbtrf, dgbtrs, dgtsv
 
-from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
+from yieldkit.errors import (
+    ConvergenceError,
+    InfeasibleStateError,
+    SpecificationError,
+    did_you_mean,
+)
 from yieldkit.models.sx.distribution import DistributionModel
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
@@ -112,7 +117,7 @@ def _choose_backend(model: DistributionModel, backend: str | None) -> str:
     if backend not in BACKENDS:
         raise SpecificationError(
             f"backend = {backend!r}, accepted 'compiled' or 'numpy' (None: compiled where "
-            "the model supports it)."
+            f"the model supports it).{did_you_mean(backend, BACKENDS)}"
         )
     if backend == "compiled" and not supported:
         raise SpecificationError(
@@ -320,6 +325,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
         if sf.phase not in ("aq", "org"):
             raise SpecificationError(
                 f"side_feeds[{i}].phase = {sf.phase!r}, accepted 'aq' or 'org'."
+                f"{did_you_mean(sf.phase, ('aq', 'org'))}"
             )
         conc = _check_array(f"side_feeds[{i}].conc", sf.conc, (m + 1,))
         flow = _check_flow(f"side_feeds[{i}].flow", sf.flow)
