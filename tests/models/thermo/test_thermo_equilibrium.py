@@ -208,6 +208,8 @@ def test_bad_arguments_are_refused():
     names, n = oxalate_system("Nd")
     with pytest.raises(SpecificationError, match=r"unknown mode 'PT'; accepted: TP, HP"):
         equilibrate(names, n, 1000.0, mode="PT")
+    with pytest.raises(SpecificationError, match=r"unknown mode 'tp'.*Did you mean 'TP'"):
+        equilibrate(names, n, 1000.0, mode="tp")
     with pytest.raises(SpecificationError, match=r"solver in \('vcs', 'gibbs', 'auto'\)"):
         equilibrate(names, n, 1000.0, attempts=[("newton", 0)])
     with pytest.raises(SpecificationError, match=r"pressure P = 0 Pa"):

@@ -327,6 +327,7 @@ class TearSolver:
             raise SpecificationError(
                 f"{self.name} option on_failure={on_failure!r} is not accepted; "
                 f"accepted values: {', '.join(repr(v) for v in ON_FAILURE)}."
+                f"{did_you_mean(on_failure, ON_FAILURE) if isinstance(on_failure, str) else ''}"
             )
         self.on_failure = on_failure
         unknown = [k for k in method_options if k not in self.options_spec]
@@ -349,6 +350,7 @@ class TearSolver:
                 raise SpecificationError(
                     f"{where}={value!r} is not accepted; accepted values: "
                     f"{', '.join(repr(v) for v in spec[1])}."
+                    f"{did_you_mean(value, map(str, spec[1])) if isinstance(value, str) else ''}"
                 )
             return value
         if value is None and spec[0] is None:

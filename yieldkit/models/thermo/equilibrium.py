@@ -39,7 +39,7 @@ import numpy as np
 from scipy.optimize import brentq, linprog
 
 from yieldkit import citations
-from yieldkit.errors import SpecificationError, ThermoError
+from yieldkit.errors import SpecificationError, ThermoError, did_you_mean
 from yieldkit.models.thermo._checks import check_amounts, check_positive
 from yieldkit.models.thermo.database import element_matrix, lookup
 from yieldkit.models.thermo.enthalpy import molar_enthalpies
@@ -277,6 +277,7 @@ def equilibrate(
     if mode not in MODES:
         raise SpecificationError(
             f"equilibrate: unknown mode {mode!r}; accepted: {', '.join(MODES)}."
+            f"{did_you_mean(mode, MODES) if isinstance(mode, str) else ''}"
         )
     attempts = tuple(tuple(a) for a in attempts)
     if not attempts or any(len(a) != 2 or a[0] not in SOLVERS for a in attempts):
