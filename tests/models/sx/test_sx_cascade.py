@@ -430,8 +430,9 @@ def test_loading_path_passes_a_front_that_jumps():
     metal fraction lam as the parameter stalls at lam = 0.99369 (the solution moves by
     dv/dlam > 6e4 there: checked 2026-12-06); the arclength path goes through and Newton
     at lam = 1 from its end converges."""
-    from yieldkit.models.sx.cascade import _run, _setup
     from yieldkit.models.sx.loading_path import loading_path
+    from yieldkit.models.sx.newton import _run
+    from yieldkit.models.sx.problem import _setup
 
     model, scrub, org, q_s, qo, n, side = _side_fed(2, 144, 484982021, "constant_d", 35,
                                                     0.13576872436634368, 0.35619561893413354)  # fmt: skip
@@ -572,8 +573,8 @@ def test_trace_metals_keep_their_sign():
 def test_loading_path_alone_matches_newton_with_an_absent_metal(backend):
     """The loading path on an easy cascade (a metal absent from every feed, left out of
     the path and reported as zeros) ends at Newton's solution."""
-    from yieldkit.models.sx.cascade import _setup
     from yieldkit.models.sx.loading_path import loading_path
+    from yieldkit.models.sx.problem import _setup
 
     model, aq, org, qa, qo, n = random_cascade(4, 30, 7, "cation_exchange")
     aq[2] = 0.0

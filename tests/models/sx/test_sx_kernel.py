@@ -127,7 +127,7 @@ def test_general_path_reuses_the_kernel_specialisation():
     from numba import types
 
     from yieldkit.models.sx import SideFeed
-    from yieldkit.models.sx.cascade import _kernel
+    from yieldkit.models.sx.backend import _kernel
 
     table = np.array([[-1.9, 3.0], [-1.98, 3.0], [-3.0, 3.0]])
     model = cation_exchange(["Nd+3", "Pr+3", "La+3"], table[:, 0], table[:, 1])
@@ -187,7 +187,9 @@ def test_compiled_transient_follows_numpy(seed):
     """The kernel's pseudo-transient continuation is the NumPy one step for step: same
     accepted steps and residual history from the same start."""
     from yieldkit.models.sx import _kernel as kernel
-    from yieldkit.models.sx.cascade import _Cascade, _initial_guess, _setup, _transient
+    from yieldkit.models.sx.newton import _transient
+    from yieldkit.models.sx.problem import _setup
+    from yieldkit.models.sx.system import _Cascade, _initial_guess
 
     aq, org, qa, qo, model, n = random_case(seed)
     st = _setup(model, aq, org, qa, qo, n, None)
@@ -211,7 +213,8 @@ def test_stalling_newton_recovers_in_the_compiled_backend(seed):
     stage continuation, the transient) converge without the NumPy ones, to the NumPy
     backend's solution."""
     from yieldkit.models.sx import _kernel as kernel
-    from yieldkit.models.sx.cascade import _NO_V, _NO_W, _setup
+    from yieldkit.models.sx.backend import _NO_V, _NO_W
+    from yieldkit.models.sx.problem import _setup
 
     aq, org, qa, qo, model, n = random_case(seed)
     st = _setup(model, aq, org, qa, qo, n, None)
@@ -235,7 +238,8 @@ def test_compiled_newton_reports_the_whole_residual(iterations):
     residual's max norm and the balance check of the returned iterate, as the NumPy path
     computes them."""
     from yieldkit.models.sx import _kernel as kernel
-    from yieldkit.models.sx.cascade import _balance_error, _Cascade, _initial_guess, _setup
+    from yieldkit.models.sx.problem import _setup
+    from yieldkit.models.sx.system import _balance_error, _Cascade, _initial_guess
 
     aq, org, qa, qo, model, n = random_case(4)
     st = _setup(model, aq, org, qa, qo, n, None)
@@ -280,7 +284,7 @@ def test_metal_solves_keep_every_concentration_to_rounding():
     relative, negative traces); the subtraction-free elimination of both backends keeps
     each concentration to a few rounding errors of itself."""
     from yieldkit.models.sx import _kernel as kernel
-    from yieldkit.models.sx.cascade import _thomas
+    from yieldkit.models.sx.system import _thomas
 
     rng = np.random.default_rng(0)
     for _ in range(40):

@@ -22,7 +22,7 @@ without NumPy call overhead:
   while each cuts the squared residual 25x, and the same convergence test (max norm of
   the scaled residual <= tol);
 * the initial guess and the balance check of the NumPy path;
-* the pseudo-transient continuation that takes over when Newton stalls (cascade._transient,
+* the pseudo-transient continuation that takes over when Newton stalls (newton._transient,
   step for step), then Newton again; only if that fails too do the NumPy fallbacks run.
 
 Everything is in the units of the NumPy path (concentrations [mol/m3], flows [m3/s]).
@@ -37,17 +37,17 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
-H_FLOOR = 1e-3  # as cascade.H_FLOOR [-]
-H_MIN = 1e-11  # as cascade.H_MIN (pH 14) [mol/m3]
+H_FLOOR = 1e-3  # as system.H_FLOOR [-]
+H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
 _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
-CHORD_BELOW = 1e-4  # as cascade.CHORD_BELOW [-]
+CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
 #: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
 FLUSH = 1e-200
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
 
 
-#: Largest change of ln h or ln f in one Newton or transient step (as cascade.MAX_LOG_STEP) [-]
+#: Largest change of ln h or ln f in one Newton or transient step (as newton.MAX_LOG_STEP) [-]
 MAX_LOG_STEP = 3.0
 #: Largest |exponent| of H+ or free extractant evaluated by repeated multiplication [-]
 IPOW_MAX = 8
@@ -142,7 +142,7 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
 @njit(cache=True, error_model="numpy")
 def _metals(qa, qo, d, s_m, x, cp, dp):
     """x solving (qa_k + qo_k d_k) x_k - qa_(k-1) x_(k-1) - qo_(k+1) d_(k+1) x_(k+1) = s_k
-    per metal, elimination without pivoting and without subtraction (cascade._thomas: the
+    per metal, elimination without pivoting and without subtraction (system._thomas: the
     pivot of row k is qa_k + e_k, e_k = qo_k d_k e_(k-1) / pivot_(k-1), kept in x until
     the back substitution), all metals per stage in the inner loop (contiguous); cp, dp
     are (N, M) work arrays [mol/m3]."""
@@ -205,7 +205,7 @@ def _distribution(v, p, h, f, d):
 @njit(cache=True, error_model="numpy")
 def _unpack(v, p, x, h, f, y, d):
     """Parts of v as they are, metals not re-solved (the pseudo-transient's variables are
-    all free; cascade._Cascade.unpack)."""
+    all free; system._Cascade.unpack)."""
     xref = p[6]
     n, m = x.shape
     b = m + 2
@@ -278,7 +278,7 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r):
 def _metal_rows(q, x, h, y, r):
     """Evaluate the metal rows of the scaled residual r (left at zero by :func:`_resolve`)
     and the balance check of the whole iterate: the largest relative imbalance of any stage
-    balance (cascade._balance_error), each row of r against its stage's throughput.
+    balance (system._balance_error), each row of r against its stage's throughput.
 
     Returns (sum of squares, max abs) of the metal rows and the balance error [-]."""
     qa, qo, s_m, s_h, zz, sc_m, sc_h = q[0], q[1], q[2], q[3], q[5], q[7], q[8][0]
@@ -373,7 +373,7 @@ def _residual(q, x, h, f, y, r):
 @njit(cache=True, error_model="numpy")
 def initial_guess(p, q, mp, h_in, f_in):
     """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it
-    (cascade._initial_guess and cascade._free_extractant)."""
+    (system._initial_guess and system._free_extractant)."""
     qa, qo, s_m, c, a, bb, xref, fast, kb = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[8], p[11]
     s_h, e, zz, nn2 = q[3], q[4], q[5], q[6]
     n, m = s_m.shape
@@ -466,7 +466,7 @@ def _capped_step(w, r, dv, m):
 
 @njit(cache=True, error_model="numpy")
 def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
-    """Damped Newton from v0 (cascade._newton_core). With ``chord`` the first steps reuse the
+    """Damped Newton from v0 (newton._newton_core). With ``chord`` the first steps reuse the
     factors w_prev of a nearby solution.
 
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
@@ -603,7 +603,7 @@ def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v
 
 @njit(cache=True, error_model="numpy")
 def transient(v0, p, q, mp, max_iter, target):
-    """Pseudo-transient continuation (cascade._transient, step for step): linearly
+    """Pseudo-transient continuation (newton._transient, step for step): linearly
     implicit Euler steps of the mixer-settler dynamics, J - M/dt with the hold-up M the
     outflow part of the Jacobian (the diagonal-block entries of the metal rows in their own,
     H+ and extractant columns and the whole H+ row, scaled by 1 + sigma), the same step cap,
@@ -677,7 +677,7 @@ def transient(v0, p, q, mp, max_iter, target):
 @njit(cache=True, error_model="numpy")
 def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0, tol,
                     max_iter, target):  # fmt: skip
-    """The fallback of a failed Newton in one call (cascade._newton's): pseudo-transient
+    """The fallback of a failed Newton in one call (newton._newton's): pseudo-transient
     continuation from v0 to ``target``, then damped Newton to ``tol`` and the balance check.
 
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err)."""
@@ -692,7 +692,7 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
 
 @njit(cache=True, error_model="numpy")
 def _jacobian_blocks(q, mp, x, h, f, y, d, w):
-    """Analytic scaled Jacobian (entries of cascade._Cascade.jacobian_data) as blocks:
+    """Analytic scaled Jacobian (entries of system._Cascade.jacobian_data) as blocks:
     w[k, :, :b] diagonal block of stage k, w[k, :, b:2b] its upper block (columns of
     stage k+1), w[k, :, 2b] the diagonal of its lower block (columns of stage k-1; only
     the metal and H+ entries are non-zero)."""

@@ -26,6 +26,10 @@ from dataclasses import replace
 import numpy as np
 
 from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
+from yieldkit.models.sx.backend import _kernel
+from yieldkit.models.sx.newton import _run, short_of_acid
+from yieldkit.models.sx.problem import active_part
+from yieldkit.models.sx.system import H_MIN, _Cascade
 
 #: Loadings tried for the start, largest first [-]
 START_LOADINGS = (1e-3, 1e-5, 1e-7)
@@ -52,8 +56,6 @@ class _Path:
     otherwise."""
 
     def __init__(self, model, st, backend: str):
-        from yieldkit.models.sx.cascade import _Cascade, _kernel
-
         s_hm = st.s_hm if st.s_hm is not None else np.zeros_like(st.s_h)
         self.st0 = replace(st, s_m=np.zeros_like(st.s_m), s_h=st.s_h - s_hm)
         self.cas = _Cascade(model, self.st0)
@@ -150,8 +152,6 @@ def loading_path(model, st, tol: float, max_iter: int, backend: str):
     """Solve the cascade of ``st`` by continuation from dilute feeds (module docstring);
     the solution (a final Newton of the backend at lam = 1; iterations and Jacobians
     include the path's corrector steps) or None if the path cannot be followed."""
-    from yieldkit.models.sx.cascade import H_MIN, _run, active_part, short_of_acid
-
     sub, st_sub, keep = active_part(model, st)
     path = _Path(sub, st_sub, backend)
     v = lam = None

@@ -16,8 +16,10 @@ import numpy as np
 from scipy.optimize import brentq
 
 from yieldkit.errors import ConvergenceError
-from yieldkit.models.sx.cascade import CascadeSolution, SideFeed, _setup
 from yieldkit.models.sx.distribution import DistributionModel
+from yieldkit.models.sx.problem import _setup
+from yieldkit.models.sx.solution import CascadeSolution, SideFeed
+from yieldkit.models.sx.system import _Cascade, _initial_guess
 
 
 def single_stage(
@@ -168,8 +170,6 @@ def residual_vector(
     unpack : callable
         v -> (x, h, f, y, D) [mol/m3].
     """
-    from yieldkit.models.sx.cascade import _Cascade, _initial_guess
-
     st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
     cas = _Cascade(model, st)
     return cas.residual, _initial_guess(model, st, cas), cas.unpack

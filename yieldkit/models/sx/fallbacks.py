@@ -1,0 +1,256 @@
+"""What runs after a failed Newton (:func:`_solve_general`, the chain described in
+:mod:`yieldkit.models.sx.cascade`): the acid shift for a D that ignores H+, the
+continuation in the number of stages from one stage, the pseudo-transient, the
+continuation from half (or 1.5x) the stages, Gauss-Seidel sweeps and the continuation
+from dilute feeds.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+import numpy as np
+
+from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
+from yieldkit.models.sx.loading_path import loading_path
+from yieldkit.models.sx.newton import _run
+from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at
+from yieldkit.models.sx.reference import gauss_seidel_cascade
+from yieldkit.models.sx.solution import CascadeSolution, SideFeed
+
+GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
+
+#: True inside the stage continuation's solve of a longer cascade (no further growth)
+_LONGER: ContextVar[bool] = ContextVar("_LONGER", default=False)
+
+#: True inside the acid-shift fallback's solve with ample acid (no second shift)
+_SHIFTED: ContextVar[bool] = ContextVar("_SHIFTED", default=False)
+
+
+def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,  # noqa: N803
+                   max_iter, backend) -> CascadeSolution:  # fmt: skip
+    """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks."""
+    from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
+
+    st = None
+    if backend == "compiled" and not side_feeds:
+        st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages)
+    if st is None:
+        st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
+    n, m = st.s_m.shape
+    active = st.scale_m > 0
+    warm = None
+    warm_fac = None
+    if x0 is not None:
+        warm = x0.state if isinstance(x0, CascadeSolution) else np.asarray(x0, dtype=float)
+        if isinstance(x0, CascadeSolution) and x0.factors is not None:
+            if x0.factors[0] == tuple(active) and x0.backend == backend:
+                warm_fac = x0.factors[1]
+        if warm is None or warm.shape != (n * (m + 2),) or not np.all(np.isfinite(warm)):
+            raise SpecificationError(
+                f"x0 has shape {None if warm is None else warm.shape}, expected "
+                f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
+            )
+
+    def run(warm, warm_fac, transient=True):
+        return _run(model, st, warm, warm_fac, tol, max_iter, backend, transient)
+
+    try:
+        return run(warm, warm_fac, transient=False)
+    except ConvergenceError as exc:
+        first = exc
+    if np.all(model.a == 0) and not _SHIFTED.get():  # D ignores H+: ample acid, shifted
+        sol = _acid_shifted(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
+                            max_iter, backend)  # fmt: skip
+        if sol is not None:
+            return sol
+    continuable = getattr(first, "diagnosis", None) is None
+    if n >= 2 and continuable and not _LONGER.get():
+        sol = _grown(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol, max_iter,
+                     backend)  # fmt: skip
+        if sol is not None:
+            return sol
+    try:  # the pseudo-transient (compiled, then NumPy): Newton from this start failed above
+        return run(warm, warm_fac, "only")
+    except ConvergenceError as exc:
+        first = exc
+    # continuation in the number of stages (cold failures of long cascades): solve half
+    # the stages, stretch its profile over n stages by repeating the middle stage (the
+    # pinch of a long cascade) or by interpolating it, and start Newton from there; if the
+    # half cascade fails too, the same from one and a half times the stages (a cold start
+    # that fails at some lengths succeeds at others: found 2026-12-06, 2 of 20 000 random
+    # 60-stage cascades, solved cold at 45 and 80 stages but not at 30 or 59-61)
+    if n >= 8 and not side_feeds and getattr(first, "diagnosis", None) is None:
+        lengths = [n // 2] if _LONGER.get() else [n // 2, n + n // 2]
+        for n_alt in lengths:
+            token = _LONGER.set(True)  # its own fallbacks only halve (bounded recursion)
+            try:
+                alt = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n_alt, tol=tol,
+                                    max_iter=max_iter, backend=backend)  # fmt: skip
+            except (ConvergenceError, SpecificationError):
+                continue
+            finally:
+                _LONGER.reset(token)
+            for guess in _stretched(alt.state.reshape(n_alt, m + 2), n):
+                try:
+                    sol = run(guess.ravel(), None, False)
+                except (ConvergenceError, SpecificationError):
+                    continue
+                sol.iterations += alt.iterations
+                sol.jacobians += alt.jacobians
+                return sol
+    if n <= GS_MAX_STAGES and getattr(first, "diagnosis", None) is None:
+        # short cascades: a few robust stage-by-stage sweeps (nested bisections) give H+
+        # and the free extractant; Newton finishes from there
+        try:
+            with np.errstate(all="ignore"):
+                gs = gauss_seidel_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n, side_feeds,
+                                          tol=1e-4, max_sweeps=100)  # fmt: skip
+            u = np.zeros((n, m + 2))
+            u[:, m] = np.log(gs.h)
+            u[:, m + 1] = np.log(gs.free_extractant)
+            sol = run(u.ravel(), None)
+        except (ConvergenceError, SpecificationError, ValueError, FloatingPointError):
+            pass
+        else:
+            sol.iterations += gs.iterations
+            return sol
+    if (
+        getattr(first, "diagnosis", None) is None
+        and not _LONGER.get()
+        and (_SHIFTED.get() or not np.all(model.a == 0))
+    ):
+        # last resort: continuation from dilute feeds along the solution curve (a front
+        # that jumps many stages for a tiny change of the feed); not inside the stage
+        # continuation's nested solves, and for a D that ignores H+ only inside the acid
+        # shift's solve (the same metal problem with ample acid)
+        sol = loading_path(model, st, tol, max_iter, backend)
+        if sol is not None:
+            return sol
+    if getattr(first, "diagnosis", None):
+        raise InfeasibleStateError(first.diagnosis) from first
+    raise first
+
+
+def _stretched(u: np.ndarray, n: int):
+    """Start points for an n-stage cascade from the solution u (one row of variables per
+    stage) of a shorter or longer one: for a shorter one, its profile with the middle, the
+    aqueous-end or the organic-end stage repeated (the pinch of a long cascade); then,
+    for either, its profile interpolated linearly over n stages."""
+    k = u.shape[0]
+    if k < n:
+        for at in dict.fromkeys(at for at in (k // 2, 1, k - 1) if at < k):
+            yield np.concatenate([u[:at], np.repeat(u[at : at + 1], n - k, axis=0), u[at:]])
+    s_alt = (np.arange(k) + 0.5) / k
+    s_new = (np.arange(n) + 0.5) / n
+    yield np.column_stack([np.interp(s_new, s_alt, u[:, j]) for j in range(u.shape[1])])
+
+
+def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
+    """Solve a cascade whose D ignores H+ (every exponent a = 0) exactly via a shift of
+    the acid: the metals and the free extractant do not depend on H+ then, and the proton
+    balances are linear in it, so adding delta mol/m3 of acid to every aqueous feed raises
+    H+ by exactly delta in every stage (stage k's aqueous flow is the sum of the aqueous
+    feeds up to k). Solved with ample acid (H+ far from zero, where Newton has no
+    positivity bound to fight; with the solver's other fallbacks if Newton fails there
+    too), H+ minus delta is the answer, polished by Newton.
+
+    Returns the solution, or None if a solve fails. Raises InfeasibleStateError when H+
+    minus delta is <= 0 in some stage: no solution exists (the metals stripped there need
+    more acid than reaches it), named with the stage and the shortfall.
+    """
+    from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
+
+    m = model.n_metals
+    aq = np.array(aq_feed, dtype=float)
+    org = np.asarray(org_feed, dtype=float)
+    side = list(side_feeds or ())
+    feeds = [(q_aq, aq), (q_org, org)] + [(sf.flow, np.asarray(sf.conc, float)) for sf in side]
+    through = sum(q * (c[:m] @ model.z + c[m]) for q, c in feeds)  # H+ equivalents [mol/s]
+    delta = 10.0 * float(through) / float(q_aq) + 1.0  # [mol/m3], >> any H+ consumed
+    aq[m] += delta
+    side_up = [SideFeed(sf.stage, sf.phase, sf.flow, np.append(sf.conc[:m], sf.conc[m] + delta))
+               if sf.phase == "aq" else sf for sf in side]  # fmt: skip
+    token = _SHIFTED.set(True)
+    try:  # with every fallback but this one
+        up = solve_cascade(aq, org, q_aq, q_org, model, n, side_up, tol=tol, max_iter=max_iter,
+                           backend=backend)  # fmt: skip
+    except (ConvergenceError, SpecificationError):
+        return None
+    finally:
+        _SHIFTED.reset(token)
+    h = up.h - delta
+    k = int(np.argmin(h))
+    rounding = 64.0 * np.finfo(float).eps * delta  # of H+ - delta [mol/m3]
+    if h[k] <= rounding:
+        raise InfeasibleStateError(
+            f"not enough acid: the {model.kind} model's D ignores H+, so the metals moved in "
+            f"each stage do not depend on it, and at stage {k + 1} of {n} they consume "
+            f"{-h[k]:.4g} mol/m3 more H+ than the aqueous brings (H+ would be negative, or "
+            f"below {rounding:.2g} mol/m3, the rounding of this solve); add acid to the "
+            "aqueous feed (or strip with a stronger acid)."
+        )
+    state = up.state.reshape(n, m + 2).copy()
+    state[:, m] = np.log(h)
+    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds)
+    try:
+        sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
+    except ConvergenceError:
+        return None
+    sol.iterations += up.iterations
+    sol.jacobians += up.jacobians
+    return sol
+
+
+def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
+    """Continuation in the number of stages from a single stage, up to n: each length is
+    solved by Newton from the last solution stretched (:func:`_stretched`); the step
+    doubles the stages after a success and is halved after a failure; at a step of one
+    stage, the backend's pseudo-transient runs from the stretched profile. Side feeds
+    enter the shorter cascades at the same relative place (:func:`_side_feeds_at`). The
+    solution (iterations and Jacobians summed over the chain), or None when one stage more
+    fails.
+
+    For a cascade whose solution has a sharp front (a pinch over most stages and the
+    transfer in a few stages at one end), Newton from the constant-D guess puts the front
+    in the wrong place and cannot move it; a stretched shorter solution has it in the
+    right place. Found 2026-12-06: a stripping cascade with 13 metals and the organic fed
+    94 % loaded failed cold at 5-12, 20-40 and 60 stages; this chain solves it at every
+    length in 7 solves of 2-10 Newton steps. The halving step and the pseudo-transient are
+    for a metal of intermediate D that accumulates mid-cascade, more with every stage
+    (a 6-metal case failing at 55, 80 and 110-220 stages: doubling stops at 53 stages, one
+    stage more takes the pseudo-transient, then 108 and 110 stages solve by Newton).
+    """
+    try:
+        st = _setup(model, aq_feed, org_feed, q_aq, q_org, 1, _side_feeds_at(side_feeds, n, 1))
+        sol = _run(model, st, None, None, tol, max_iter, backend)
+    except ConvergenceError:
+        return None
+    iterations, jacobians = sol.iterations, sol.jacobians
+    k, step = 1, 1
+    while k < n:
+        k_new = min(n, k + step)
+        st = _setup(model, aq_feed, org_feed, q_aq, q_org, k_new,
+                    _side_feeds_at(side_feeds, n, k_new))  # fmt: skip
+        new = None
+        for guess in _stretched(sol.state.reshape(k, -1), k_new):
+            try:
+                new = _run(model, st, guess.ravel(), None, tol, max_iter, backend, False)
+                break
+            except ConvergenceError:
+                continue
+        if new is None and step == 1:
+            guess = next(_stretched(sol.state.reshape(k, -1), k_new)).ravel()
+            try:
+                new = _run(model, st, guess, None, tol, max_iter, backend, "from_warm",
+                           backend == "numpy")  # fmt: skip
+            except ConvergenceError:
+                return None
+        if new is None:
+            step //= 2
+            continue
+        sol, k, step = new, k_new, k_new
+        iterations += sol.iterations
+        jacobians += sol.jacobians
+    sol.iterations, sol.jacobians = iterations, jacobians
+    return sol

@@ -1,0 +1,340 @@
+"""Newton on the whole cascade (the NumPy core and the compiled one), the pseudo-transient
+continuation that follows a stalled Newton, one solve of a set-up cascade
+(:func:`_run`), and the failure reports (ConvergenceError naming stage and balance;
+InfeasibleStateError when the cascade is short of acid).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from yieldkit.errors import ConvergenceError
+from yieldkit.models.sx.backend import _NO_V, _NO_W, _kernel
+from yieldkit.models.sx.distribution import DistributionModel
+from yieldkit.models.sx.problem import _Setup, active_part
+from yieldkit.models.sx.solution import CascadeSolution
+from yieldkit.models.sx.system import H_MIN, _balance_error, _Cascade, _initial_guess, _sq
+
+#: Scaled residual below which, after a Newton step that cut it 100x (quadratic regime),
+#: the following steps reuse the last factors (chord steps, checked as a warm start's).
+#: 1e-7 (factors from next to the solution, so a warm re-solve after a 1 % feed change
+#: takes 3 chord steps instead of 4) was measured twice and not kept: 2026-12-06, with
+#: the Gauss-Jordan block factorisation, 100 stages x 6 metals: cold 327 -> 392 us, warm
+#: 66 -> 57 us, but a loop of one cold and 12 warm solves with shrinking feed changes
+#: 1106 -> 1143 us (20 stages 362 -> 368, 500 stages 5307 -> 5550). Also measured and
+#: not kept (2026-12-06, fifth session): entering the chord steps after a 10x cut
+#: instead of 100x, plus one new factorisation once the residual is below 1e-6 if the
+#: chord steps from factors made above 1e-5 are slow (>= 2 more steps predicted). On the
+#: benchmark cascade it keeps every cold solve's factorisations and steps and makes
+#: the warm re-solve 3 chord steps from 100 stages (48 -> 39 us, kernel A/B); on 2904
+#: random end-fed cascades (20-300 stages, 2-8 metals) cold solves take 9 % more
+#: factorisations and 14 % more time (1682 -> 1916 ms) for 5 % faster warm re-solves
+#: (256 -> 242 ms); either half alone is slower cold too (10x entry: 7 %, fewer
+#: factorisations but more steps; the refresh: 13 %). Broyden updates of stale factors
+#: and Anderson mixing of the chord steps: the same step count [-]
+CHORD_BELOW = 1e-4
+
+#: Largest change of ln h or ln f in one Newton or pseudo-transient step [-]
+MAX_LOG_STEP = 3.0
+
+
+def _run(
+    model, st, warm, warm_fac, tol, max_iter, backend, transient=True, numpy_transient=True
+) -> CascadeSolution:
+    """One Newton solve (with the pseudo-transient fallbacks chosen by ``transient`` and
+    ``numpy_transient``) of the cascade set up in ``st``; metals absent from every feed
+    are left out of the solve and reported as zeros."""
+    n, m = st.s_m.shape
+    sub, st_sub, keep = active_part(model, st)
+    active = keep[:m]
+    if sub is not model:
+        warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
+        u, it, res, hist, err, fac, parts, used = _newton(
+            sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend, numpy_transient
+        )
+        full = np.zeros((n, m + 2))
+        full[:, keep] = u.reshape(n, -1)
+        state = full.ravel()
+        x_s, h, f, y_s, _ = parts
+        x = np.zeros((n, m))
+        y = np.zeros((n, m))
+        x[:, active] = x_s
+        y[:, active] = y_s
+    else:
+        u, it, res, hist, err, fac, parts, used = _newton(
+            model, st, warm, tol, max_iter, warm_fac, transient, backend, numpy_transient
+        )
+        x, h, f, y, _ = parts
+        state = u
+    return CascadeSolution(
+        model.metals,
+        x,
+        y,
+        h,
+        f,
+        st.e.copy(),
+        st.qa.copy(),
+        st.qo.copy(),
+        it,
+        res,
+        hist,
+        err,
+        state,
+        (tuple(active), fac[0]),
+        fac[1],
+        used,
+    )
+
+
+def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=None):
+    """Damped Newton from v; returns (v, parts, r, history, iterations, factors).
+
+    With ``fac`` (LU factors of a previous, nearby Jacobian: a warm start) the first steps
+    are chord steps that reuse it, kept while each one cuts the residual at least five
+    times; then (or without ``fac``) full Newton steps with a backtracking line search.
+    Once a Newton step has cut the residual 100x to below :data:`CHORD_BELOW`, the next
+    steps are chord steps again under the same rule (one Jacobian saved per step).
+    """
+    v, parts = cas.resolve_parts(v)
+    r = cas.residual(v, parts)
+    phi = _sq(r)
+    hist = [float(np.abs(r).max())]
+    chord = fac is not None
+    it = 0
+    while hist[-1] > tol and np.isfinite(phi) and it < max_iter:
+        it += 1
+        if not chord:
+            fac = cas.factor(cas.jacobian_data(parts))
+            if fac is None:
+                break
+        dv = cas.lu_solve(fac, -r)
+        if dv is None:
+            if chord:
+                chord = False
+                continue
+            break
+        big = float(np.abs(dv[cas.logs]).max())
+        if big > MAX_LOG_STEP:
+            dv *= MAX_LOG_STEP / big
+        if chord:
+            v_new, parts_new = cas.resolve_parts(v + dv)
+            r_new = cas.residual(v_new, parts_new)
+            phi_new = _sq(r_new)
+            if not (np.isfinite(phi_new) and phi_new <= 0.04 * phi):
+                chord = False  # too slow (or worse): switch to Newton from the same point
+                if not (np.isfinite(phi_new) and phi_new < phi):
+                    continue
+        else:
+            alpha = 1.0
+            while alpha > 1e-6:
+                v_new, parts_new = cas.resolve_parts(v + alpha * dv)
+                r_new = cas.residual(v_new, parts_new)
+                phi_new = _sq(r_new)
+                if np.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
+                    break
+                alpha *= 0.5
+            else:
+                break
+        v, parts, r, phi = v_new, parts_new, r_new, phi_new
+        hist.append(float(np.abs(r).max()))
+        if not chord and hist[-1] <= CHORD_BELOW and hist[-1] <= 0.01 * hist[-2]:
+            chord = True  # quadratic regime: later steps reuse these factors
+    return v, parts, r, hist, it, fac
+
+
+def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
+    """Pseudo-transient continuation: linearly implicit Euler steps of the physical
+    mixer-settler dynamics (hold-ups proportional to the stage flows), time step growing
+    as the residual falls (switched evolution relaxation). The dynamics are stable, so
+    this reaches the steady state from far away; it ends in Newton steps."""
+    n_hold = (3 * cas.m + cas.b) * cas.n  # diagonal-block entries of metal and H+ rows
+    logs = cas.logs
+    parts = cas.unpack(v)
+    r = cas.residual(v, parts)
+    norm = _sq(r) ** 0.5
+    sigma = 1.0  # 1 / (time step in residence times)
+    hist = [float(np.abs(r).max())]
+    it = 0
+    while hist[-1] > target and it < max_iter and np.isfinite(norm):
+        it += 1
+        data = cas.jacobian_data(parts)
+        data[:n_hold] *= 1.0 + sigma  # J - M/dt, with the hold-up matrix M = -J_outflow
+        fac = cas.factor(data)
+        dv = None if fac is None else cas.lu_solve(fac, -r)
+        ok = dv is not None
+        if ok:
+            big = float(np.abs(dv[logs]).max())
+            if big > MAX_LOG_STEP:
+                dv *= MAX_LOG_STEP / big
+            v_new = v + dv
+            parts_new = cas.unpack(v_new)
+            r_new = cas.residual(v_new, parts_new)
+            norm_new = _sq(r_new) ** 0.5
+            ok = np.isfinite(norm_new) and norm_new < 10.0 * norm
+        if not ok:
+            sigma *= 4.0
+            if sigma > 1e15:
+                break
+            continue
+        sigma = sigma * norm_new / norm
+        if sigma < 1e-10:
+            sigma = 0.0
+        v, parts, r, norm = v_new, parts_new, r_new, norm_new
+        hist.append(float(np.abs(r).max()))
+    return v, hist, it
+
+
+def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_transient):
+    """:func:`_newton` with the Newton core and its pseudo-transient fallback in the
+    compiled kernel; if both fail (and ``numpy_transient``), the NumPy pseudo-transient
+    and Newton run, and the failure report is NumPy's. ``transient='from_warm'`` starts
+    the pseudo-transient from ``warm`` instead of the initial guess."""
+    n, m = st.s_m.shape
+    chord = (
+        warm_fac is not None
+        and isinstance(warm_fac[0], str)
+        and warm_fac[1].shape[:2] == (n, m + 2)
+    )
+    w_prev = warm_fac[1] if chord else _NO_W
+    use_v0 = warm is not None
+    v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
+    flows = _flows_c(st)
+    out = _kernel().solve(*flows, float(st.scale_h),
+                          float(st.h_in), float(st.f_in), model.z, model.ha_bound, model.c,
+                          model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
+                          _newton_limit(max_iter, transient))  # fmt: skip
+    v, x, h, f, y, hist, it, nfac, w, have, err, start = out
+    fac = ("compiled", w) if have else None
+    hist = hist.tolist()
+    parts = (x, h, f, y, None)
+    used = "compiled"
+    cas = None
+    r = None
+    if hist[-1] > tol and transient:
+        # as the NumPy path: follow the physical transient, then Newton, compiled
+        if warm is not None and transient != "from_warm":
+            cas = _Cascade(model, st)
+            start = _initial_guess(model, st, cas)
+        out = _kernel().solve_transient(*flows,
+                                        float(st.scale_h), model.z, model.ha_bound, model.c,
+                                        model.a, model.b, np.ascontiguousarray(start, dtype=float),
+                                        float(tol), int(max_iter), 1e-6)  # fmt: skip
+        v_c, x_c, h_c, f_c, y_c, hist_c, it_c, nfac_c, w_c, have_c, err_c = out
+        hist = hist + hist_c.tolist()
+        it += it_c
+        nfac += nfac_c
+        if hist[-1] <= tol:
+            v, parts, err = v_c, (x_c, h_c, f_c, y_c, None), err_c
+            fac = ("compiled", w_c) if have_c else None
+        elif numpy_transient:
+            # the same fallback in NumPy (band LU with pivoting across the band)
+            cas = cas or _Cascade(model, st)
+            w_t, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
+            v, parts, r, hist2, it2, fac = _newton_core(cas, w_t, tol, max_iter)
+            hist = hist + hist_t + hist2
+            it += it_t + it2
+            nfac += cas.n_factor
+            used = "numpy"
+            err = _balance_error(cas, parts) if np.isfinite(hist[-1]) else np.inf
+    res = hist[-1]
+    check = max(100.0 * tol, 1e-11)
+    if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(parts[0] >= 0)):
+        cas = cas or _Cascade(model, st)
+        r = cas.residual(v, parts) if r is None else r
+        _raise_failure(cas, v, parts, r, hist, err, check)
+    return v, it, res, hist, err, (fac, nfac), parts, used
+
+
+def _flows_c(st: _Setup) -> tuple:
+    """(qa, qo, s_m, s_h, e, scale_m) of ``st`` C-contiguous, the layout of the arrays
+    the kernel's end-fed entry passes to its ``solve``: with the same argument types the
+    general path reuses that compiled specialisation instead of compiling another
+    (a Fortran-ordered s_m of a side-fed or partial setup cost ~10 s on a first run)."""
+    return tuple(np.ascontiguousarray(a) for a in (st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m))
+
+
+def _newton_limit(max_iter: int, transient) -> int:
+    """Iterations of the Newton that runs before any pseudo-transient: none for
+    ``transient='only'`` (the caller's Newton from the same start has failed), else at most
+    25 (a Newton that needs more is stalling)."""
+    return 0 if transient == "only" else min(int(max_iter), 25)
+
+
+def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy",
+            numpy_transient=True):  # fmt: skip
+    """Newton from ``warm`` (or the initial guess); if it fails and ``transient``, the
+    backend's pseudo-transient continuation from the initial guess (from ``warm`` if
+    ``transient='from_warm'``), then (``numpy_transient``) NumPy's; ``transient='only'``
+    skips the first Newton (it failed from this start already)."""
+    if backend == "compiled":
+        return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient,
+                                numpy_transient)  # fmt: skip
+    cas = _Cascade(model, st)
+    if warm_fac is not None and isinstance(warm_fac[0], str):  # compiled factors
+        warm_fac = None
+    start = warm if warm is not None else _initial_guess(model, st, cas)
+    if warm_fac is not None and warm_fac[0].shape[1] != cas.n * cas.b:  # other metals
+        warm_fac = None
+    limit = _newton_limit(max_iter, transient)
+    v, parts, r, hist, it, fac = _newton_core(cas, start, tol, limit, warm_fac)
+    if hist[-1] > tol and transient and numpy_transient:
+        # Newton stalled far from the solution: follow the physical transient instead
+        if warm is not None and transient != "from_warm":
+            start = _initial_guess(model, st, cas)
+        w, hist_t, it_t = _transient(cas, start, 10 * max_iter, 1e-6)
+        v, parts, r, hist2, it2, fac = _newton_core(cas, w, tol, max_iter)
+        hist = hist + hist_t + hist2
+        it += it_t + it2
+    res = hist[-1]
+    err = _balance_error(cas, parts) if np.isfinite(res) else np.inf
+    check = max(100.0 * tol, 1e-11)
+    x = parts[0]
+    if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(x >= 0)):
+        _raise_failure(cas, v, parts, r, hist, err, check)
+    return v, it, res, hist, err, (fac, cas.n_factor), parts, "numpy"
+
+
+def short_of_acid(model: DistributionModel, stage: int, n: int, where: str = "") -> str:
+    """Message of a cascade whose H+ falls below :data:`H_MIN` (pH 14) at ``stage``."""
+    j = int(np.argmin(np.abs(model.a)))
+    slope = (
+        f" (the D of {model.metals[j]} goes as [H+]^{model.a[j]:.3g}, so lowering H+ barely "
+        "strips it)"
+        if abs(model.a[j]) < 0.1
+        else ""
+    )
+    return (
+        f"not enough acid: H+ falls below {H_MIN:g} mol/m3 (pH > 14) at stage {stage} of {n}"
+        f"{where} with the {model.kind} model, outside its range{slope}; add acid to the "
+        "aqueous feed, strip with a stronger acid or saponify less."
+    )
+
+
+def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
+    model, st = cas.model, cas.st
+    x, h, f, y, _ = parts
+    rr = np.abs(r.reshape(cas.n, cas.b))
+    k, j = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(rr), rr, np.inf))), rr.shape)
+    what = model.metals[j] if j < cas.m else ("H+" if j == cas.m else "extractant")
+    diagnosis = None
+    if np.all(model.b == 0) and np.nanmin(f / st.e) < 1e-9:
+        diagnosis = (
+            f"the organic would be loaded beyond its extractant capacity at stage {k + 1} "
+            f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
+            "ignores loading; use saturation=True, more extractant or a lower O/A load."
+        )
+    elif np.nanmin(h) < H_MIN and np.isfinite(np.nanmin(h)) and np.abs(model.a).min() < 0.1:
+        # a D that ignores H+ (a = 0) can run out of acid; one that barely depends on it
+        # (|a| < 0.1: D x 10 needs H+ / 1e10) only at an H+ no model covers. If every D rises
+        # steeply as H+ falls, a solution with H+ > 0 exists and the failure is the solver's
+        diagnosis = short_of_acid(model, int(np.nanargmin(h)) + 1, cas.n)
+    exc = ConvergenceError(
+        f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
+        f"scaled residual {hist[-1]:.3g} after {len(hist) - 1} iterations, worst at stage "
+        f"{k + 1} ({what} balance); balance error {err:.3g} (limit {check:.1g}).",
+        loop="sx_cascade",
+        residual_history=hist,
+        best_iterate=v,
+    )
+    exc.diagnosis = diagnosis
+    raise exc

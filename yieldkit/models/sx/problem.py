@@ -1,0 +1,185 @@
+"""One cascade's fixed data (flows, sources, scales), checked and built from the feeds;
+the part of it with the metals present in some feed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from yieldkit.errors import SpecificationError, did_you_mean
+from yieldkit.models.sx.backend import _kernel
+from yieldkit.models.sx.distribution import DistributionModel
+from yieldkit.models.sx.solution import SideFeed
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Everything fixed for one solve: flows, sources and scales."""
+
+    qa: np.ndarray  # (N,) aqueous flow leaving stage k
+    qo: np.ndarray  # (N,) organic flow leaving stage k
+    s_m: np.ndarray  # (N, M) metal sources [mol/s]
+    s_h: np.ndarray  # (N,) free-acidity sources [mol/s]
+    e: np.ndarray  # (N,) total extractant [mol/m3]
+    scale_m: np.ndarray  # (M,)
+    scale_h: float
+    h_in: float  # reference H+ for the initial guess
+    f_in: float  # reference free extractant for the initial guess
+    s_hm: np.ndarray | None = None  # (N,) part of s_h carried by organic metals [mol/s]
+    _z: np.ndarray | None = None  # charges, for the continuation's scales
+
+
+def _check_array(name: str, arr, shape) -> np.ndarray:
+    a = np.asarray(arr, dtype=float)
+    if a.shape != shape:
+        raise SpecificationError(f"{name} has shape {a.shape}, expected {shape}.")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise SpecificationError(f"{name} = {a} must be finite and >= 0 [mol/m3].")
+    return a
+
+
+def _check_flow(name: str, q) -> float:
+    q = float(q)
+    if not (np.isfinite(q) and q > 0):
+        raise SpecificationError(f"{name} = {q!r} m3/s must be finite and > 0.")
+    return q
+
+
+def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setup:
+    m = model.n_metals
+    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+        raise SpecificationError(f"n_stages = {n_stages!r} must be an integer >= 1.")
+    n = int(n_stages)
+    aq = _check_array("aq_feed", aq_feed, (m + 1,))
+    org = _check_array("org_feed", org_feed, (m + 1,))
+    q_aq = _check_flow("Q_aq", q_aq)
+    q_org = _check_flow("Q_org", q_org)
+    if not aq[m] > 0:
+        raise SpecificationError(
+            f"aq_feed H+ = {float(aq[m])!r} mol/m3 must be > 0 (give the feed's acidity; pH 7 is 1e-4)."
+        )
+    if not org[m] > 0:
+        raise SpecificationError(f"org_feed extractant = {float(org[m])!r} mol/m3 must be > 0.")
+
+    aq_side = np.zeros(n)
+    org_side = np.zeros(n)
+    s_m = np.zeros((n, m))
+    s_h = np.zeros(n)
+    s_hm = np.zeros(n)
+    e_in = np.zeros(n)  # extractant entering stage k from outside [mol/s]
+    feeds = [SideFeed(1, "aq", q_aq, aq), SideFeed(n, "org", q_org, org)]
+    for i, sf in enumerate(side_feeds or ()):
+        if not isinstance(sf, SideFeed):
+            raise SpecificationError(f"side_feeds[{i}] = {sf!r} is not a SideFeed.")
+        if not (isinstance(sf.stage, int | np.integer) and 1 <= sf.stage <= n):
+            raise SpecificationError(f"side_feeds[{i}].stage = {sf.stage!r}, accepted 1..{n}.")
+        if sf.phase not in ("aq", "org"):
+            raise SpecificationError(
+                f"side_feeds[{i}].phase = {sf.phase!r}, accepted 'aq' or 'org'."
+                f"{did_you_mean(sf.phase, ('aq', 'org'))}"
+            )
+        conc = _check_array(f"side_feeds[{i}].conc", sf.conc, (m + 1,))
+        flow = _check_flow(f"side_feeds[{i}].flow", sf.flow)
+        feeds.append(SideFeed(int(sf.stage), sf.phase, flow, conc))
+    for sf in feeds:
+        k = sf.stage - 1
+        s_m[k] += sf.flow * sf.conc[:m]
+        if sf.phase == "aq":
+            aq_side[k] += sf.flow
+            s_h[k] += sf.flow * sf.conc[m]
+        else:
+            org_side[k] += sf.flow
+            s_h[k] -= sf.flow * float(sf.conc[:m] @ model.z)
+            s_hm[k] -= sf.flow * float(sf.conc[:m] @ model.z)
+            e_in[k] += sf.flow * sf.conc[m]
+            bound = float(sf.conc[:m] @ model.ha_bound)
+            if bound > sf.conc[m] * (1 + 1e-12):
+                raise SpecificationError(
+                    f"organic feed at stage {sf.stage} is loaded beyond its capacity: metals "
+                    f"bind {bound:.6g} mol/m3 of extractant (2n per ion) but it holds "
+                    f"{sf.conc[m]:.6g} mol/m3."
+                )
+    qa = np.cumsum(aq_side)
+    qo = np.cumsum(org_side[::-1])[::-1]
+    e = np.cumsum(e_in[::-1])[::-1] / qo
+    total_m = s_m.sum(axis=0)
+    scale_h = float(
+        sum(sf.flow * sf.conc[m] for sf in feeds if sf.phase == "aq") + total_m @ model.z
+    )
+    free_org = org[m] - float(org[:m] @ model.ha_bound)
+    return _Setup(
+        qa,
+        qo,
+        s_m,
+        s_h,
+        e,
+        total_m,
+        scale_h,
+        float(aq[m]),
+        max(free_org, 0.05 * org[m]),
+        s_hm,
+        model.z,
+    )
+
+
+def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages) -> _Setup | None:
+    """:func:`_setup` for a cascade fed at its ends only, checked and built in the kernel
+    (None when the input is invalid: the caller runs :func:`_setup` for the message)."""
+    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+        return None
+    aq = np.asarray(aq_feed, dtype=float)
+    org = np.asarray(org_feed, dtype=float)
+    if aq.ndim != 1 or org.ndim != 1:
+        return None
+    try:
+        q_aq, q_org = float(q_aq), float(q_org)
+    except (TypeError, ValueError):
+        return None
+    out = _kernel().fast_setup(aq, org, q_aq, q_org, int(n_stages), model.z, model.ha_bound)
+    if out[0] != 0:
+        return None
+    qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
+    return _Setup(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, s_hm, model.z)
+
+
+def _subset_model(model: DistributionModel, keep: np.ndarray) -> DistributionModel:
+    return DistributionModel(
+        tuple(np.asarray(model.metals, dtype=object)[keep]),
+        model.z[keep],
+        model.n[keep],
+        model.c[keep],
+        model.a[keep],
+        model.b[keep],
+        model.kind,
+        model.citations,
+    )
+
+
+def active_part(model: DistributionModel, st: _Setup):
+    """The model and setup of the metals present in some feed (``st.scale_m > 0``) and
+    the mask of the variables kept per stage; the cascade itself when all are present."""
+    active = st.scale_m > 0
+    keep = np.append(active, [True, True])
+    if active.all():
+        return model, st, keep
+    sub = _subset_model(model, active)
+    return sub, replace(st, s_m=st.s_m[:, active], scale_m=st.scale_m[active], _z=sub.z), keep
+
+
+def _side_feeds_at(side_feeds, n: int, k: int) -> list[SideFeed]:
+    """Side feeds of an n-stage cascade moved to the same relative place in k stages
+    (stage s to ceil((s - 1/2) k / n)), keeping a stage before and after a feed that has
+    stages before and after it, as far as k allows (the sections on either side of a feed
+    exist from 3 stages on)."""
+    out = []
+    for sf in side_feeds or ():
+        at = math.ceil((sf.stage - 0.5) * k / n)
+        if sf.stage < n:
+            at = min(at, k - 1)
+        if sf.stage > 1:
+            at = max(at, 2)
+        out.append(SideFeed(min(k, max(1, at)), sf.phase, sf.flow, sf.conc))
+    return out

@@ -1,0 +1,346 @@
+"""The cascade's equations in NumPy (the reference of the compiled kernel): scaled residual,
+analytic Jacobian in a fixed banded pattern, the exact metal solve, the initial guess and
+the balance check. Units as in :mod:`yieldkit.models.sx.cascade`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy.linalg.lapack import dgbtrf, dgbtrs, dgtsv
+
+from yieldkit.models.sx.distribution import DistributionModel
+from yieldkit.models.sx.problem import _Setup
+
+H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
+
+#: Lowest H+ of a solution: pH 14, beyond which no aqueous model here applies [mol/m3]
+H_MIN = 1e-11
+
+#: metal concentrations below this are zero: further down a long cascade they would turn
+#: subnormal (about 100x slower arithmetic), far below any tolerance (as _kernel.X_FLUSH)
+#: [mol/m3]
+X_FLUSH = 1e-300
+
+
+@lru_cache(maxsize=64)
+def _pattern(n: int, m: int):
+    """Row/column indices of the Jacobian entries, in the order _jac_data fills them."""
+    b = m + 2
+    k = np.arange(n)[:, None] * b
+    ku = np.arange(n - 1)[:, None] * b
+    i = np.arange(m)[None, :]
+    j = np.arange(b)[None, :]
+    hh, ff = m, m + 1
+    rows = [
+        k + i,
+        k + i,
+        k + i,
+        (k + hh) + 0 * j,
+        (k + ff) + 0 * j,  # diagonal block
+        ku + i,
+        ku + i,
+        ku + i,
+        (ku + hh) + 0 * j,  # upper block (k, k+1)
+        ku + b + i,
+        ku + b + hh,  # lower block (k+1, k)
+    ]
+    cols = [
+        k + i,
+        k + hh + 0 * i,
+        k + ff + 0 * i,
+        k + j,
+        k + j,
+        ku + b + i,
+        ku + b + hh + 0 * i,
+        ku + b + ff + 0 * i,
+        ku + b + j,
+        ku + i,
+        ku + hh,
+    ]
+    rows = np.concatenate([r.ravel() for r in rows])
+    cols = np.concatenate([c.ravel() for c in cols])
+    lower = int(max((rows - cols).max(), 0))
+    upper = int(max((cols - rows).max(), 0))
+    band_row = upper + rows - cols
+    return rows, cols, band_row, lower, upper
+
+
+class _Cascade:
+    """Residual and Jacobian of one cascade, variables per stage [x/x_ref, ln h, ln f].
+
+    Metals are linear variables (scaled by a feed concentration x_ref) and are always
+    re-solved exactly from the linear metal balances for the current h and f, so they
+    stay non-negative and Newton acts on the proton and extractant balances.
+    """
+
+    def __init__(self, model: DistributionModel, st: _Setup):
+        self.model = model
+        self.st = st
+        self.n, self.m = st.s_m.shape
+        self.b = self.m + 2
+        self.zz = model.z
+        self.nn2 = model.ha_bound
+        self.xref = np.where(st.scale_m > 0, st.scale_m, 1.0) / st.qa[0]
+        # row scales (every residual divided by one fixed positive number)
+        sm = np.where(st.scale_m > 0, st.scale_m, 1.0)
+        self.row_scale = np.empty((self.n, self.b))
+        self.row_scale[:, : self.m] = sm
+        self.row_scale[:, self.m] = st.scale_h if st.scale_h > 0 else 1.0
+        self.row_scale[:, self.m + 1] = st.e
+        self.inv_scale = 1.0 / self.row_scale
+        # metal-major tridiagonal systems (one per metal, stacked): x_{k-1} coefficients
+        low = np.zeros((self.m, self.n))
+        low[:, :-1] = st.qa[:-1]
+        self._dl = low.ravel()[:-1]
+        self._neg_sm = -st.s_m.T.ravel()
+        self._qa_col = st.qa[:, None]
+        self._qo_col = st.qo[:, None]
+        _, self._cols, band_row, self._lo, self._up = _pattern(self.n, self.m)
+        self._brow = band_row + self._lo  # LAPACK band storage keeps lo extra rows for LU
+        logs = np.zeros((self.n, self.b), dtype=bool)
+        logs[:, self.m :] = True
+        self.logs = logs.ravel()
+        self.n_factor = 0  # Jacobian factorizations so far
+
+    def factor(self, data: np.ndarray):
+        """LU factors of the banded Jacobian with entries ``data`` (None if singular)."""
+        lo, up = self._lo, self._up
+        self.n_factor += 1
+        ab = np.zeros((2 * lo + up + 1, self.n * self.b))
+        ab[self._brow, self._cols] = data
+        lu, piv, info = dgbtrf(ab, lo, up, overwrite_ab=1)
+        return None if info != 0 else (lu, piv)
+
+    def lu_solve(self, fac, rhs: np.ndarray):
+        """Solve J dv = rhs with factors from :meth:`factor` (None on failure)."""
+        dv, info = dgbtrs(fac[0], self._lo, self._up, rhs, fac[1])
+        return dv if info == 0 and np.all(np.isfinite(dv)) else None
+
+    def log_d(self, v: np.ndarray) -> np.ndarray:
+        u = v.reshape(self.n, self.b)
+        mod = self.model
+        return mod.c + mod.a * u[:, self.m, None] + mod.b * u[:, self.m + 1, None]
+
+    def solve_metals(self, d: np.ndarray) -> np.ndarray:
+        """Exact aqueous metal concentrations for distribution ratios d (N, M) [mol/m3]."""
+        od = self._qo_col * d  # (N, M)
+        diag = -(self._qa_col + od).T.ravel()
+        if diag.size == 1:
+            return (self._neg_sm / diag).reshape(1, 1)
+        sup = np.zeros((self.m, self.n))
+        sup[:, :-1] = od[1:].T
+        x = dgtsv(self._dl, diag, sup.ravel()[:-1], self._neg_sm)[3]
+        if np.any(x < 0):
+            # near-ties of |diagonal| and |sub-diagonal| (D << Qa/Qo) made LAPACK pivot and
+            # lose the sign of trace values; elimination without pivoting is exact in sign
+            # for this M-matrix (every operation adds non-negative terms)
+            x = _thomas(self._qa_col[:, 0], od, self.st.s_m)
+        else:
+            x = x.reshape(self.m, self.n).T
+        x[x < X_FLUSH] = 0.0  # no subnormal concentrations (as the compiled kernel)
+        return x
+
+    def resolve(self, v: np.ndarray) -> np.ndarray:
+        """Return v with the metals replaced by the exact solution for its h and f."""
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            d = np.exp(self.log_d(v))
+        if not np.all(np.isfinite(d)):
+            return v
+        u = v.reshape(self.n, self.b).copy()
+        u[:, : self.m] = self.solve_metals(d) / self.xref
+        return u.ravel()
+
+    def resolve_parts(self, v: np.ndarray):
+        """:meth:`resolve` and :meth:`unpack` in one pass (D computed once)."""
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            u = v.reshape(self.n, self.b)
+            d = np.exp(self.log_d(v))
+            if not np.all(np.isfinite(d)):
+                return v, self.unpack(v)
+            x = self.solve_metals(d)
+            u = u.copy()
+            u[:, : self.m] = x / self.xref
+            h = np.exp(u[:, self.m])
+            f = np.exp(u[:, self.m + 1])
+            return u.ravel(), (x, h, f, d * x, d)
+
+    def unpack(self, v: np.ndarray):
+        u = v.reshape(self.n, self.b)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            x = u[:, : self.m] * self.xref
+            h = np.exp(u[:, self.m])
+            f = np.exp(u[:, self.m + 1])
+            d = np.exp(self.log_d(v))
+            y = d * x
+        return x, h, f, y, d
+
+    def residual(self, v: np.ndarray, parts=None) -> np.ndarray:
+        """Scaled residual; non-finite (no warning) on a trial point whose organic
+        overflows, which the callers reject by its norm."""
+        st = self.st
+        x, h, f, y, _ = parts if parts is not None else self.unpack(v)
+        qa, qo = st.qa, st.qo
+        r = np.empty((self.n, self.b))
+        with np.errstate(over="ignore", invalid="ignore"):
+            ax = qa[:, None] * x  # aqueous metal flows leaving each stage
+            oy = qo[:, None] * y
+            g = qo * (y @ self.zz)  # protons' worth of metal in the organic leaving
+            rm = st.s_m - ax - oy
+            rm[1:] += ax[:-1]
+            rm[:-1] += oy[1:]
+            rh = st.s_h - qa * h + g
+            rh[1:] += qa[:-1] * h[:-1]
+            rh[:-1] -= g[1:]
+            r[:, : self.m] = rm
+            r[:, self.m] = rh
+            r[:, self.m + 1] = st.e - f - y @ self.nn2
+            r *= self.inv_scale
+        return r.ravel()
+
+    def jacobian_data(self, parts) -> np.ndarray:
+        """Entries of the scaled Jacobian in the order of :func:`_pattern`."""
+        mod, st = self.model, self.st
+        x, h, f, y, d = parts
+        qa, qo = st.qa, st.qo
+        a, bb, z, n2 = mod.a, mod.b, self.zz, self.nn2
+        oy = qo[:, None] * y  # (N, M)
+        oya = oy * a
+        oyb = oy * bb
+        odx = qo[:, None] * d * self.xref  # d(organic metal flow)/d(scaled x)
+        zoy = oy * z
+        s_za = zoy @ a  # (N,)
+        s_zb = zoy @ bb
+        ny = y * n2
+        d4 = np.empty((self.n, self.b))
+        d4[:, : self.m] = odx * z
+        d4[:, self.m] = -qa * h + s_za
+        d4[:, self.m + 1] = s_zb
+        d5 = np.empty((self.n, self.b))
+        d5[:, : self.m] = -(d * self.xref) * n2
+        d5[:, self.m] = -(ny @ a)
+        d5[:, self.m + 1] = -f - ny @ bb
+        sc_m = self.inv_scale[0, : self.m]
+        sc_h = self.inv_scale[0, self.m]
+        sc_f = self.inv_scale[:, self.m + 1][:, None]
+        up_h = -d4[1:] * sc_h
+        # the upper-block proton row is minus the organic part of the next stage's row
+        up_h[:, self.m] = -s_za[1:] * sc_h
+        parts_out = [
+            (-(qa[:, None] * self.xref) - odx) * sc_m,
+            -oya * sc_m,
+            -oyb * sc_m,
+            d4 * sc_h,
+            d5 * sc_f,
+            odx[1:] * sc_m,
+            oya[1:] * sc_m,
+            oyb[1:] * sc_m,
+            up_h,
+            (qa[:-1, None] * self.xref) * sc_m,
+            (qa[:-1] * h[:-1]) * sc_h,
+        ]
+        return np.concatenate([p.ravel() for p in parts_out])
+
+
+def _thomas(qa: np.ndarray, od: np.ndarray, s_m: np.ndarray) -> np.ndarray:
+    """Metal balances (qa_k + od_k) x_k - qa_(k-1) x_(k-1) - od_(k+1) x_(k+1) = s_k solved
+    by elimination without pivoting and without subtraction, all metals at once (a loop
+    over stages) [mol/m3].
+
+    The matrix is an M-matrix whose interior columns sum to zero (what leaves a stage
+    enters its neighbours), so the eliminated pivot of row k is qa_k + e_k with
+    e_0 = od_0 and e_k = od_k e_(k-1) / (qa_(k-1) + e_(k-1)): every operation adds or
+    multiplies non-negative numbers, which gives every x_k to a few rounding errors
+    relative to itself (the subtraction b_k - qa_(k-1) od_k / pivot_(k-1) of the plain
+    recurrence cancels where D jumps by orders of magnitude between stages)."""
+    n = od.shape[0]
+    cp = np.zeros_like(od)  # eliminated upper coefficients
+    dp = np.zeros_like(od)
+    e = od[0].copy()
+    den = qa[0] + e
+    dp[0] = s_m[0] / den
+    for k in range(1, n):
+        cp[k - 1] = od[k] / den  # coefficient of x_k in the reduced row k-1
+        e = cp[k - 1] * e
+        den = qa[k] + e
+        dp[k] = (s_m[k] + qa[k - 1] * dp[k - 1]) / den
+    x = np.empty_like(od)
+    x[-1] = dp[-1]
+    for k in range(n - 2, -1, -1):
+        x[k] = dp[k] + cp[k] * x[k + 1]
+    return x
+
+
+def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.ndarray:
+    """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it."""
+    n, m = st.s_m.shape
+    d = np.broadcast_to(model.distribution(np.array(st.h_in), np.array(st.f_in)), (n, m))
+    x = cas.solve_metals(d)
+    lf = _free_extractant(model, st.e, np.full(n, np.log(st.h_in)), x)
+    y = x * np.exp(model.c + model.a * np.log(st.h_in) + model.b * lf[:, None])
+    g = st.qo * (y @ model.z)
+    qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
+    h = np.maximum(qah / st.qa, H_FLOOR * st.h_in)
+    u = np.empty((n, m + 2))
+    u[:, :m] = x / cas.xref
+    u[:, m] = np.log(h)
+    u[:, m + 1] = lf  # not log(exp(lf)): f underflows to 0 for a fully loaded stage
+    return u.ravel()
+
+
+def _free_extractant(model: DistributionModel, e, lh, x) -> np.ndarray:
+    """ln f solving E = f + sum 2n D(h, f) x per stage, for fixed x and h (vectorised).
+
+    The function is concave and decreasing in ln f, so Newton from ln E converges
+    monotonically from the right. Where D does not depend on f and the metals exceed the
+    capacity, f is set to 5 % of E (an initial guess only)."""
+    n2 = model.ha_bound
+    le = np.log(e)
+    base = model.c + model.a * lh[:, None]
+    lf = le.copy()
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(200):
+            t = np.exp(base + model.b * lf[:, None]) * x * n2
+            f = np.exp(lf)
+            g = e - f - t.sum(axis=1)
+            dg = -f - (t * model.b).sum(axis=1)
+            step = g / dg
+            lf = lf - step
+            if not np.all(np.isfinite(lf)) or float(np.abs(step).max()) < 1e-6:  # a guess
+                break
+    bad = ~np.isfinite(lf) | (lf > le)
+    lf[bad] = le[bad] + np.log(0.05)
+    return lf
+
+
+def _balance_error(cas: _Cascade, parts) -> float:
+    """Largest relative imbalance of any stage balance, relative to its through-flow."""
+    st = cas.st
+    x, h, f, y, _ = parts
+    r = cas.residual(None, parts).reshape(cas.n, cas.b) * cas.row_scale
+    ax = st.qa[:, None] * x
+    oy = st.qo[:, None] * y
+    thr_m = ax + oy + np.abs(st.s_m)
+    thr_m[1:] += ax[:-1]
+    thr_m[:-1] += oy[1:]
+    thr_m = np.maximum(thr_m, st.scale_m[None, :])
+    zo = st.qo * (y @ cas.zz)
+    thr_h = st.qa * h + zo + np.abs(st.s_h)
+    thr_h[1:] += st.qa[:-1] * h[:-1]
+    thr_h[:-1] += zo[1:]
+    thr_h = np.maximum(thr_h, cas.row_scale[0, cas.m])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        err_m = np.abs(r[:, : cas.m]) / np.where(thr_m > 0, thr_m, 1.0)
+    err = max(
+        float(err_m.max(initial=0.0)),
+        float((np.abs(r[:, cas.m]) / thr_h).max()),
+        float((np.abs(r[:, cas.m + 1]) / st.e).max()),
+    )
+    return err
+
+
+def _sq(r: np.ndarray) -> float:
+    """Squared 2-norm, inf (no warning) when it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(r @ r)
