@@ -16,7 +16,7 @@ without NumPy call overhead:
   solve is matrix-vector products (the NumPy path pivots across the whole band with
   LAPACK dgbtrf; a singular block ends the compiled Newton, and the NumPy fallbacks take
   over as after any Newton failure); the solve is compiled for each block size of 1 to 6
-  metals (unrolled loops, :func:`_block_solve`);
+  metals (unrolled loops); the block algebra is in :mod:`yieldkit.models.sx._kernel_blocks`;
 * damped Newton with the same step cap (MAX_LOG_STEP = 3 in ln h, ln f), backtracking
   line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x, and the same convergence test (max norm of
@@ -34,15 +34,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, types
-from numba.extending import overload
+from numba import njit
+
+from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
-_FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
 CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
-#: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
-FLUSH = 1e-200
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
 
@@ -739,239 +737,6 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             w[k - 1, hh, b + ff] = -s_zb * sc_h
         if k < n - 1:
             w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
-
-
-@njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _lu_row(w, k, e, size, piv):
-    """Step k of the block-tridiagonal factorisation in place. The Schur complement
-    S_k = D_k - L_k G_(k-1) is inverted by Gauss-Jordan elimination with partial pivoting
-    (rows swapped inside the block, the inverse's columns swapped back at the end); then
-    w[k, :, :b] holds S_k^-1 and w[k, :, b:2b] holds G_k = S_k^-1 U_k (a dense product;
-    ``e`` is a (b, b) work array for U_k, ``piv`` a (b,) one for the pivot rows). With the
-    inverses a solve is two block matrix-vector products per stage, which vectorise and
-    have no dependency chains (the triangular solves of an LU form had), so the chord steps
-    that reuse one factorisation several times are cheap. Gauss-Jordan on S_k alone
-    replaced (2026-12-06) an elimination of [S_k | U_k | I] with back substitution:
-    ~1000 instead of ~1200 flops per block of 8, loops of the full block width, measured
-    15-20 % less time per factorisation at 100 stages x 6 metals. False if S_k is
-    singular (the caller treats it as a failed Newton step). ``size`` is the block size
-    (see :func:`_block_size`; the factorisation passes it as an int)."""
-    n = w.shape[0]
-    b = _block_size(size)
-    wk = w[k]
-    b2 = 2 * b
-    last = b2 if k < n - 1 else b
-    if k > 0:
-        g = w[k - 1]
-        for i in range(b):
-            li = wk[i, b2]
-            if li != 0.0:
-                for j in range(b):
-                    wk[i, j] -= li * g[i, b + j]
-    for c in range(b):
-        p = c
-        best = abs(wk[c, c])
-        for r in range(c + 1, b):
-            val = abs(wk[r, c])
-            if val > best:
-                best = val
-                p = r
-        if best == 0.0 or not math.isfinite(best):
-            return False
-        piv[c] = p
-        if p != c:
-            for j in range(b):
-                tmp = wk[c, j]
-                wk[c, j] = wk[p, j]
-                wk[p, j] = tmp
-        inv = 1.0 / wk[c, c]
-        wk[c, c] = 1.0
-        for j in range(b):
-            wk[c, j] *= inv
-        for r in range(b):
-            if r != c:
-                lr = wk[r, c]
-                wk[r, c] = 0.0
-                for j in range(b):
-                    wk[r, j] -= lr * wk[c, j]
-    for c in range(b - 1, -1, -1):
-        p = piv[c]
-        if p != c:
-            for i in range(b):
-                tmp = wk[i, c]
-                wk[i, c] = wk[i, p]
-                wk[i, p] = tmp
-    if k < n - 1:
-        for r in range(b):
-            for j in range(b):
-                e[r, j] = wk[r, b + j]
-        for i in range(b):
-            for j in range(b):
-                wk[i, b + j] = 0.0
-            for r in range(b):
-                s = wk[i, r]
-                for j in range(b):
-                    wk[i, b + j] += s * e[r, j]
-    # flush what would decay into subnormal numbers along a long cascade (trace metals far
-    # from their feed): subnormal arithmetic is ~100x slower and these entries do not
-    # change the Newton step
-    for i in range(b):
-        for j in range(last):
-            v = wk[i, j]
-            wk[i, j] = v if abs(v) >= FLUSH else 0.0
-    return True
-
-
-@njit(cache=True, error_model="numpy")
-def _block_lu(w):
-    """Block-tridiagonal factorisation of a filled Jacobian in place (:func:`_lu_row` for
-    every k); False if a block is singular."""
-    b = w.shape[1]
-    e = np.empty((b, b))
-    piv = np.empty(b, dtype=np.int64)
-    for k in range(w.shape[0]):
-        if not _lu_row(w, k, e, b, piv):
-            return False
-    return True
-
-
-@njit(cache=True, error_model="numpy")
-def _block_solve(w, rhs):
-    """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
-    finite (:func:`_solve_blocks`, with the block size M + 2 a compile-time constant for 3
-    to 8, i.e. 1 to 6 metals: the block loops are then unrolled and vectorised, measured
-    1.4-2.2x faster at 100 stages (2.1 -> 1.4 us for size 3, 3.6 -> 1.7 us for 4, 5.5 ->
-    4.0 us for 8); other sizes use the same code with the size read at run time. Measured
-    and not taken, for the first compile of a fresh environment (27 s before; 31 s with
-    sizes 3-8): sizes 9-11 (7-12 % faster, 34 s; 12 and up were slower unrolled) and the
-    factorisation by size (19-33 % faster, 52 s))."""
-    b = w.shape[1]
-    if b == 3:
-        return _solve_blocks(w, rhs, (0,) * 3)
-    if b == 4:
-        return _solve_blocks(w, rhs, (0,) * 4)
-    if b == 5:
-        return _solve_blocks(w, rhs, (0,) * 5)
-    if b == 6:
-        return _solve_blocks(w, rhs, (0,) * 6)
-    if b == 7:
-        return _solve_blocks(w, rhs, (0,) * 7)
-    if b == 8:
-        return _solve_blocks(w, rhs, (0,) * 8)
-    return _solve_blocks(w, rhs, b)
-
-
-def _block_size(size):
-    """Block size from ``size``: an int (known at run time) or a tuple whose length is the
-    size (known when compiling)."""
-    return size if isinstance(size, int) else len(size)
-
-
-@overload(_block_size)
-def _block_size_impl(size):
-    if isinstance(size, types.UniTuple):
-        count = size.count
-        return lambda size: count
-    if isinstance(size, types.Integer):
-        return lambda size: size
-    return None
-
-
-@njit(cache=True, error_model="numpy", fastmath=_FAST, inline="always")
-def _block_product(wk, c0, vec, init, io, sign, out, size):
-    """out[i] = init[io + i] + sign * sum_j wk[i, c0 + j] vec[j] for every row i of a
-    block (sign +1 or -1), summed with j ascending: the forward and the backward products
-    of :func:`_solve_blocks`. The rows go in groups of 8 (then 4, then single) with one
-    partial sum each: each element of vec is loaded once per group instead of once per
-    row (a store to out could alias it, so the compiler reloads it) and the rows' sums are
-    independent chains. Measured 2026-12-06 at 100 stages x 6 metals: block solve 5.1 -> 4.1 us (the
-    compiled code is scalar either way: numba emits no packed FMAs for these loops).
-    ``size`` as for :func:`_block_size`."""
-    b = _block_size(size)
-    r8 = b - b % 8
-    r4 = r8 + (b - r8) - (b - r8) % 4
-    for i in range(0, r8, 8):
-        s0 = init[io + i]
-        s1 = init[io + i + 1]
-        s2 = init[io + i + 2]
-        s3 = init[io + i + 3]
-        s4 = init[io + i + 4]
-        s5 = init[io + i + 5]
-        s6 = init[io + i + 6]
-        s7 = init[io + i + 7]
-        for j in range(b):
-            vj = vec[j]
-            s0 += sign * wk[i, c0 + j] * vj
-            s1 += sign * wk[i + 1, c0 + j] * vj
-            s2 += sign * wk[i + 2, c0 + j] * vj
-            s3 += sign * wk[i + 3, c0 + j] * vj
-            s4 += sign * wk[i + 4, c0 + j] * vj
-            s5 += sign * wk[i + 5, c0 + j] * vj
-            s6 += sign * wk[i + 6, c0 + j] * vj
-            s7 += sign * wk[i + 7, c0 + j] * vj
-        out[i] = s0
-        out[i + 1] = s1
-        out[i + 2] = s2
-        out[i + 3] = s3
-        out[i + 4] = s4
-        out[i + 5] = s5
-        out[i + 6] = s6
-        out[i + 7] = s7
-    for i in range(r8, r4, 4):
-        s0 = init[io + i]
-        s1 = init[io + i + 1]
-        s2 = init[io + i + 2]
-        s3 = init[io + i + 3]
-        for j in range(b):
-            vj = vec[j]
-            s0 += sign * wk[i, c0 + j] * vj
-            s1 += sign * wk[i + 1, c0 + j] * vj
-            s2 += sign * wk[i + 2, c0 + j] * vj
-            s3 += sign * wk[i + 3, c0 + j] * vj
-        out[i] = s0
-        out[i + 1] = s1
-        out[i + 2] = s2
-        out[i + 3] = s3
-    for i in range(r4, b):
-        s0 = init[io + i]
-        for j in range(b):
-            s0 += sign * wk[i, c0 + j] * vec[j]
-        out[i] = s0
-
-
-@njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _solve_blocks(w, rhs, size):
-    """Solve J dv = rhs in place with the factors of :func:`_block_lu` (forward:
-    z_k = S_k^-1 (rhs_k - L_k z_(k-1)); backward: dv_k = z_k - G_k dv_(k+1), the block
-    products by :func:`_block_product`); False if not finite. ``size`` as for
-    :func:`_block_size`."""
-    n = w.shape[0]
-    b = _block_size(size)
-    b2 = 2 * b
-    t = np.zeros(b)
-    u = np.zeros(b)
-    zero = np.zeros(b)
-    for k in range(n):
-        o = k * b
-        wk = w[k]
-        for i in range(b):
-            u[i] = rhs[o + i] - wk[i, b2] * t[i]  # t holds z_(k-1); L_k is 0 for k = 0
-        _block_product(wk, 0, u, zero, 0, 1.0, t, size)
-        for i in range(b):
-            rhs[o + i] = t[i]
-    # t holds z_(n-1) = dv_(n-1)
-    for k in range(n - 2, -1, -1):
-        o = k * b
-        wk = w[k]
-        _block_product(wk, b, t, rhs, o, -1.0, u, size)
-        for i in range(b):
-            t[i] = u[i]
-            rhs[o + i] = u[i]
-    ok = True
-    for j in range(n * b):
-        if not math.isfinite(rhs[j]):
-            ok = False
-    return ok
 
 
 @njit(cache=True, error_model="numpy")
