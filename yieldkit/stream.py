@@ -393,9 +393,9 @@ def _kind_factor(unit: str, molar_si: str, mass_si: str, name: str) -> tuple[int
     if out is None:
         dim = _dim(unit, name)
         if dim == _dim(molar_si, name):
-            out = (0, float(Q_(1.0, molar_si).to(unit).magnitude))
+            out = (0, _factor(molar_si, unit, name))
         elif dim == _dim(mass_si, name):
-            out = (1, float(Q_(1.0, mass_si).to(unit).magnitude))
+            out = (1, _factor(mass_si, unit, name))
         else:
             out = (-1, math.nan)
         _KINDS[key] = out
