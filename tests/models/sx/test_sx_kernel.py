@@ -143,6 +143,28 @@ def test_general_path_reuses_the_kernel_specialisation():
         assert all(t.layout == "C" for t in arrays), sig
 
 
+def test_setups_hold_c_contiguous_arrays():
+    """Every cascade setup, however built (side feeds: qo is a reversed cumulative sum; the
+    subset of present metals; a copy with replaced sources, as the loading path makes),
+    holds C-contiguous arrays, the layout the kernel was compiled for."""
+    from dataclasses import replace
+
+    from yieldkit.models.sx import SideFeed
+    from yieldkit.models.sx.problem import _setup, active_part
+
+    model = cation_exchange(["Nd+3", "Pr+3", "La+3"], [-1.9, -1.98, -3.0], [3.0, 3.0, 3.0])
+    side = [SideFeed(3, "org", 0.2, np.array([0.0, 0.0, 0.0, 600.0]))]
+    st = _setup(model, [5.0, 2.0, 0.0, 30.0], [0.0, 0.0, 0.0, 600.0], 1.0, 1.0, 6, side)
+    _, sub, _ = active_part(model, st)
+    copy = replace(st, s_m=np.asfortranarray(st.s_m), qo=st.qo[::-1])
+    names = ("qa", "qo", "s_m", "s_h", "e", "scale_m", "s_hm")
+    for setup in (st, sub, copy):
+        for name in names:
+            assert getattr(setup, name).flags.c_contiguous, name
+    assert sub.s_m.shape == (6, 2)
+    assert np.array_equal(copy.qo, st.qo[::-1])
+
+
 def test_explicit_backend_errors():
     model = cation_exchange(["Nd+3", "Pr+3"], [-1.9, -1.98], [3.0, 3.0])
     aq = np.array([5.0, 2.0, 30.0])

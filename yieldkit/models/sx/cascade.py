@@ -45,7 +45,7 @@ from yieldkit.errors import InfeasibleStateError, SpecificationError
 from yieldkit.models.sx.backend import _NO_V, _NO_W, _choose_backend, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.fallbacks import _solve_general
-from yieldkit.models.sx.newton import short_of_acid
+from yieldkit.models.sx.newton import balance_limit, short_of_acid
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
 
@@ -170,7 +170,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
     out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, model.ha_bound,
                                model.c, model.a, model.b, v0, x0 is not None, w_prev,
                                chord, float(tol), min(int(max_iter), 25),
-                               max(100.0 * tol, 1e-11))  # fmt: skip
+                               balance_limit(tol))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status != 0:
         return None

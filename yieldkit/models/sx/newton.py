@@ -11,7 +11,7 @@ import numpy as np
 from yieldkit.errors import ConvergenceError
 from yieldkit.models.sx.backend import _NO_V, _NO_W, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
-from yieldkit.models.sx.problem import _Setup, active_part
+from yieldkit.models.sx.problem import active_part
 from yieldkit.models.sx.solution import CascadeSolution
 from yieldkit.models.sx.system import H_MIN, _balance_error, _Cascade, _initial_guess, _sq
 
@@ -198,7 +198,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
     w_prev = warm_fac[1] if chord else _NO_W
     use_v0 = warm is not None
     v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
-    flows = _flows_c(st)
+    flows = (st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m)  # C-contiguous (_Setup)
     out = _kernel().solve(*flows, float(st.scale_h),
                           float(st.h_in), float(st.f_in), model.z, model.ha_bound, model.c,
                           model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
@@ -237,20 +237,25 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
             used = "numpy"
             err = _balance_error(cas, parts) if np.isfinite(hist[-1]) else np.inf
     res = hist[-1]
-    check = max(100.0 * tol, 1e-11)
-    if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(parts[0] >= 0)):
+    check = balance_limit(tol)
+    if not _accepted(res, err, parts[0], tol):
         cas = cas or _Cascade(model, st)
         r = cas.residual(v, parts) if r is None else r
         _raise_failure(cas, v, parts, r, hist, err, check)
     return v, it, res, hist, err, (fac, nfac), parts, used
 
 
-def _flows_c(st: _Setup) -> tuple:
-    """(qa, qo, s_m, s_h, e, scale_m) of ``st`` C-contiguous, the layout of the arrays
-    the kernel's end-fed entry passes to its ``solve``: with the same argument types the
-    general path reuses that compiled specialisation instead of compiling another
-    (a Fortran-ordered s_m of a side-fed or partial setup cost ~10 s on a first run)."""
-    return tuple(np.ascontiguousarray(a) for a in (st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m))
+def balance_limit(tol: float) -> float:
+    """Largest relative stage imbalance a solution at scaled residual ``tol`` may keep (the
+    kernel's fast path takes it as an argument) [-]."""
+    return max(100.0 * tol, 1e-11)
+
+
+def _accepted(res: float, err: float, x: np.ndarray, tol: float) -> bool:
+    """Whether a Newton result is returned: residual within 10x ``tol`` (at least 1e-13),
+    balances closed to :func:`balance_limit` and no negative concentration (the kernel's
+    fast path applies the same test, with H+ >= H_MIN)."""
+    return res <= max(tol, 1e-14) * 10 and err <= balance_limit(tol) and bool(np.all(x >= 0))
 
 
 def _newton_limit(max_iter: int, transient) -> int:
@@ -287,10 +292,8 @@ def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backe
         it += it_t + it2
     res = hist[-1]
     err = _balance_error(cas, parts) if np.isfinite(res) else np.inf
-    check = max(100.0 * tol, 1e-11)
-    x = parts[0]
-    if not (res <= max(tol, 1e-14) * 10 and err <= check and np.all(x >= 0)):
-        _raise_failure(cas, v, parts, r, hist, err, check)
+    if not _accepted(res, err, parts[0], tol):
+        _raise_failure(cas, v, parts, r, hist, err, balance_limit(tol))
     return v, it, res, hist, err, (fac, cas.n_factor), parts, "numpy"
 
 

@@ -31,6 +31,16 @@ class _Setup:
     s_hm: np.ndarray | None = None  # (N,) part of s_h carried by organic metals [mol/s]
     _z: np.ndarray | None = None  # charges, for the continuation's scales
 
+    def __post_init__(self) -> None:
+        # C-contiguous arrays, the layout of the kernel's end-fed entry: numba compiles
+        # per layout, and the reversed cumulative sum of qo, a column subset of s_m
+        # (active_part) or a copy of one (the loading path) compiled the kernel's whole
+        # Newton again on a first run (~10 s each)
+        for name in ("qa", "qo", "s_m", "s_h", "e", "scale_m", "s_hm"):
+            a = getattr(self, name)
+            if a is not None and not a.flags.c_contiguous:
+                object.__setattr__(self, name, np.ascontiguousarray(a))
+
 
 def _check_array(name: str, arr, shape) -> np.ndarray:
     a = np.asarray(arr, dtype=float)
