@@ -49,6 +49,8 @@ from yieldkit.models.sx.newton import balance_limit, short_of_acid
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
 
+_INTEGERS = (int, np.integer)  # a stage count may be a NumPy integer
+
 
 def solve_cascade(
     aq_feed: np.ndarray,
@@ -137,7 +139,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
     present, compiled Newton converging. None in every other case (invalid input, an
     absent metal, a Newton failure): the general path then checks, recovers (compiled
     pseudo-transient first) or reports."""
-    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+    if not isinstance(n_stages, _INTEGERS) or n_stages < 1:
         return None
     try:
         aq = np.asarray(aq_feed, dtype=float)
@@ -147,19 +149,16 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
         return None
     if aq.ndim != 1 or org.ndim != 1:
         return None
+    m = len(model.metals)
     w_prev, chord, v0 = _NO_W, False, _NO_V
     if x0 is not None:
         if isinstance(x0, CascadeSolution):
-            fac = x0.factors
             v0 = x0.state
-            if (
-                fac is not None
-                and x0.backend == "compiled"
-                and all(fac[0])
-                and isinstance(fac[1], tuple)
-                and fac[1][1].shape[:2] == (n_stages, model.n_metals + 2)
-            ):
-                w_prev, chord = fac[1][1], True
+            fac = x0.factors
+            if fac is not None and x0.backend == "compiled" and isinstance(fac[1], tuple):
+                w = fac[1][1]
+                if w.shape[:2] == (n_stages, m + 2) and all(fac[0]):
+                    w_prev, chord = w, True
         else:
             v0 = x0
         if v0 is None:
@@ -176,8 +175,8 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
         return None
     hist = hist.tolist()
     return CascadeSolution(model.metals, x, y, h, f, e, qa, qo, it, hist[-1], hist, err, v,
-                           ((True,) * model.n_metals, ("compiled", w) if have else None),
-                           nfac, "compiled")  # fmt: skip
+                           ((True,) * m, ("compiled", w) if have else None), nfac,
+                           "compiled")  # fmt: skip
 
 
 def _check_ph(sol: CascadeSolution, model: DistributionModel) -> CascadeSolution:
