@@ -21,12 +21,12 @@ without NumPy call overhead:
   line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x, and the same convergence test (max norm of
   the scaled residual <= tol);
-* H+, free extractant and each D computed by a non-integer power move from the last
-  accepted iterate: an exponent that changed by at most EXP_STEP is evaluated as the old
-  value times a Taylor polynomial of exp (within 2 ulp of exp, no library call; the
-  chord steps of a warm re-solve then evaluate no exponential at all: 100 stages x 6
-  metals, 50.4 -> 47.4 us per warm re-solve, same-process A/B through solve_cascade);
-  the values agree with exp of the state to ~1e-15 relative;
+* every trial iterate after the first takes H+, the free extractant and each D given by
+  a non-integer power from the last accepted iterate where the exponent changed by at
+  most EXP_STEP: the old value times a Taylor polynomial of exp (within 2 ulp of exp, no
+  library call), so the chord steps of a warm re-solve evaluate no exponential (100
+  stages x 6 metals: 50.5 -> 47.8 us per warm re-solve, same-process A/B through
+  solve_cascade); the values agree with exp of the state to ~1e-15 relative;
 * the initial guess and the balance check of the NumPy path;
 * the pseudo-transient continuation that takes over when Newton stalls (newton._transient,
   step for step), then Newton again; only if that fails too do the NumPy fallbacks run.
