@@ -431,9 +431,19 @@ def test_line_search_methods_retreat_from_infeasible_trial_points():
     assert "infeasible for a unit, retreated" in stats.message
     x = stats.x
     np.testing.assert_allclose(x, 0.9 * x + 0.2 + 0.05 * np.sin(3 * x), rtol=1e-9)
-    # without a line search there is nothing to shorten: the unit's error propagates
-    with pytest.raises(InfeasibleStateError, match="above 2.1"):
-        get_solver("broyden", tol=1e-10, line_search=None).solve(g, np.zeros(3), loop="o")
+    # without a line search there is nothing to shorten: the unit's error propagates, saying
+    # that it came from a trial point (the steady state may be feasible)
+    for name, opts in (("broyden", {"line_search": None}), ("hybr", {})):
+        with pytest.raises(InfeasibleStateError) as err:
+            get_solver(name, tol=1e-10, **opts).solve(g, np.zeros(3), loop="o")
+        msg = str(err.value)
+        assert msg.startswith(
+            f"loop 'o': tear solver '{name}' stepped to a state at which a unit cannot "
+            "operate (evaluation "
+        )
+        assert "without a line search it cannot retreat from it): state " in msg
+        assert "above 2.1. The steady state itself may be feasible" in msg
+        assert msg.endswith("e.g. get_solver('anderson').")
 
 
 # ------------------------------------------------- scipy methods on the loop's support

@@ -62,6 +62,18 @@ class _ScipyRoot(TearSolver):
     def _scipy_options(self, n: int, tol: float) -> dict:
         raise NotImplementedError
 
+    def _no_retreat(self, ev: LoopEvaluator, exc: InfeasibleStateError) -> InfeasibleStateError:
+        """The unit's error at a trial point of a method without a line search, with where it
+        came from: the unit's message alone (e.g. 'raise the dose') reads as a verdict on the
+        steady state, which other methods may reach feasibly."""
+        return InfeasibleStateError(
+            f"loop {ev.loop!r}: tear solver {self.name!r} stepped to a state at which a unit "
+            f"cannot operate (evaluation {ev.evaluations + 1}; without a line search it cannot "
+            f"retreat from it): {str(exc).rstrip('.')}. The steady state itself may be "
+            "feasible: methods that retreat from infeasible trial points take other paths to "
+            "it, e.g. get_solver('anderson')."
+        )
+
     def _iterate(self, ev: LoopEvaluator, x0: np.ndarray):
         # Warm-up by direct substitution until no new component turns nonzero (at most
         # `warmup` steps): moves a cold start off the x >= 0 bound, where finite differences
@@ -116,9 +128,11 @@ class _ScipyRoot(TearSolver):
             x = full(y)
             try:
                 xq, gq, rq = ev(x)
-            except InfeasibleStateError:
-                if not self.backtracks or ev.last is None:
+            except InfeasibleStateError as exc:
+                if ev.last is None:
                     raise
+                if not self.backtracks:
+                    raise self._no_retreat(ev, exc) from exc
                 # a trial point no unit can operate at: a residual far larger than the last
                 # feasible one makes the line search shorten the step (a retreat)
                 ev.evaluations += 1
