@@ -11,6 +11,7 @@ from yieldkit.errors import ConvergenceError, InfeasibleStateError, Specificatio
 from yieldkit.models.sx import SideFeed, cation_exchange, constant_d, empirical_ph, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.reference import gauss_seidel_cascade, single_stage
+from yieldkit.models.sx.synthetic import random_cascade
 
 
 def balances(sol, aq_feed, org_feed, q_aq, q_org, model, side_feeds=()):
@@ -45,45 +46,6 @@ def cascades(draw):
     seed = draw(st.integers(0, 2**31 - 1))
     kind = draw(st.sampled_from(["cation_exchange", "constant_d", "empirical_ph"]))
     return random_cascade(m, n, seed, kind)
-
-
-def random_cascade(m: int, n: int, seed: int, kind: str):
-    """A cascade of m metals and n stages drawn from seed (the strategy's cases)."""
-    rng = np.random.default_rng(seed)
-    z = rng.choice([1.0, 2.0, 3.0], m)
-    e = rng.uniform(50.0, 1000.0)
-    h = 10 ** rng.uniform(-1, 3)
-    log_d = rng.uniform(-4, 4, m)  # D at feed conditions 1e-4..1e4
-    names = [f"M{i}" for i in range(m)]
-    if kind == "cation_exchange":
-        model = cation_exchange(names, log_d - z * np.log10(e / 2000) - z * np.log10(h / 1000), z)
-    elif kind == "constant_d":
-        model = constant_d(names, 10**log_d, z, saturation=True, capacity=e)
-    else:
-        s = rng.uniform(0, 2, m)
-        model = empirical_ph(
-            names,
-            s,
-            np.zeros(m),
-            log_d - s * (3 - np.log10(h)),
-            np.zeros(m),
-            5.0,
-            z,
-            saturation=True,
-            capacity=e,
-        )
-    q_org = 10 ** rng.uniform(-1, 1)
-    load = rng.uniform(0, 0.95)  # organic feed loaded up to 95 % of capacity
-    y_feed = rng.dirichlet(np.ones(m)) * load * e / (2 * model.n)
-    room = rng.uniform(0, 0.95) * q_org * e - q_org * y_feed @ (2 * model.n)
-    x_feed = 10 ** rng.uniform(-3, 2, m)
-    x_feed *= max(room, 1e-9 * q_org * e) / (x_feed @ (2 * model.n))
-    # acid: cation exchange (D rises without bound as H+ falls) has a solution with no acid
-    # margin at all; a D that ignores H+ (constant D, and the empirical fit whose slopes may
-    # be ~0) needs enough acid to strip the loaded organic, else there is no solution
-    margin = 0.0 if kind == "cation_exchange" else 1.2
-    acid = h + margin * q_org * y_feed @ z
-    return model, np.append(x_feed, acid), np.append(y_feed, e), 1.0, q_org, n
 
 
 # Found 2026-12-05: the compiled Newton stalls, and the NumPy fallback's trial points
