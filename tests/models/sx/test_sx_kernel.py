@@ -354,3 +354,37 @@ def test_returned_parts_match_the_state(seed):
         d = np.exp(model.log_d(sol.h, sol.free_extractant))
         present = sol.x > 1e-250
         assert rel(sol.y[present], (d * sol.x)[present]) < 1e-13
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5, 6, 7])
+def test_block_factorisation_solves_the_assembled_jacobian(seed):
+    """_block_lu (G_k from the non-zeros of U_k only) and _block_solve against a dense solve
+    of the Jacobian _jacobian_blocks fills, at the initial guess of a random cascade."""
+    from yieldkit.models.sx import _kernel as kern
+    from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
+
+    aq, org, qa, qo, model, n = random_case(seed)
+    m, b = model.n_metals, model.n_metals + 2
+    _, qa_, qo_, s_m, s_h, _, e, sc_m, sc_h, h_in, f_in = kern.fast_setup(
+        aq, org, qa, qo, n, model.z, model.ha_bound
+    )
+    p, q, mp = kern._pack(qa_, qo_, s_m, s_h, e, sc_m, sc_h, model.z, model.ha_bound,
+                          model.c, model.a, model.b)  # fmt: skip
+    x, h, f, y, d = kern._work_parts(n, m)
+    kern._unpack(kern.initial_guess(p, q, mp, h_in, f_in), p, x, h, f, y, d)
+    w = np.empty((n, b, 2 * b + 1))
+    kern._jacobian_blocks(q, mp, x, h, f, y, d, w)
+    jac = np.zeros((n * b, n * b))
+    for k in range(n):
+        s = slice(k * b, (k + 1) * b)
+        jac[s, s] = w[k, :, :b]
+        if k < n - 1:
+            jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
+        if k > 0:
+            jac[s, (k - 1) * b : k * b] += np.diag(w[k, :, 2 * b])
+    rhs = np.random.default_rng(seed).standard_normal(n * b)
+    want = np.linalg.solve(jac, rhs)
+    assert _block_lu(w)
+    got = rhs.copy()
+    assert _block_solve(w, got)
+    assert np.max(np.abs(got - want)) <= 1e-8 * np.max(np.abs(want))

@@ -24,8 +24,11 @@ def _lu_row(w, k, e, size, piv):
     """Step k of the block-tridiagonal factorisation in place. The Schur complement
     S_k = D_k - L_k G_(k-1) is inverted by Gauss-Jordan elimination with partial pivoting
     (rows swapped inside the block, the inverse's columns swapped back at the end); then
-    w[k, :, :b] holds S_k^-1 and w[k, :, b:2b] holds G_k = S_k^-1 U_k (a dense product;
-    ``e`` is a (b, b) work array for U_k, ``piv`` a (b,) one for the pivot rows). With the
+    w[k, :, :b] holds S_k^-1 and w[k, :, b:2b] holds G_k = S_k^-1 U_k (a product over the
+    non-zeros of U_k, whose structure is that of ``_kernel._jacobian_blocks``' upper block:
+    ~4b^2 instead of b^3 multiply-adds, cold solves 11-15 % faster at 100-1000 stages x 6
+    metals, 20 % on random cascades, measured 2026-12-06 in one process; ``e`` is a (b, b)
+    work array for U_k's non-zeros, ``piv`` a (b,) one for the pivot rows). With the
     inverses a solve is two block matrix-vector products per stage, which vectorise and
     have no dependency chains (the triangular solves of an LU form had), so the chord steps
     that reuse one factorisation several times are cheap. Gauss-Jordan on S_k alone
@@ -80,16 +83,30 @@ def _lu_row(w, k, e, size, piv):
                 wk[i, c] = wk[i, p]
                 wk[i, p] = tmp
     if k < n - 1:
-        for r in range(b):
-            for j in range(b):
-                e[r, j] = wk[r, b + j]
+        # G_k = S_k^-1 U_k with the structure of U_k (_kernel._jacobian_blocks): a metal
+        # row r holds U[r, r], U[r, hh], U[r, ff]; the H+ row is full; the extractant row
+        # is zero. So a metal column c of G takes two products, the H+ and extractant
+        # columns m + 1 each: 4m + 2 instead of b^2 per row of G
+        m = b - 2
+        hh = m
+        ff = m + 1
+        for c in range(m):
+            e[0, c] = wk[c, b + c]  # U[c, c]
+            e[2, c] = wk[c, b + hh]  # U[c, hh]
+            e[3, c] = wk[c, b + ff]  # U[c, ff]
+        for j in range(b):
+            e[1, j] = wk[hh, b + j]  # the H+ row of U
         for i in range(b):
-            for j in range(b):
-                wk[i, b + j] = 0.0
-            for r in range(b):
-                s = wk[i, r]
-                for j in range(b):
-                    wk[i, b + j] += s * e[r, j]
+            si_h = wk[i, hh]
+            for c in range(m):
+                wk[i, b + c] = wk[i, c] * e[0, c] + si_h * e[1, c]
+            s_h = si_h * e[1, hh]
+            s_f = si_h * e[1, ff]
+            for r in range(m):
+                s_h += wk[i, r] * e[2, r]
+                s_f += wk[i, r] * e[3, r]
+            wk[i, b + hh] = s_h
+            wk[i, b + ff] = s_f
     # flush what would decay into subnormal numbers along a long cascade (trace metals far
     # from their feed): subnormal arithmetic is ~100x slower and these entries do not
     # change the Newton step
