@@ -388,3 +388,18 @@ def test_block_factorisation_solves_the_assembled_jacobian(seed):
     got = rhs.copy()
     assert _block_solve(w, got)
     assert np.max(np.abs(got - want)) <= 1e-8 * np.max(np.abs(want))
+
+
+def test_kernel_records_the_source_of_the_block_algebra():
+    """A change of _kernel_blocks.py must change _kernel.py as well, or numba keeps running
+    the old block algebra from its cache of _kernel.py (found 2026-12-06: a faster
+    factorisation did not run until the cache was cleared)."""
+    import hashlib
+    from pathlib import Path
+
+    from yieldkit.models.sx import _kernel, _kernel_blocks
+
+    sha = hashlib.sha256(Path(_kernel_blocks.__file__).read_bytes()).hexdigest()
+    assert _kernel.BLOCKS_SOURCE_SHA256 == sha, (
+        f"_kernel_blocks.py changed: set BLOCKS_SOURCE_SHA256 = {sha!r} in _kernel.py"
+    )

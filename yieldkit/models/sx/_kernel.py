@@ -44,6 +44,13 @@ from numba import njit
 
 from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
 
+#: SHA-256 of the source of :mod:`yieldkit.models.sx._kernel_blocks`. numba's on-disk cache
+#: of this module's functions holds the block algebra compiled into them, but only a change
+#: of this file invalidates it (numba does not follow calls into other files): a change of
+#: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
+#: (``tests/models/sx/test_sx_kernel.py`` checks it).
+BLOCKS_SOURCE_SHA256 = "2d144fb82a9a2fdec045fb06030fa8499fbb3a612857e71c02fa06ff21be312a"
+
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
 CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
