@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.sx.distribution import (
     DistributionModel,
     cation_exchange,
@@ -29,6 +30,10 @@ def random_cascade(m: int, n: int, seed: int, kind: str):
     Returns (model, aq_feed, org_feed, q_aq, q_org, n) as :func:`solve_cascade` takes
     them; the aqueous flow is 1 and the organic 0.1-10 [m3/s].
     """
+    if kind not in KINDS:
+        raise SpecificationError(unknown_name("model kind", kind, KINDS, "random_cascade"))
+    _check_int("random_cascade", "m", m, 1)
+    _check_int("random_cascade", "n", n, 1)
     rng = np.random.default_rng(seed)
     z = rng.choice([1.0, 2.0, 3.0], m)
     e = rng.uniform(50.0, 1000.0)
@@ -67,6 +72,15 @@ def random_cascades(
     cycling through :data:`KINDS`. Each item is (model, aq_feed, org_feed, q_aq, q_org, n,
     aq_feed_changed), the last the aqueous feed with every metal changed by +1 % or -1 %
     (at random; H+ unchanged), for warm re-solves."""
+    _check_int("random_cascades", "count", count, 0)
+    _check_int("random_cascades", "start", start, 0)
+    _check_range("stages", stages)
+    _check_range("metals", metals)
+    return _cases(count, stages, metals, start)
+
+
+def _cases(count, stages, metals, start) -> Iterator[tuple]:
+    """The cases of :func:`random_cascades` (checked arguments)."""
     for i in range(start, start + count):
         rng = np.random.default_rng([i, 7])
         m = int(rng.integers(metals[0], metals[1] + 1))
@@ -76,3 +90,22 @@ def random_cascades(
         changed = aq.copy()
         changed[:-1] *= 1 + 0.01 * rng.choice([-1, 1], m)
         yield model, aq, org, qa, qo, n, changed
+
+
+def _check_int(where: str, name: str, value, low: int) -> None:
+    """An integer >= low, else SpecificationError naming it."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise SpecificationError(f"{where}: {name} = {value!r}, accepted an integer >= {low}.")
+
+
+def _check_range(name: str, bounds) -> None:
+    """An inclusive integer range (lo, hi) with 1 <= lo <= hi, else SpecificationError."""
+    try:
+        lo, hi = bounds
+        _check_int("random_cascades", name, lo, 1)
+        _check_int("random_cascades", name, hi, lo)
+    except (TypeError, ValueError, SpecificationError):
+        raise SpecificationError(
+            f"random_cascades: {name} = {bounds!r}, accepted a pair of integers (low, high) "
+            "with 1 <= low <= high."
+        ) from None
