@@ -9,7 +9,7 @@ totals 1e-8..10 mol/L, strong charge +-5 eq/L). extra_info holds per-item ratios
 import numpy as np
 import pytest
 
-from yieldkit.models import leaching
+from yieldkit.models import leaching, speciation
 from yieldkit.models.leach_kinetics import load_kinetics
 from yieldkit.models.leaching import leach_cstr_train
 from yieldkit.models.speciation import SULFATE, speciate
@@ -26,10 +26,10 @@ GAL = 3.785411784e-3
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 @pytest.mark.parametrize("n_tanks", [1, 2, 10])
 def test_bench_leach_train(benchmark, n_tanks, backend, monkeypatch):
-    """backend 'numpy' runs the remaining-fraction roots in NumPy (the reference, baseline
-    of the ratio); 'compiled' in the numba kernel (the default)."""
+    """backend 'numpy' runs the remaining-fraction roots and the speciation in NumPy (the
+    references, baseline of the ratio); 'compiled' in the numba kernels (the default)."""
     if backend == "numpy":
-        monkeypatch.setattr(leaching, "_KERNEL", [None])
+        no_kernels(monkeypatch)
     benchmark.group = f"leach train {n_tanks} tank(s)"
     solid = 22.68 / 3600.0
     kin = load_kinetics("coal_refuse_h2so4", NAMES)
@@ -42,8 +42,18 @@ def test_bench_leach_train(benchmark, n_tanks, backend, monkeypatch):
     benchmark.extra_info["nd_recovery"] = float(r.recovery[NAMES.index("Nd2O3")])
 
 
+def no_kernels(monkeypatch) -> None:
+    """The NumPy reference paths: the leach and speciation kernels unavailable."""
+    monkeypatch.setattr(leaching, "_kernel", lambda: None)
+    monkeypatch.setattr(speciation, "compiled", lambda name: None)
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
 @pytest.mark.parametrize("n_liquors", [1, 10_000])
-def test_bench_speciate(benchmark, n_liquors):
+def test_bench_speciate(benchmark, n_liquors, backend, monkeypatch):
+    if backend == "numpy":
+        no_kernels(monkeypatch)
+    benchmark.group = f"speciate {n_liquors} liquor(s)"
     rng = np.random.default_rng(0)
     c = 10 ** rng.uniform(-8, 1, (n_liquors, 3))
     q = rng.uniform(-5, 5, n_liquors) * 10 ** rng.uniform(-10, 0, n_liquors)

@@ -61,6 +61,7 @@ from scipy.optimize import brentq
 
 from yieldkit.errors import ConvergenceError, SpecificationError
 from yieldkit.models._bracket import newton_bisect
+from yieldkit.models._compiled import compiled
 from yieldkit.models.leach_kinetics import LeachKinetics
 from yieldkit.models.solubility import OxideSolubility, saturation_log10
 from yieldkit.models.speciation import (
@@ -197,18 +198,9 @@ def _no_sat(n: int):
     return np.zeros(n, dtype=np.bool_), zeros, zeros, zeros, zeros
 
 
-_KERNEL: list = []
-
-
 def _kernel():
     """The compiled tank-increment kernel, or None when numba cannot be imported."""
-    if not _KERNEL:
-        try:
-            from yieldkit.models import _leach_kernel as k
-        except ImportError:  # numba missing or broken: the NumPy path runs instead
-            k = None
-        _KERNEL.append(k)
-    return _KERNEL[0]
+    return compiled("yieldkit.models._leach_kernel")
 
 
 def _reacted_numpy(

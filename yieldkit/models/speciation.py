@@ -42,10 +42,16 @@ from functools import lru_cache
 import numpy as np
 
 from yieldkit import citations
-from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.errors import ConvergenceError, SpecificationError, unknown_name
 from yieldkit.models._bracket import newton_bisect
+from yieldkit.models._compiled import compiled
 
 LN10 = float(np.log(10.0))
+#: Name of the charge-balance root in error messages; its tolerance on ln [H+] (absolute
+#: below 1, relative above) and iteration limit, as newton_bisect's defaults [-]
+_WHAT = "speciate charge balance"
+_XTOL = 1e-14
+_MAX_ITER = 200
 
 
 @dataclass(frozen=True)
@@ -258,7 +264,23 @@ def speciate(
         if not np.all(np.isfinite(g) & (g > 0.0)):
             raise SpecificationError("speciate: h_guess must be finite and > 0 [mol/L].")
         u0 = np.log(g)
-    u = newton_bisect(balance, lo, hi, x0=u0, what="speciate charge balance").reshape(shape)
+    kernel = compiled("yieldkit.models._speciation_kernel")
+    if kernel is None:
+        u = newton_bisect(balance, lo, hi, x0=u0, xtol=_XTOL, max_iter=_MAX_ITER, what=_WHAT)
+        u = u.reshape(shape)
+    else:  # the same iteration compiled, one liquor at a time
+        u, bad, step = kernel.charge_roots(np.ascontiguousarray(cf), qf, cum, k, z0, kw, lo, hi,
+                                           lo if u0 is None else u0, u0 is not None,
+                                           _XTOL, _MAX_ITER)  # fmt: skip
+        if bad >= 0:
+            raise ConvergenceError(
+                f"{_WHAT}: bracketed Newton did not converge in {_MAX_ITER} iterations for "
+                f"liquor {bad} (last step {step:.3g}).",
+                loop=_WHAT,
+                residual_history=[step],
+                best_iterate=u.reshape(shape),
+            )
+        u = u.reshape(shape)
     h = np.exp(u)
     alpha = _fractions(u, cum, k)
     conc = tuple(c[..., j, None] * alpha[..., j, : len(s.species)] for j, s in enumerate(systems))

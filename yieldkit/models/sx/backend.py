@@ -9,6 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from yieldkit.errors import SpecificationError, did_you_mean
+from yieldkit.models._compiled import compiled
 from yieldkit.models.sx.distribution import DistributionModel
 
 BACKENDS = ("compiled", "numpy")
@@ -19,18 +20,11 @@ _NO_W = np.zeros((0, 1, 1))  # placeholders for the kernel's optional arrays
 
 _NO_V = np.zeros(0)
 
-_KERNEL = []  # the imported kernel module (numba is imported on first compiled solve)
-
 
 def _kernel():
-    """The compiled kernel module, or None when numba cannot be imported."""
-    if not _KERNEL:
-        try:
-            from yieldkit.models.sx import _kernel as k
-        except ImportError:  # numba missing or broken: only the NumPy path is available
-            k = None
-        _KERNEL.append(k)
-    return _KERNEL[0]
+    """The compiled kernel module, or None when numba cannot be imported (numba is imported
+    on the first compiled solve)."""
+    return compiled("yieldkit.models.sx._kernel")
 
 
 @lru_cache(maxsize=64)
