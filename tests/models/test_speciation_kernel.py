@@ -60,3 +60,30 @@ def test_compiled_reports_an_unconverged_liquor(monkeypatch):
     with pytest.raises(ConvergenceError, match=r"speciate charge balance: bracketed Newton "
                        r"did not converge in 1 iterations for liquor 0 \(last step "):  # fmt: skip
         speciate(totals, q)
+
+
+def test_compiled_strong_charge_matches_numpy_and_inverts_speciate(monkeypatch):
+    from yieldkit.models.speciation import strong_charge_at
+
+    totals, q = _liquors(11, 30)
+    h = speciate(totals, q).h
+    got = strong_charge_at(h, totals)
+    with monkeypatch.context() as m:
+        m.setattr(speciation, "compiled", lambda name: None)
+        ref = strong_charge_at(h, totals)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got, q, rtol=1e-9, atol=1e-12)  # inverse of speciate
+    # a scalar H+ for one liquor (the leach tank's call), and one H+ for many liquors
+    assert np.shape(strong_charge_at(float(h[0]), totals[0])) == ()
+    assert float(strong_charge_at(float(h[0]), totals[0])) == pytest.approx(got[0], rel=1e-12)
+    np.testing.assert_allclose(
+        strong_charge_at(1e-3, totals), _numpy_strong(monkeypatch, 1e-3, totals), rtol=1e-12
+    )
+
+
+def _numpy_strong(monkeypatch, h, totals):
+    from yieldkit.models.speciation import strong_charge_at
+
+    with monkeypatch.context() as m:
+        m.setattr(speciation, "compiled", lambda name: None)
+        return strong_charge_at(h, totals)

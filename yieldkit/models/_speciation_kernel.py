@@ -52,6 +52,17 @@ def _balance(u, c, q, cum, k, z0, kw):
 
 
 @njit(cache=True, error_model="numpy")
+def strong_charges(u, c, cum, k, z0, kw):
+    """Strong-ion charge of each liquor (rows of c) at u = ln [H+] (:func:`speciation.
+    strong_charge_at`): the strong charge that makes the charge balance zero there."""
+    out = np.empty(u.shape[0])
+    for r in range(u.shape[0]):
+        f, _ = _balance(u[r], c[r], 0.0, cum, k, z0, kw)
+        out[r] = -f
+    return out
+
+
+@njit(cache=True, error_model="numpy")
 def charge_roots(c, q, cum, k, z0, kw, lo, hi, x0, use_x0, xtol, max_iter):
     """u = ln [H+] of every liquor (rows of c, strong charges q) on its bracket [lo, hi]
     (F increasing in u), started at x0 where ``use_x0`` (clipped to the bracket), else

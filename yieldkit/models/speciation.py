@@ -316,10 +316,18 @@ def strong_charge_at(
     """
     cum, k, z0, _ = _system_tables(tuple(systems))
     h = np.asarray(h, dtype=float)
+    kw = 10.0 ** (-float(pKw))
+    totals = np.asarray(totals, dtype=float)
+    kernel = compiled("yieldkit.models._speciation_kernel")
+    if kernel is not None and totals.shape[-1:] == z0.shape:
+        # the same sum compiled, per liquor (a scalar h with one liquor is the common call)
+        shape = np.broadcast_shapes(h.shape, totals.shape[:-1])
+        u = np.log(np.broadcast_to(h, shape)).ravel()
+        c = np.ascontiguousarray(np.broadcast_to(totals, shape + z0.shape).reshape(-1, z0.size))
+        return kernel.strong_charges(u, c, cum, k, z0, kw).reshape(shape)
     alpha = _fractions(np.log(h), cum, k)
     kbar = np.sum(alpha * k, axis=-1)
-    kw = 10.0 ** (-float(pKw))
-    return -(h - kw / h + np.sum(np.asarray(totals, dtype=float) * (z0 - kbar), axis=-1))
+    return -(h - kw / h + np.sum(totals * (z0 - kbar), axis=-1))
 
 
 def strong_charge_from_proton_total(
