@@ -86,6 +86,8 @@ LN_OMEGA_CAP = 460.0
 REACTED_RTOL = 1e-13
 REACTED_FLOOR = 1e-300
 REACTED_MAX_ITER = 200
+#: Evaluations of the solid-mass root (Brent's method, as scipy's brentq default) [-]
+BRENT_MAX_ITER = 100
 
 
 @dataclass(frozen=True)
@@ -180,14 +182,19 @@ def _reacted(
         shift, REACTED_FLOOR,
     )  # fmt: skip
     if bad >= 0:
-        raise ConvergenceError(
-            f"leach tank conversion: bracketed Newton did not converge in "
-            f"{REACTED_MAX_ITER} iterations for solid {bad} (last step {step:.3g}).",
-            loop="leach tank conversion",
-            residual_history=[step],
-            best_iterate=d,
-        )
+        raise _unconverged_increment(bad, step, d)
     return d
+
+
+def _unconverged_increment(bad: int, step: float, d: np.ndarray) -> ConvergenceError:
+    """The error of an increment root (:func:`_reacted`) that did not converge."""
+    return ConvergenceError(
+        f"leach tank conversion: bracketed Newton did not converge in "
+        f"{REACTED_MAX_ITER} iterations for solid {bad} (last step {step:.3g}).",
+        loop="leach tank conversion",
+        residual_history=[step],
+        best_iterate=d,
+    )
 
 
 @lru_cache(maxsize=16)
@@ -253,8 +260,18 @@ def _reacted_numpy(
         )
 
 
+def _holdup(m: float, hold: np.ndarray) -> float:
+    """Slurry hold-up W [kg of solid] of a tank at solid mass flow m [kg/s]: ``hold`` =
+    (0, V, rho, Q) for a tank of volume V [m3] with solid density rho [kg/m3] and liquid
+    flow Q [m3/s], W = V m / (m / rho + Q); or (1, tau, 0, 0) for a residence time tau
+    [s], W = tau m (the kernel's _leach_kernel._holdup is the same)."""
+    if hold[0] == 0.0:
+        return hold[1] * m / (m / hold[2] + hold[3])
+    return hold[1] * m
+
+
 def _solve_tank(
-    y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, holdup, totals, q_liq, systems, pkw,
+    y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, hold, totals, q_liq, systems, pkw,
     sat=None, u_guess=None,
 ):  # fmt: skip
     """One CSTR: returns (d, ln [H+]) at the converged [H+], d the fraction of each solid's
@@ -284,15 +301,46 @@ def _solve_tank(
     warm = [None]  # last increments: Newton warm start
     last_m = [None]  # last solid mass flow: its root search starts near it [kg/s]
 
+    kernel = _kernel()
+    if kernel is not None:  # the whole solid-mass root at one [H+] in one compiled call
+        sf = _S_PER_H * fa
+        n_a = ya_in.size
+        if sat is None:
+            k_rev, k_ion, k_dc, k_nu, _ = _no_sat(n_a)
+        else:
+            k_rev, k_ion, k_dc, k_nu = np.asarray(rev, dtype=np.bool_), ion_in, dc, nu_ion
+
     def inner(h: float) -> tuple[np.ndarray, float]:
         tank_sat = None
         if sat is not None:
             tank_sat = (rev, ion_in, dc, nu_ion, ln_k + nua * np.log(h))
+        if kernel is not None:
+            ln_kh = _no_sat(n_a)[4] if sat is None else tank_sat[4]
+            use_d0, use_m = warm[0] is not None, last_m[0] is not None
+            d, m, status, bad, step = kernel.solid_mass(
+                hold, np.power(h, oa), sf, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc,
+                k_nu, ln_kh, warm[0] if use_d0 else da_hi, use_d0, REACTED_RTOL,
+                REACTED_MAX_ITER, LN_OMEGA_CAP, shift, REACTED_FLOOR, m_inert, mwa, fa,
+                last_m[0] if use_m else 0.0, use_m, MASS_HALF_WIDTH, BRENT_MAX_ITER,
+            )  # fmt: skip
+            if status == 1:
+                raise _unconverged_increment(bad, step, d)
+            if status == 2:
+                raise ConvergenceError(
+                    f"leach tank solid mass: Brent's method did not converge in "
+                    f"{BRENT_MAX_ITER} evaluations (last bracket width {step:.3g} kg/s).",
+                    loop="leach tank solid mass",
+                    residual_history=[step],
+                    best_iterate=np.array([m]),
+                )
+            warm[0], last_m[0] = d, m
+            return d, m
 
         def phi(m: float) -> float:
             d = _reacted(
-                h, holdup(m), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat, shift
-            )
+                h, _holdup(m, hold), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat,
+                shift,
+            )  # fmt: skip
             warm[0] = d
             return m - m_inert - float(mwa @ (fa * (ya_in - d)))
 
@@ -307,7 +355,9 @@ def _solve_tank(
             else:  # phi(m_inert) <= 0: no solid mass below the inerts
                 m = lo if f(lo) >= 0.0 else brentq(f, lo, hi, xtol=1e-15 * m_hi, rtol=1e-15)
         last_m[0] = m
-        d = _reacted(h, holdup(m), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat, shift)
+        d = _reacted(
+            h, _holdup(m, hold), ya_in, da_lo, da_hi, fa, kca, kda, oa, warm[0], tank_sat, shift
+        )
         warm[0] = d
         return d, m
 
@@ -528,15 +578,11 @@ def leach_cstr_train(
     vol = np.empty(n_t)
     for n in range(n_t):
         kc, kd = kinetics.rate_constants(float(temps[n]))
+        # the hold-up law of the tank (_holdup): a volume V, or a residence time tau
         if volumes is not None:
-
-            def holdup(mm: float, vn: float = float(v[n])) -> float:
-                return vn * mm / (mm / rho + q_liq)
+            hold = np.array([0.0, float(v[n]), rho, q_liq])
         else:
-
-            def holdup(mm: float, tn: float = float(tau[n])) -> float:
-                return tn * mm
-
+            hold = np.array([1.0, float(tau[n]), 0.0, 0.0])
         tank_sat = None if sat is None else (*sat[1:], LN10 * log_k[n])
         d, out_u[n] = _solve_tank(
             y,
@@ -549,7 +595,7 @@ def leach_cstr_train(
             kc,
             kd,
             kinetics.order,
-            holdup,
+            hold,
             c,
             q_liq,
             systems,
