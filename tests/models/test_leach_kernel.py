@@ -108,3 +108,27 @@ def test_compiled_tank_solve_matches_numpy(monkeypatch, reversible, tanks, by_vo
     np.testing.assert_allclose(got.liquor.h, ref.liquor.h, rtol=1e-10)
     np.testing.assert_allclose(got.conversion, ref.conversion, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(got.solids_out, ref.solids_out, rtol=1e-10, atol=1e-18)
+
+
+def test_compiled_tank_solve_reports_brent_failure(monkeypatch):
+    from yieldkit.models.leach_kinetics import kinetics_from_rows
+    from yieldkit.models.leaching import leach_cstr_train
+    from yieldkit.models.speciation import SULFATE
+
+    monkeypatch.setattr(leaching, "BRENT_MAX_ITER", 1)
+    kin = kinetics_from_rows({"Nd2O3": [1.0, 20.0, 0.0, 6.0]}, "chemical")
+    with pytest.raises(ConvergenceError) as err:
+        leach_cstr_train(np.array([2e-3]), [0.336], 1e-3, 1e-3, [0.5], -0.6, kin,
+                         volumes=[2.0], systems=[SULFATE])  # fmt: skip
+    msg = str(err.value)
+    assert msg.startswith("leach tank solid mass: Brent's method did not converge in 1 ")
+    assert "evaluations (last bracket width " in msg and msg.endswith(" kg/s).")
+
+
+@pytest.mark.parametrize("hold", [(0.0, 2.0, 2400.0, 1e-3), (1.0, 1800.0, 0.0, 0.0)])
+def test_holdup_law_is_the_kernels(hold):
+    from yieldkit.models._leach_kernel import _holdup
+
+    arr = np.array(hold)
+    for m in (0.0, 1e-4, 0.3, 7.0):
+        assert leaching._holdup(m, arr) == _holdup(m, arr)

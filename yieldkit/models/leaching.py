@@ -270,6 +270,34 @@ def _holdup(m: float, hold: np.ndarray) -> float:
     return hold[1] * m
 
 
+def _solid_mass_compiled(kernel, hp, ln_kh, d0, last_m, fixed, fixed_end):
+    """``inner`` of :func:`_solve_tank` at one [H+] in one kernel call
+    (:func:`yieldkit.models._leach_kernel.solid_mass`): hp = [H+]^order and ln_kh of the
+    solids at that [H+], d0 and last_m the last increments and solid mass flow (None before
+    the first), ``fixed`` and ``fixed_end`` the tank's constant arrays. Returns (d, m);
+    raises ConvergenceError as the NumPy path does (and if Brent's method fails)."""
+    hold, sf, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc, k_nu = fixed
+    shift, m_inert, mwa, fa = fixed_end
+    use_d0, use_m = d0 is not None, last_m is not None
+    d, m, status, bad, step = kernel.solid_mass(
+        hold, hp, sf, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc, k_nu, ln_kh,
+        d0 if use_d0 else da_hi, use_d0, REACTED_RTOL, REACTED_MAX_ITER, LN_OMEGA_CAP, shift,
+        REACTED_FLOOR, m_inert, mwa, fa, last_m if use_m else 0.0, use_m, MASS_HALF_WIDTH,
+        BRENT_MAX_ITER,
+    )  # fmt: skip
+    if status == 1:
+        raise _unconverged_increment(bad, step, d)
+    if status == 2:
+        raise ConvergenceError(
+            f"leach tank solid mass: Brent's method did not converge in {BRENT_MAX_ITER} "
+            f"evaluations (last bracket width {step:.3g} kg/s).",
+            loop="leach tank solid mass",
+            residual_history=[step],
+            best_iterate=np.array([m]),
+        )
+    return d, m
+
+
 def _solve_tank(
     y_in, x_in, q_in, m_inert, f0, mw, nu, kc, kd, order, hold, totals, q_liq, systems, pkw,
     sat=None, u_guess=None,
@@ -303,36 +331,21 @@ def _solve_tank(
 
     kernel = _kernel()
     if kernel is not None:  # the whole solid-mass root at one [H+] in one compiled call
-        sf = _S_PER_H * fa
-        n_a = ya_in.size
         if sat is None:
-            k_rev, k_ion, k_dc, k_nu, _ = _no_sat(n_a)
+            k_rev, k_ion, k_dc, k_nu, k_lnk = _no_sat(ya_in.size)
         else:
             k_rev, k_ion, k_dc, k_nu = np.asarray(rev, dtype=np.bool_), ion_in, dc, nu_ion
+        fixed = (hold, _S_PER_H * fa, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc, k_nu)
+        fixed_end = (shift, m_inert, mwa, fa)
 
     def inner(h: float) -> tuple[np.ndarray, float]:
         tank_sat = None
         if sat is not None:
             tank_sat = (rev, ion_in, dc, nu_ion, ln_k + nua * np.log(h))
         if kernel is not None:
-            ln_kh = _no_sat(n_a)[4] if sat is None else tank_sat[4]
-            use_d0, use_m = warm[0] is not None, last_m[0] is not None
-            d, m, status, bad, step = kernel.solid_mass(
-                hold, np.power(h, oa), sf, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc,
-                k_nu, ln_kh, warm[0] if use_d0 else da_hi, use_d0, REACTED_RTOL,
-                REACTED_MAX_ITER, LN_OMEGA_CAP, shift, REACTED_FLOOR, m_inert, mwa, fa,
-                last_m[0] if use_m else 0.0, use_m, MASS_HALF_WIDTH, BRENT_MAX_ITER,
-            )  # fmt: skip
-            if status == 1:
-                raise _unconverged_increment(bad, step, d)
-            if status == 2:
-                raise ConvergenceError(
-                    f"leach tank solid mass: Brent's method did not converge in "
-                    f"{BRENT_MAX_ITER} evaluations (last bracket width {step:.3g} kg/s).",
-                    loop="leach tank solid mass",
-                    residual_history=[step],
-                    best_iterate=np.array([m]),
-                )
+            ln_kh = k_lnk if sat is None else tank_sat[4]
+            d, m = _solid_mass_compiled(kernel, np.power(h, oa), ln_kh, warm[0], last_m[0],
+                                        fixed, fixed_end)  # fmt: skip
             warm[0], last_m[0] = d, m
             return d, m
 
