@@ -132,3 +132,17 @@ def test_holdup_law_is_the_kernels(hold):
     arr = np.array(hold)
     for m in (0.0, 1e-4, 0.3, 7.0):
         assert leaching._holdup(m, arr) == _holdup(m, arr)
+
+
+def test_kernel_records_the_source_of_the_speciation_kernel():
+    """A change of _speciation_kernel.py must change _leach_kernel.py as well, or numba keeps
+    running the old charge balance from its cache of the tank kernel."""
+    import hashlib
+    from pathlib import Path
+
+    from yieldkit.models import _leach_kernel, _speciation_kernel
+
+    sha = hashlib.sha256(Path(_speciation_kernel.__file__).read_bytes()).hexdigest()
+    assert _leach_kernel.SPECIATION_SOURCE_SHA256 == sha, (
+        f"_speciation_kernel.py changed: set SPECIATION_SOURCE_SHA256 = {sha!r} in _leach_kernel.py"
+    )

@@ -70,6 +70,7 @@ from yieldkit.models.speciation import (
     PKW,
     AcidBaseSystem,
     Speciation,
+    _system_tables,
     speciate,
     strong_charge_at,
 )
@@ -270,32 +271,46 @@ def _holdup(m: float, hold: np.ndarray) -> float:
     return hold[1] * m
 
 
-def _solid_mass_compiled(kernel, hp, ln_kh, d0, last_m, fixed, fixed_end):
-    """``inner`` of :func:`_solve_tank` at one [H+] in one kernel call
-    (:func:`yieldkit.models._leach_kernel.solid_mass`): hp = [H+]^order and ln_kh of the
-    solids at that [H+], d0 and last_m the last increments and solid mass flow (None before
-    the first), ``fixed`` and ``fixed_end`` the tank's constant arrays. Returns (d, m);
-    raises ConvergenceError as the NumPy path does (and if Brent's method fails)."""
-    hold, sf, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc, k_nu = fixed
-    shift, m_inert, mwa, fa = fixed_end
-    use_d0, use_m = d0 is not None, last_m is not None
-    d, m, status, bad, step = kernel.solid_mass(
-        hold, hp, sf, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc, k_nu, ln_kh,
-        d0 if use_d0 else da_hi, use_d0, REACTED_RTOL, REACTED_MAX_ITER, LN_OMEGA_CAP, shift,
-        REACTED_FLOOR, m_inert, mwa, fa, last_m if use_m else 0.0, use_m, MASS_HALF_WIDTH,
-        BRENT_MAX_ITER,
-    )  # fmt: skip
+def _solve_tank_compiled(kernel, hold, fa, mwa, nua, ya_in, kca, kda, oa, da_lo, da_hi, shift,
+                         sat_parts, q_in, m_inert, totals, q_liq, systems, pkw, u_guess):  # fmt: skip
+    """:func:`_solve_tank` for its active solids in one kernel call
+    (:func:`yieldkit.models._leach_kernel.tank_root`: the same evaluations and roots as the
+    NumPy path); ``sat_parts`` = (rev, ion_in, dc, nu_ion, ln_k) of the active solids or
+    None. Returns (d of the active solids, ln [H+]); raises ConvergenceError as the NumPy
+    path does (and if a Brent root or a bracket's charge root does not converge)."""
+    if sat_parts is None:
+        rev, ion_in, dc, nu_ion, ln_k = _no_sat(ya_in.size)
+    else:
+        rev, ion_in, dc, nu_ion, ln_k = sat_parts
+    cum, k, z0, n_sys = _system_tables(tuple(systems))
+    tank = (hold, _S_PER_H * fa, ya_in, da_lo, da_hi, kca, kda, np.asarray(rev, dtype=np.bool_),
+            ion_in, dc, nu_ion, np.asarray(ln_k, dtype=float), np.asarray(oa, dtype=float), nua,
+            shift, mwa, fa, np.asarray(totals, dtype=float), cum, k, z0)  # fmt: skip
+    opts = (sat_parts is not None, REACTED_RTOL, REACTED_MAX_ITER, LN_OMEGA_CAP, REACTED_FLOOR,
+            float(m_inert), MASS_HALF_WIDTH, BRENT_MAX_ITER, float(q_in), q_liq * _L_PER_M3,
+            10.0 ** (-float(pkw)))  # fmt: skip
+    use_guess = u_guess is not None
+    d, u, status, bad, step = kernel.tank_root(tank, opts, n_sys, da_hi, False,
+                                               float(u_guess) if use_guess else 0.0, use_guess,
+                                               GUESS_HALF_WIDTH)  # fmt: skip
     if status == 1:
         raise _unconverged_increment(bad, step, d)
-    if status == 2:
+    if status in (2, 3, 4):
+        what, detail = {
+            2: ("solid mass", f"Brent's method did not converge in {BRENT_MAX_ITER} "
+                f"evaluations (last bracket width {step:.3g} kg/s)"),
+            3: ("[H+]", f"Brent's method on ln [H+] did not converge in {BRENT_MAX_ITER} "
+                f"evaluations (last bracket width {step:.3g})"),
+            4: ("[H+] bracket", "the liquor's charge balance with nothing or everything "
+                f"dissolved did not converge (last step {step:.3g})"),
+        }[status]  # fmt: skip
         raise ConvergenceError(
-            f"leach tank solid mass: Brent's method did not converge in {BRENT_MAX_ITER} "
-            f"evaluations (last bracket width {step:.3g} kg/s).",
-            loop="leach tank solid mass",
+            f"leach tank {what}: {detail}.",
+            loop=f"leach tank {what}",
             residual_history=[step],
-            best_iterate=np.array([m]),
+            best_iterate=np.array([u]),
         )
-    return d, m
+    return d, u
 
 
 def _solve_tank(
@@ -326,28 +341,23 @@ def _solve_tank(
     else:
         da_lo = np.zeros_like(ya_in)
 
+    kernel = _kernel()
+    if kernel is not None:  # the whole tank in one compiled call
+        sat_parts = None if sat is None else (rev, ion_in, dc, nu_ion, ln_k)
+        da, u = _solve_tank_compiled(kernel, hold, fa, mwa, nua, ya_in, kca, kda, oa, da_lo,
+                                     da_hi, shift, sat_parts, q_in, m_inert, totals, q_liq,
+                                     systems, pkw, u_guess)  # fmt: skip
+        d = np.zeros_like(y_in)
+        d[active] = da
+        return d, u
+
     warm = [None]  # last increments: Newton warm start
     last_m = [None]  # last solid mass flow: its root search starts near it [kg/s]
-
-    kernel = _kernel()
-    if kernel is not None:  # the whole solid-mass root at one [H+] in one compiled call
-        if sat is None:
-            k_rev, k_ion, k_dc, k_nu, k_lnk = _no_sat(ya_in.size)
-        else:
-            k_rev, k_ion, k_dc, k_nu = np.asarray(rev, dtype=np.bool_), ion_in, dc, nu_ion
-        fixed = (hold, _S_PER_H * fa, ya_in, da_lo, da_hi, kca, kda, k_rev, k_ion, k_dc, k_nu)
-        fixed_end = (shift, m_inert, mwa, fa)
 
     def inner(h: float) -> tuple[np.ndarray, float]:
         tank_sat = None
         if sat is not None:
             tank_sat = (rev, ion_in, dc, nu_ion, ln_k + nua * np.log(h))
-        if kernel is not None:
-            ln_kh = k_lnk if sat is None else tank_sat[4]
-            d, m = _solid_mass_compiled(kernel, np.power(h, oa), ln_kh, warm[0], last_m[0],
-                                        fixed, fixed_end)  # fmt: skip
-            warm[0], last_m[0] = d, m
-            return d, m
 
         def phi(m: float) -> float:
             d = _reacted(
