@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
@@ -225,6 +226,9 @@ class SolventExtraction(UnitOperation):
     def _run(self, inlets: dict[str, Stream]) -> Outcome:
         """Set aside solid/gas traces (a tear solver's probe), run the cascade, re-add them."""
         c = inlets["aq_in"].components
+        other_idx = _other_phases(c)
+        if not any(s.moles[other_idx].any() for s in inlets.values()):
+            return self._run_phases(inlets)  # the common case: only aqueous and organic
         other = ~(c.phase_mask("aq") | c.phase_mask("org"))
         mw = c.molar_masses
         total_mass = sum(float(s.moles @ mw) for s in inlets.values())
@@ -375,6 +379,14 @@ class SolventExtraction(UnitOperation):
         raff = Stream.from_moles(aq_in.components, n_raff, aq_in.T, aq_in.P, aq_in.densities)
         load = Stream.from_moles(org_in.components, n_org, org_in.T, org_in.P, org_in.densities)
         return {"raffinate": raff, "loaded_org": load}
+
+
+@lru_cache(maxsize=32)
+def _other_phases(c) -> np.ndarray:
+    """Indices of the species of ``c`` in neither the aqueous nor the organic phase."""
+    idx = np.flatnonzero(~(c.phase_mask("aq") | c.phase_mask("org")))
+    idx.setflags(write=False)
+    return idx
 
 
 def _complex(metal: str, extractant: str) -> str:
