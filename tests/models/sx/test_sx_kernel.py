@@ -6,39 +6,20 @@ import numpy as np
 import pytest
 
 from yieldkit.errors import SpecificationError
-from yieldkit.models.sx import cation_exchange, constant_d, empirical_ph, solve_cascade
+from yieldkit.models.sx import cation_exchange, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
+from yieldkit.models.sx.synthetic import draw_cascade
 
 
 def random_case(seed: int):
-    """A random cascade: 1-200 stages, 2-8 metals, organic feed loaded to 95 % of capacity."""
+    """A random cascade: 1-200 stages, 2-8 metals, D 1e-3..1e3 at the feed's conditions,
+    organic feed loaded to 95 % of capacity (synthetic.draw_cascade)."""
     rng = np.random.default_rng(seed)
     m = int(rng.integers(2, 9))
     n = int(rng.choice([1, 2, 3, 7, 20, 64, 200]))
     kind = ["cation_exchange", "constant_d", "empirical_ph"][seed % 3]
-    z = rng.choice([1.0, 2.0, 3.0], m)
-    e = rng.uniform(50.0, 1000.0)
-    h = 10 ** rng.uniform(-1, 3)
-    log_d = rng.uniform(-3, 3, m)
-    names = [f"M{i}" for i in range(m)]
-    if kind == "cation_exchange":
-        model = cation_exchange(names, log_d - z * np.log10(e / 2000) - z * np.log10(h / 1000), z)
-    elif kind == "constant_d":
-        model = constant_d(names, 10**log_d, z, saturation=True, capacity=e)
-    else:
-        s = rng.uniform(0, 2, m)
-        model = empirical_ph(names, s, np.zeros(m), log_d - s * (3 - np.log10(h)), np.zeros(m),
-                             5.0, z, saturation=True, capacity=e)  # fmt: skip
-    q_org = 10 ** rng.uniform(-1, 1)
-    load = rng.uniform(0, 0.95)
-    y_feed = rng.dirichlet(np.ones(m)) * load * e / (2 * model.n)
-    room = rng.uniform(0, 0.95) * q_org * e - q_org * y_feed @ (2 * model.n)
-    x_feed = 10 ** rng.uniform(-3, 2, m)
-    x_feed *= max(room, 1e-9 * q_org * e) / (x_feed @ (2 * model.n))
-    acid = h + (0.0 if kind == "cation_exchange" else 1.2) * q_org * y_feed @ z
-    aq = np.append(x_feed, acid)
-    org = np.append(y_feed, e)
-    return aq, org, 1.0, q_org, model, n
+    model, aq, org, qa, qo, n = draw_cascade(rng, m, n, kind, d_decades=3.0)
+    return aq, org, qa, qo, model, n
 
 
 def rel(a, b):

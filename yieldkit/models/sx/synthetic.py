@@ -34,11 +34,17 @@ def random_cascade(m: int, n: int, seed: int, kind: str):
         raise SpecificationError(unknown_name("model kind", kind, KINDS, "random_cascade"))
     _check_int("random_cascade", "m", m, 1)
     _check_int("random_cascade", "n", n, 1)
-    rng = np.random.default_rng(seed)
+    return draw_cascade(np.random.default_rng(seed), m, n, kind)
+
+
+def draw_cascade(rng: np.random.Generator, m: int, n: int, kind: str, d_decades: float = 4.0):
+    """:func:`random_cascade` drawn from ``rng`` (which it advances), with D at the feed's
+    conditions from 10^-d_decades to 10^d_decades; the arguments are the caller's to
+    check."""
     z = rng.choice([1.0, 2.0, 3.0], m)
     e = rng.uniform(50.0, 1000.0)
     h = 10 ** rng.uniform(-1, 3)
-    log_d = rng.uniform(-4, 4, m)  # D at feed conditions 1e-4..1e4
+    log_d = rng.uniform(-d_decades, d_decades, m)  # D at feed conditions
     names = [f"M{i}" for i in range(m)]
     model: DistributionModel
     if kind == "cation_exchange":
