@@ -134,15 +134,22 @@ def test_holdup_law_is_the_kernels(hold):
         assert leaching._holdup(m, arr) == _holdup(m, arr)
 
 
-def test_kernel_records_the_source_of_the_speciation_kernel():
-    """A change of _speciation_kernel.py must change _leach_kernel.py as well, or numba keeps
-    running the old charge balance from its cache of the tank kernel."""
+@pytest.mark.parametrize(
+    ("importer", "constant", "source"),
+    [
+        ("_leach_kernel", "SPECIATION_SOURCE_SHA256", "_speciation_kernel"),
+        ("_leach_kernel", "BRACKET_SOURCE_SHA256", "_bracket_kernel"),
+        ("_speciation_kernel", "BRACKET_SOURCE_SHA256", "_bracket_kernel"),
+    ],
+)
+def test_kernels_record_the_sources_they_call(importer, constant, source):
+    """A change of a kernel file another kernel calls must change that kernel's file as
+    well, or numba keeps running the old code from its cache of the caller."""
     import hashlib
+    import importlib
     from pathlib import Path
 
-    from yieldkit.models import _leach_kernel, _speciation_kernel
-
-    sha = hashlib.sha256(Path(_speciation_kernel.__file__).read_bytes()).hexdigest()
-    assert _leach_kernel.SPECIATION_SOURCE_SHA256 == sha, (
-        f"_speciation_kernel.py changed: set SPECIATION_SOURCE_SHA256 = {sha!r} in _leach_kernel.py"
-    )
+    called = importlib.import_module(f"yieldkit.models.{source}")
+    sha = hashlib.sha256(Path(called.__file__).read_bytes()).hexdigest()
+    recorded = getattr(importlib.import_module(f"yieldkit.models.{importer}"), constant)
+    assert recorded == sha, f"{source}.py changed: set {constant} = {sha!r} in {importer}.py"

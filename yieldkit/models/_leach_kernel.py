@@ -15,8 +15,8 @@ tank is one call. The NumPy version stays the reference (used when numba is abse
 tests check that both give the same roots and the same train.
 
 numba's cache of a function holds the code of every function it calls and is invalidated
-only by changes of the function's own file: this module records the hash of the one other
-kernel it calls (:data:`SPECIATION_SOURCE_SHA256`).
+only by changes of the function's own file: this module records the hashes of the other
+kernel files it calls (:data:`SPECIATION_SOURCE_SHA256`, :data:`BRACKET_SOURCE_SHA256`).
 
 Functions are compiled on first use and cached on disk (``cache=True``).
 """
@@ -28,13 +28,18 @@ import math
 import numpy as np
 from numba import njit
 
+from yieldkit.models._bracket_kernel import bracketed_step
 from yieldkit.models._speciation_kernel import _balance, charge_roots
+
+#: SHA-256 of the source of :mod:`yieldkit.models._bracket_kernel`, compiled into
+#: :func:`reacted` (``tests/models/test_leach_kernel.py`` checks it, as the hash below)
+BRACKET_SOURCE_SHA256 = "d32b62717b3bcf64e41f74d8f9dc5f2da6e6b2ae49a2115d390fc53c8d51475c"
 
 #: SHA-256 of the source of :mod:`yieldkit.models._speciation_kernel`, whose charge balance
 #: :func:`tank_root` calls: numba's cache of this module holds that code compiled in, but
 #: only a change of this file invalidates it, so a change of _speciation_kernel.py must come
 #: with this line's new value (``tests/models/test_leach_kernel.py`` checks it).
-SPECIATION_SOURCE_SHA256 = "2e09afa0531b0a4bc73560fc94d335b7130be361be0025b7432e6ff641a85ae5"
+SPECIATION_SOURCE_SHA256 = "8ddf2cfff580177943c175528101b644080c29ec9849f3e49b6e6d2a2e98fb1a"
 
 
 @njit(cache=True, error_model="numpy")
@@ -83,22 +88,8 @@ def reacted(y_in, d_lo, d_hi, c, kc, kd, rev, ion_in, dc, nu_ion, ln_kh, d0, use
         for _ in range(max_iter):
             f, df = _resid(x, y_in[j], c[j], kc[j], kd[j], rev[j], ion_in[j], dc[j],
                            nu_ion[j], ln_kh[j], ln_cap)  # fmt: skip
-            if f <= 0.0:
-                lo = x
-            if f >= 0.0:
-                hi = x
-            newton = f / df
-            x_new = x - newton
             tol = rtol * max(floor, abs(x + shift[j]))
-            small = abs(newton) <= tol
-            if not small and (not math.isfinite(x_new) or x_new <= lo or x_new >= hi):
-                x_new = 0.5 * (lo + hi)
-            x_new = min(max(x_new, lo), hi)  # a converged step stays in the bracket too
-            if f == 0.0:
-                x_new = x
-            step = abs(x_new - x)
-            done = small or f == 0.0 or hi - lo <= tol or x_new == x
-            x = x_new
+            x, lo, hi, done, step = bracketed_step(x, f, df, lo, hi, tol)
             if done:
                 break
         out[j] = x

@@ -8,8 +8,9 @@ bracket update, Newton-or-bisection step, tolerance and stopping rule) one liquo
 time with plain loops; the NumPy version stays the reference (used when numba is absent),
 and a test checks that both give the same free H+.
 
-Self-contained on purpose: numba's cache of a function holds the code of every function
-it calls, and is invalidated only by changes of the function's own file.
+numba's cache of a function holds the code of every function it calls and is invalidated
+only by changes of the function's own file: this module records the hash of the one other
+file it calls (:data:`BRACKET_SOURCE_SHA256`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ import math
 
 import numpy as np
 from numba import njit
+
+from yieldkit.models._bracket_kernel import bracketed_step
+
+#: SHA-256 of the source of :mod:`yieldkit.models._bracket_kernel`, compiled into
+#: :func:`charge_roots`: a change of that file must come with this line's new value, so that
+#: numba's cache of this module is rebuilt (``tests/models/test_leach_kernel.py`` checks it)
+BRACKET_SOURCE_SHA256 = "d32b62717b3bcf64e41f74d8f9dc5f2da6e6b2ae49a2115d390fc53c8d51475c"
 
 
 @njit(cache=True, error_model="numpy")
@@ -78,24 +86,8 @@ def charge_roots(c, q, cum, k, z0, kw, lo, hi, x0, use_x0, xtol, max_iter):
         step = 0.0
         for _ in range(max_iter):
             f, df = _balance(x, c[r], q[r], cum, k, z0, kw)
-            if f <= 0.0:
-                la = x
-            if f >= 0.0:
-                ha = x
-            newton = f / df
-            x_new = x - newton
-            tol = xtol * max(1.0, abs(x))
-            small = abs(newton) <= tol  # converged: accept even on the bracket edge
-            if not small and not (math.isfinite(x_new) and la < x_new < ha):
-                x_new = 0.5 * (la + ha)
-            x_new = min(max(x_new, la), ha)
-            if f == 0.0:
-                x_new = x
-            step = abs(x_new - x)
-            stop = small or f == 0.0 or ha - la <= tol or x_new == x
-            x = x_new
-            if stop:
-                done = True
+            x, la, ha, done, step = bracketed_step(x, f, df, la, ha, xtol * max(1.0, abs(x)))
+            if done:
                 break
         u[r] = x
         if not done:
