@@ -229,12 +229,12 @@ class SolventExtraction(UnitOperation):
         other_idx = _other_phases(c)
         if not any(s.moles[other_idx].any() for s in inlets.values()):
             return self._run_phases(inlets)  # the common case: only aqueous and organic
-        other = ~(c.phase_mask("aq") | c.phase_mask("org"))
         mw = c.molar_masses
         total_mass = sum(float(s.moles @ mw) for s in inlets.values())
         trace = np.zeros(len(c.names))
         for port, s in inlets.items():
-            extra = np.where(other, s.moles, 0.0)
+            extra = np.zeros(len(c.names))
+            extra[other_idx] = s.moles[other_idx]
             if not extra.any():
                 continue
             if float(extra @ mw) > TRACE_OTHER_PHASES * total_mass:
@@ -247,13 +247,12 @@ class SolventExtraction(UnitOperation):
                 )
             trace += extra
             inlets = dict(inlets, **{port: s.with_moles(s.moles - extra)})
-        outcome = self._run_phases(inlets)
-        if trace.any():
-            raff = outcome.outlets["raffinate"]
-            outcome.outlets["raffinate"] = raff.with_moles(raff.moles + trace)
-            outcome.info["entrained_traces"] = {
-                c.names[i]: float(trace[i]) for i in np.flatnonzero(trace)
-            }
+        outcome = self._run_phases(inlets)  # (some inlet carried a trace: checked above)
+        raff = outcome.outlets["raffinate"]
+        outcome.outlets["raffinate"] = raff.with_moles(raff.moles + trace)
+        outcome.info["entrained_traces"] = {
+            c.names[i]: float(trace[i]) for i in np.flatnonzero(trace)
+        }
         return outcome
 
     def _run_phases(self, inlets: dict[str, Stream]) -> Outcome:
