@@ -167,6 +167,8 @@ def test_construction_errors():
         SolventExtraction("u", 3, "constant_d", {"Nd+3": 2.0}, saturation=True, capacity=600.0)
     with pytest.raises(SpecificationError, match="max_iter = 0"):
         SolventExtraction("u", 3, "cation_exchange", "p507_pr", max_iter=0)
+    with pytest.raises(SpecificationError, match=r"SolventExtraction 'u' tol = 2.0 must be < 1"):
+        SolventExtraction("u", 3, "cation_exchange", "p507_pr", tol=2.0)
 
 
 def test_run_errors():

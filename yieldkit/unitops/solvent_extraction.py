@@ -147,6 +147,11 @@ class SolventExtraction(UnitOperation):
             None if capacity is None else positive(capacity, "mol/m^3", f"{where} capacity")
         )
         self.tol = positive_number(tol, f"{where} tol")
+        if not self.tol < 1:
+            raise SpecificationError(
+                f"{where} tol = {self.tol!r} must be < 1 (the scaled residual, max norm, at "
+                "which Newton stops; default 1e-12)."
+            )
         if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
             raise SpecificationError(f"{where} max_iter = {max_iter!r} must be an integer >= 1.")
         self.max_iter = max_iter

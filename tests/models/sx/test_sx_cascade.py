@@ -214,10 +214,24 @@ def test_saponification_releases_na_and_raises_ph():
             r"phase = 'organic'.*Did you mean 'org'\?",
         ),
         ({"x0": np.zeros(4)}, r"x0 has shape \(4,\), expected \(18,\)"),
+        ({"x0": np.full(18, np.nan)}, r"x0 has 18 non-finite values \(first x0\[0\] = nan\)"),
         ({"model": "D2EHPA"}, r"is not a DistributionModel"),
+        # scalar arguments: a bool is not a count, a string not a flow, tolerances checked
+        ({"n_stages": True}, r"n_stages = True must be an integer >= 1"),
+        ({"n_stages": 3.0}, r"n_stages = 3.0 must be an integer >= 1"),
+        ({"Q_org": "1"}, r"Q_org = '1' must be a number of m3/s, finite and > 0"),
+        ({"Q_aq": float("nan")}, r"Q_aq = nan m3/s must be finite and > 0"),
+        ({"tol": 0.0}, r"tol = 0.0 must be a number with 0 < tol < 1"),
+        ({"tol": float("nan")}, r"tol = nan must be a number with 0 < tol < 1"),
+        ({"tol": 2.0}, r"tol = 2.0 must be a number with 0 < tol < 1"),
+        ({"max_iter": 0}, r"max_iter = 0 must be an integer >= 1"),
+        ({"max_iter": -1}, r"max_iter = -1 must be an integer >= 1"),
+        ({"max_iter": 2.5}, r"max_iter = 2.5 must be an integer >= 1"),
+        ({"side_feeds": [SideFeed(True, "aq", 1.0, np.ones(5))]}, r"stage = True, accepted"),
     ],
 )
-def test_bad_input_messages(kwargs, match):
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_bad_input_messages(kwargs, match, backend):
     model, aq, org = _small_case()
     args = {
         "aq_feed": aq,
@@ -226,6 +240,7 @@ def test_bad_input_messages(kwargs, match):
         "Q_org": 1.0,
         "model": model,
         "n_stages": 3,
+        "backend": backend,
     }
     args.update(kwargs)
     with pytest.raises(SpecificationError, match=match):

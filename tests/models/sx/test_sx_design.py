@@ -15,6 +15,7 @@ from yieldkit.models.sx import solve_cascade
 from yieldkit.models.sx.design import (
     mccabe_thiele_plot,
     oa_ratio_for_recovery,
+    purity,
     recovery,
     stages_for_purity,
     stages_for_recovery,
@@ -108,12 +109,55 @@ def test_oa_ratio_search_hits_target():
     assert 1e-3 < ratio < 1e3
 
 
+def test_recovery_and_purity_take_a_name_or_an_index():
+    model, aq, org = _case()
+    sol = solve_cascade(aq, org, 1.0, 1.5, model, 4)
+    assert recovery(sol, aq, org, "Nd+3") == recovery(sol, aq, org, 3)
+    assert purity(sol, "Nd+3") == purity(sol, np.int64(3)) == sol.y[0, 3] / sol.y[0].sum()
+    with pytest.raises(SpecificationError, match=r"unknown metal 'Nd3'.*Did you mean 'Nd\+3'"):
+        recovery(sol, aq, org, "Nd3")
+    for bad in (4, -1, True, 2.0):
+        with pytest.raises(SpecificationError, match=rf"metal = {bad!r}: give a name of .* 0..3"):
+            purity(sol, bad)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda m, aq, org: stages_for_recovery(aq, org, 1.0, 1.5, m, "Nd+3", 0.9, max_stages=0),
+         r"max_stages = 0 must be an integer >= 1"),
+        (lambda m, aq, org: stages_for_purity(aq, org, 1.0, 0.3, m, "Nd+3", 0.3, max_stages=2.5),
+         r"max_stages = 2.5 must be an integer >= 1"),
+        (lambda m, aq, org: stages_for_recovery(aq, org, 1.0, 1.5, m, "Nd+3", "0.9"),
+         r"recovery target = '0.9' must be a number between 0 and 1"),
+        (lambda m, aq, org: stages_for_purity(aq, org, 1.0, 0.3, m, "Nd+3", 1.0),
+         r"purity target = 1.0, accepted strictly between 0 and 1"),
+        (lambda m, aq, org: oa_ratio_for_recovery(aq, org, 1.0, m, 4, "Nd+3", 0.8, (0.0, 10.0)),
+         r"bounds = \(0.0, 10.0\) must be two O/A ratios \(lo, hi\) with 0 < lo < hi"),
+        (lambda m, aq, org: oa_ratio_for_recovery(aq, org, 1.0, m, 4, "Nd+3", 0.8, (10.0, 1.0)),
+         r"bounds = \(10.0, 1.0\) must be two O/A ratios"),
+        (lambda m, aq, org: oa_ratio_for_recovery(aq, org, 1.0, m, 4, "Nd+3", 0.8, 5.0),
+         r"bounds = 5.0 must be two O/A ratios"),
+        (lambda m, aq, org: oa_ratio_for_recovery(aq, org, 1.0, m, 4, "Nd3", 0.8),
+         r"unknown metal 'Nd3'.*Did you mean 'Nd\+3'"),
+    ],
+)  # fmt: skip
+def test_design_tools_bad_input_messages(call, match):
+    model, aq, org = _case()
+    with pytest.raises(SpecificationError, match=match):
+        call(model, aq, org)
+
+
 def test_mccabe_thiele_png_written(tmp_path):
     model, aq, org = _case()
     sol = solve_cascade(aq, org, 1.0, 1.0, model, 5)
     path = mccabe_thiele_plot(sol, "Nd+3", tmp_path / "mt.png")
     assert path.exists() and path.stat().st_size > 1000
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(SpecificationError, match=r"metal = 3: give a name of \['La\+3'"):
+        mccabe_thiele_plot(sol, 3, tmp_path / "bad.png")
+    with pytest.raises(SpecificationError, match=r"unknown metal 'nd\+3'.*Did you mean 'Nd\+3'"):
+        mccabe_thiele_plot(sol, "nd+3", tmp_path / "bad.png")
 
 
 def test_extraction_scrub_strip_carry_the_organic():
@@ -143,6 +187,21 @@ def test_extraction_scrub_strip_carry_the_organic():
     )
     np.testing.assert_allclose(total_out, aq[:4] * 1.0, rtol=1e-10)
     assert out["strip"].y[0].sum() < 0.05 * out["extraction"].y[0].sum()  # stripped
+
+
+def test_sections_name_the_section_in_errors():
+    model, aq, org = _case()
+    scrub = np.array([0.0, 0.0, 0.0, 0.0, 100.0])
+    ok = [Section("extraction", 6, aq, 1.0), Section("scrub", 3, scrub, 0.2)]
+    with pytest.raises(SpecificationError, match=r"section 'scrub': n_stages = 0 must be"):
+        solve_sections(org, 1.0, model, [ok[0], Section("scrub", 0, scrub, 0.2)])
+    with pytest.raises(SpecificationError, match=r"sections\[1\] = 'scrub' is not a Section"):
+        solve_sections(org, 1.0, model, [ok[0], "scrub"])
+    first = solve_sections(org, 1.0, model, ok)
+    with pytest.raises(SpecificationError, match=r"unknown section 'scurb'.*Did you mean 'scrub'"):
+        solve_sections(org, 1.0, model, ok, x0={"scurb": first["scrub"]})
+    warm = solve_sections(org, 1.0, model, ok, x0=first)
+    assert warm["scrub"].jacobians == 0  # the warm starts were used (chord steps only)
 
 
 def test_reference_case_against_gauss_seidel():

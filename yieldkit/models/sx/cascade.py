@@ -46,10 +46,9 @@ from yieldkit.models.sx.backend import _NO_V, _NO_W, _choose_backend, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.fallbacks import _solve_general
 from yieldkit.models.sx.newton import balance_limit, short_of_acid
+from yieldkit.models.sx.problem import check_arguments
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
-
-_INTEGERS = (int, np.integer)  # a stage count may be a NumPy integer
 
 
 def solve_cascade(
@@ -123,6 +122,7 @@ def solve_cascade(
             f"model = {model!r} is not a DistributionModel; build one with cation_exchange, "
             "empirical_ph or constant_d."
         )
+    check_arguments(Q_aq, Q_org, n_stages, tol, max_iter)
     backend = _choose_backend(model, backend)
     if backend == "compiled" and not side_feeds:
         sol = _solve_ends_compiled(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, x0, tol,
@@ -139,12 +139,9 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
     present, compiled Newton converging. None in every other case (invalid input, an
     absent metal, a Newton failure): the general path then checks, recovers (compiled
     pseudo-transient first) or reports."""
-    if not isinstance(n_stages, _INTEGERS) or n_stages < 1:
-        return None
-    try:
+    try:  # the scalar arguments are checked (check_arguments), the feeds not yet
         aq = np.asarray(aq_feed, dtype=float)
         org = np.asarray(org_feed, dtype=float)
-        q_aq, q_org = float(q_aq), float(q_org)
     except (TypeError, ValueError):
         return None
     if aq.ndim != 1 or org.ndim != 1:
@@ -166,7 +163,7 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
         v0 = np.ascontiguousarray(v0, dtype=float)
         if v0.ndim != 1:
             return None
-    out = _kernel().solve_ends(aq, org, q_aq, q_org, int(n_stages), model.z, model.ha_bound,
+    out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound,
                                model.c, model.a, model.b, v0, x0 is not None, w_prev,
                                chord, float(tol), min(int(max_iter), 25),
                                balance_limit(tol))  # fmt: skip

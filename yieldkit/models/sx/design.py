@@ -6,17 +6,34 @@ organic), as a fraction of everything that enters the cascade.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import brentq
 
-from yieldkit.errors import SpecificationError
+from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.sx.cascade import CascadeSolution, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
 
 
-def recovery(sol: CascadeSolution, aq_feed: np.ndarray, org_feed: np.ndarray, metal: int) -> float:
+def _metal_index(sol: CascadeSolution, metal: int | str) -> int:
+    """Position of a metal in a solution's order, from its name or its index."""
+    if isinstance(metal, str):
+        if metal not in sol.metals:
+            raise SpecificationError(unknown_name("metal", metal, sol.metals, "cascade solution"))
+        return sol.metals.index(metal)
+    m = len(sol.metals)
+    if isinstance(metal, bool) or not isinstance(metal, int | np.integer) or not 0 <= metal < m:
+        raise SpecificationError(
+            f"metal = {metal!r}: give a name of {list(sol.metals)} or an index 0..{m - 1}."
+        )
+    return int(metal)
+
+
+def recovery(
+    sol: CascadeSolution, aq_feed: np.ndarray, org_feed: np.ndarray, metal: int | str
+) -> float:
     """Fraction of a metal's input that leaves in the loaded organic (no side feeds) [-].
 
     Parameters
@@ -25,23 +42,36 @@ def recovery(sol: CascadeSolution, aq_feed: np.ndarray, org_feed: np.ndarray, me
         Solved cascade [-].
     aq_feed, org_feed : numpy.ndarray
         The feeds it was solved with [mol/m3].
-    metal : int
-        Metal index [-].
+    metal : str or int
+        Metal name, or its index in the solution's metal order [-].
     """
+    i = _metal_index(sol, metal)
     qa, qo = sol.q_aq[0], sol.q_org[-1]
-    total = qa * aq_feed[metal] + qo * org_feed[metal]
-    return float(sol.q_org[0] * sol.y[0, metal] / total)
+    total = qa * aq_feed[i] + qo * org_feed[i]
+    return float(sol.q_org[0] * sol.y[0, i] / total)
 
 
-def purity(sol: CascadeSolution, metal: int) -> float:
-    """Molar fraction of a metal among the metals of the loaded organic [-]."""
+def purity(sol: CascadeSolution, metal: int | str) -> float:
+    """Molar fraction of a metal among the metals of the loaded organic [-] (``metal``: its
+    name, or its index in the solution's metal order)."""
     y = sol.y[0]
-    return float(y[metal] / y.sum())
+    return float(y[_metal_index(sol, metal)] / y.sum())
 
 
 def _check_target(name: str, target: float) -> None:
+    if isinstance(target, bool) or not isinstance(target, int | float | np.number):
+        raise SpecificationError(f"{name} target = {target!r} must be a number between 0 and 1.")
     if not 0.0 < target < 1.0:
         raise SpecificationError(f"{name} target = {target!r}, accepted strictly between 0 and 1.")
+
+
+def _check_max_stages(max_stages) -> None:
+    if (
+        isinstance(max_stages, bool)
+        or not isinstance(max_stages, int | np.integer)
+        or max_stages < 1
+    ):
+        raise SpecificationError(f"max_stages = {max_stages!r} must be an integer >= 1.")
 
 
 def stages_for_recovery(
@@ -81,6 +111,7 @@ def stages_for_recovery(
         The cascade with n stages.
     """
     _check_target("recovery", target)
+    _check_max_stages(max_stages)
     i = model.index(metal)
 
     def run(n):
@@ -145,6 +176,7 @@ def stages_for_purity(
         The cascade with n stages.
     """
     _check_target("purity", target)
+    _check_max_stages(max_stages)
     i = model.index(metal)
     best = 0.0
     for n in range(1, max_stages + 1):
@@ -199,6 +231,14 @@ def oa_ratio_for_recovery(
     """
     _check_target("recovery", target)
     i = model.index(metal)
+    try:
+        lo_ratio, hi_ratio = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        lo_ratio, hi_ratio = math.nan, math.nan
+    if not (0 < lo_ratio < hi_ratio < math.inf):
+        raise SpecificationError(
+            f"bounds = {bounds!r} must be two O/A ratios (lo, hi) with 0 < lo < hi, finite."
+        )
     state: dict[str, CascadeSolution] = {}
 
     def g(log_ratio):
@@ -208,7 +248,7 @@ def oa_ratio_for_recovery(
         state["last"] = sol
         return recovery(sol, aq_feed, org_feed, i) - target
 
-    lo, hi = np.log(bounds[0]), np.log(bounds[1])
+    lo, hi = math.log(lo_ratio), math.log(hi_ratio)
     g_lo, g_hi = g(lo), g(hi)
     if g_lo > 0 or g_hi < 0:
         raise SpecificationError(
@@ -216,7 +256,9 @@ def oa_ratio_for_recovery(
             f"{bounds}; target {target} is outside (widen bounds or change stages)."
         )
     root = brentq(g, lo, hi, xtol=1e-12, rtol=1e-12)
-    sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_aq * np.exp(root), model, n_stages)
+    sol = solve_cascade(
+        aq_feed, org_feed, Q_aq, Q_aq * np.exp(root), model, n_stages, x0=state["last"]
+    )
     return float(np.exp(root)), sol
 
 
@@ -242,11 +284,9 @@ def mccabe_thiele_plot(sol: CascadeSolution, metal: str, path: str | Path) -> Pa
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    if metal not in sol.metals:
-        from yieldkit.errors import unknown_name
-
-        raise SpecificationError(unknown_name("metal", metal, sol.metals, "cascade solution"))
-    i = sol.metals.index(metal)
+    if not isinstance(metal, str):
+        raise SpecificationError(f"metal = {metal!r}: give a name of {list(sol.metals)}.")
+    i = _metal_index(sol, metal)
     x, y = sol.x[:, i], sol.y[:, i]
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.plot(x, y, "o-", label="stage equilibria (x_k, y_k)")

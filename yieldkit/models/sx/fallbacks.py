@@ -46,10 +46,17 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         if isinstance(x0, CascadeSolution) and x0.factors is not None:
             if x0.factors[0] == tuple(active) and x0.backend == backend:
                 warm_fac = x0.factors[1]
-        if warm is None or warm.shape != (n * (m + 2),) or not np.all(np.isfinite(warm)):
+        if warm is None or warm.shape != (n * (m + 2),):
             raise SpecificationError(
                 f"x0 has shape {None if warm is None else warm.shape}, expected "
-                f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables."
+                f"({n * (m + 2)},) = n_stages*(n_metals+2) finite log-variables (a solution "
+                "of a cascade with the same stages and metals, or its state)."
+            )
+        bad = np.flatnonzero(~np.isfinite(warm))
+        if bad.size:
+            raise SpecificationError(
+                f"x0 has {bad.size} non-finite values (first x0[{bad[0]}] = {float(warm[bad[0]])!r}); "
+                "a warm start takes the finite log-variables of a solution (its state)."
             )
 
     def run(warm, warm_fac, transient=True):

@@ -51,16 +51,49 @@ def _check_array(name: str, arr, shape) -> np.ndarray:
     return a
 
 
+#: Types taken as a real number (bool, an int, is not)
+_REALS = (int, float, np.integer, np.floating)
+
+#: Types taken as an integer count
+_INTEGERS = (int, np.integer)
+
+
+def _is_real(value, types=_REALS) -> bool:
+    return isinstance(value, types) and not isinstance(value, bool)
+
+
 def _check_flow(name: str, q) -> float:
+    if not _is_real(q):
+        raise SpecificationError(f"{name} = {q!r} must be a number of m3/s, finite and > 0.")
     q = float(q)
-    if not (np.isfinite(q) and q > 0):
+    if not (math.isfinite(q) and q > 0):
         raise SpecificationError(f"{name} = {q!r} m3/s must be finite and > 0.")
     return q
 
 
+def check_arguments(q_aq, q_org, n_stages, tol, max_iter) -> None:
+    """The scalar arguments of :func:`~yieldkit.models.sx.cascade.solve_cascade`, checked
+    before any solve (the feeds and side feeds are checked with the setup): flows real
+    and > 0, n_stages an integer >= 1, 0 < tol < 1, max_iter an integer >= 1 (a bool is
+    neither a number nor a count here)."""
+    _check_flow("Q_aq", q_aq)
+    _check_flow("Q_org", q_org)
+    if not _is_real(n_stages, _INTEGERS) or n_stages < 1:
+        raise SpecificationError(f"n_stages = {n_stages!r} must be an integer >= 1.")
+    if not (_is_real(tol) and 0 < tol < 1):
+        raise SpecificationError(
+            f"tol = {tol!r} must be a number with 0 < tol < 1 (the scaled residual, max norm, "
+            "at which Newton stops; default 1e-12)."
+        )
+    if not _is_real(max_iter, _INTEGERS) or max_iter < 1:
+        raise SpecificationError(
+            f"max_iter = {max_iter!r} must be an integer >= 1 (Newton iterations; default 100)."
+        )
+
+
 def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setup:
     m = model.n_metals
-    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+    if not _is_real(n_stages, _INTEGERS) or n_stages < 1:
         raise SpecificationError(f"n_stages = {n_stages!r} must be an integer >= 1.")
     n = int(n_stages)
     aq = _check_array("aq_feed", aq_feed, (m + 1,))
@@ -84,7 +117,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     for i, sf in enumerate(side_feeds or ()):
         if not isinstance(sf, SideFeed):
             raise SpecificationError(f"side_feeds[{i}] = {sf!r} is not a SideFeed.")
-        if not (isinstance(sf.stage, int | np.integer) and 1 <= sf.stage <= n):
+        if not (_is_real(sf.stage, _INTEGERS) and 1 <= sf.stage <= n):
             raise SpecificationError(f"side_feeds[{i}].stage = {sf.stage!r}, accepted 1..{n}.")
         if sf.phase not in ("aq", "org"):
             raise SpecificationError(
@@ -138,7 +171,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
 def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages) -> _Setup | None:
     """:func:`_setup` for a cascade fed at its ends only, checked and built in the kernel
     (None when the input is invalid: the caller runs :func:`_setup` for the message)."""
-    if not isinstance(n_stages, int | np.integer) or n_stages < 1:
+    if not _is_real(n_stages, _INTEGERS) or n_stages < 1:
         return None
     aq = np.asarray(aq_feed, dtype=float)
     org = np.asarray(org_feed, dtype=float)

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from yieldkit.errors import SpecificationError
+from yieldkit.errors import (
+    ConvergenceError,
+    InfeasibleStateError,
+    SpecificationError,
+    unknown_name,
+)
 from yieldkit.models.sx.cascade import CascadeSolution, SideFeed, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
 
@@ -73,24 +78,42 @@ def solve_sections(
         By section name, in order; the last section's ``loaded_organic`` is the organic
         leaving the circuit.
     """
+    sections = list(sections)
+    for i, sec in enumerate(sections):
+        if not isinstance(sec, Section):
+            raise SpecificationError(f"sections[{i}] = {sec!r} is not a Section.")
     names = [s.name for s in sections]
     if len(set(names)) != len(names) or not names:
         raise SpecificationError(f"sections: names {names} must be unique and non-empty.")
+    for key in x0 or {}:
+        if key not in names:  # a misspelt warm start would silently start cold
+            raise SpecificationError(unknown_name("section", key, names, "x0 (warm starts)"))
     out: dict[str, CascadeSolution] = {}
     org = np.asarray(org_feed, dtype=float)
     for sec in sections:
         warm = (x0 or {}).get(sec.name)
-        sol = solve_cascade(
-            sec.aq_feed,
-            org,
-            sec.q_aq,
-            Q_org,
-            model,
-            sec.n_stages,
-            side_feeds=list(sec.side_feeds),
-            x0=warm,
-            tol=tol,
-        )
+        where = f"section {sec.name!r}"
+        try:
+            sol = solve_cascade(
+                sec.aq_feed,
+                org,
+                sec.q_aq,
+                Q_org,
+                model,
+                sec.n_stages,
+                side_feeds=list(sec.side_feeds),
+                x0=warm,
+                tol=tol,
+            )
+        except ConvergenceError as exc:
+            raise ConvergenceError(
+                f"{where}: {exc}",
+                loop=exc.loop,
+                residual_history=exc.residual_history,
+                best_iterate=exc.best_iterate,
+            ) from exc
+        except (SpecificationError, InfeasibleStateError) as exc:
+            raise type(exc)(f"{where}: {exc}") from exc
         out[sec.name] = sol
         org = sol.loaded_organic
     return out
