@@ -171,6 +171,50 @@ def test_construction_errors():
         SolventExtraction("u", 3, "cation_exchange", "p507_pr", tol=2.0)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        # nothing given is read as something else or dropped
+        ({"metals": "Pr+3"}, r"'u' metals = 'Pr\+3': give a list of metal ions, e\.g\. \['Pr\+3'\]"),
+        ({"metals": []}, r"'u': metals = \[\] in p507_pr: give at least one metal ion"),
+        ({"metals": ["Pr+3", "Pr+3"]}, r"'u': metals \['Pr\+3', 'Pr\+3'\] in p507_pr: \['Pr\+3'\] repeat"),
+        ({"side_feeds": "2"}, r"'u': side_feeds = '2' must be a list of stage numbers"),
+        ({"side_feeds": [True]}, r"'u': side-feed stage True must be an integer"),
+        ({"side_feeds": [2.0]}, r"'u': side-feed stage 2.0 must be an integer"),
+        ({"warm_start": "no"}, r"'u' warm_start = 'no' must be True or False"),
+        ({"saponification": "yes"}, r"'u' saponification = 'yes' must be True or False"),
+        ({"saturation": 1}, r"'u' saturation = 1 must be True or False"),
+        ({"capacity": "600 mol/m^3"}, r"'u': model 'cation_exchange': options that would be ignored: capacity \(used with saturation=True only\)"),
+        ({"dosage": 5.0}, r"'u': .*ignored: dosage \(used by 'empirical_ph' only"),
+        ({"saturation": True, "capacity": "600 mol/m^3"}, r"ignored: saturation \(cation_exchange saturates"),
+        ({"anchor": "Pr+3"}, r"ignored: anchor and log10_kex_anchor \(used by the separation-factor set"),
+    ],
+)  # fmt: skip
+def test_construction_rejects_what_it_would_ignore_or_misread(kwargs, match):
+    with pytest.raises(SpecificationError, match=match):
+        SolventExtraction("u", 3, "cation_exchange", "p507_pr", **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("constant_d", {"Nd+3": "x"}), r"parameter dict D of 'Nd\+3' = 'x' must be a finite number"),
+        (("cation_exchange", {"Nd+3": None}), r"log10 K_ex of 'Nd\+3' = None must be a finite number"),
+        (("empirical_ph", {"Nd+3": [1, 2, 3]}), r"give \[m0, m1, B0, B1\] per metal, got \[1, 2, 3\] for 'Nd\+3'"),
+        (("empirical_ph", {"Nd+3": [1, 2, 3, "a"]}), r"\[m0, m1, B0, B1\] of 'Nd\+3' = 'a' must be a finite number"),
+    ],
+)  # fmt: skip
+def test_parameter_dict_values_are_checked(args, match):
+    with pytest.raises(SpecificationError, match=match):
+        SolventExtraction("u", 3, *args, dosage=5.0 if args[0] == "empirical_ph" else None)
+
+
+def test_anchor_value_is_checked():
+    with pytest.raises(SpecificationError, match=r"log10_kex_anchor = nan must be a finite number"):
+        SolventExtraction("u", 3, "cation_exchange", "yin2015_separation", anchor="Pr+3",
+                          log10_kex_anchor=float("nan"))  # fmt: skip
+
+
 def test_run_errors():
     small = Stream(C.__class__(["H2O", "H+", "Nd+3", "D2EHPA", "kerosene"]))
     unit = SolventExtraction("u", 2, "constant_d", {"Nd+3": 2.0})

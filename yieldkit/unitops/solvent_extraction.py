@@ -39,13 +39,27 @@ EXTRACTANTS = ("D2EHPA", "PC88A", "Cyanex272")
 
 
 def _stage_list(value, n_stages: int, name: str) -> tuple[int, ...]:
-    stages = tuple(int(k) for k in (value or ()))
-    for k in stages:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise SpecificationError(
+            f"{name}: side_feeds = {value!r} must be a list of stage numbers, e.g. [2]."
+        )
+    stages = []
+    for k in value:
+        if isinstance(k, bool) or not isinstance(k, int | np.integer):
+            raise SpecificationError(f"{name}: side-feed stage {k!r} must be an integer.")
         if not 1 <= k <= n_stages:
             raise SpecificationError(f"{name}: side-feed stage {k} is outside 1..{n_stages}.")
+        stages.append(int(k))
     if len(set(stages)) != len(stages):
-        raise SpecificationError(f"{name}: side-feed stages repeat: {stages}.")
-    return stages
+        raise SpecificationError(f"{name}: side-feed stages repeat: {tuple(stages)}.")
+    return tuple(stages)
+
+
+def _flag(value, name: str) -> bool:
+    """A switch given as True or False (a string such as 'no' is not read as one)."""
+    if not isinstance(value, bool | np.bool_):
+        raise SpecificationError(f"{name} = {value!r} must be True or False.")
+    return bool(value)
 
 
 #: Solids and gases up to this fraction of the inlet mass (a tear solver's finite-difference
@@ -141,6 +155,10 @@ class SolventExtraction(UnitOperation):
         self.n_stages = int(n_stages)
         self.model = choice(model, MODELS, f"{where} model")
         self.extractant = choice(extractant, EXTRACTANTS, f"{where} extractant")
+        if isinstance(metals, str):
+            raise SpecificationError(
+                f"{where} metals = {metals!r}: give a list of metal ions, e.g. [{metals!r}]."
+            )
         self.metals = None if metals is None else tuple(metals)
         self.dosage = None if dosage is None else positive_number(dosage, f"{where} dosage")
         self.capacity = (
@@ -155,19 +173,22 @@ class SolventExtraction(UnitOperation):
         if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
             raise SpecificationError(f"{where} max_iter = {max_iter!r} must be an integer >= 1.")
         self.max_iter = max_iter
-        self.warm_start = bool(warm_start)
+        self.warm_start = _flag(warm_start, f"{where} warm_start")
         self.side_stages = _stage_list(side_feeds, self.n_stages, where)
         self._options = dict(
             dosage=self.dosage,
             anchor=anchor,
             log10_kex_anchor=log10_kex_anchor,
-            saturation=bool(saturation),
+            saturation=_flag(saturation, f"{where} saturation"),
             capacity=self.capacity,
-            saponification=bool(saponification),
+            saponification=_flag(saponification, f"{where} saponification"),
         )
         self.parameter_set = parameter_set
         # build once now so a bad set, metal or option fails at construction
-        self.distribution = build_model(self.model, parameter_set, self.metals, **self._options)
+        try:
+            self.distribution = build_model(self.model, parameter_set, self.metals, **self._options)
+        except SpecificationError as exc:
+            raise SpecificationError(f"{where}: {exc}") from exc
         self.inlet_ports = ("aq_in", "org_in") + tuple(f"feed_{k}" for k in self.side_stages)
         self.outlet_ports = ("raffinate", "loaded_org")
         self._maps: dict = {}

@@ -37,12 +37,38 @@ def _set(name: str) -> dict:
 
 
 def _pick(available: list[str], metals, where: str) -> list[str]:
+    """The metals asked for, in their order (all of ``available`` for None); each known,
+    none repeated, at least one."""
     if metals is None:
         return list(available)
+    if isinstance(metals, str):
+        raise SpecificationError(
+            f"metals = {metals!r} in {where}: give a list of metal ions, e.g. [{metals!r}]."
+        )
+    metals = list(metals)
+    if not metals:
+        raise SpecificationError(
+            f"metals = [] in {where}: give at least one metal ion (None takes all: "
+            f"{', '.join(available)})."
+        )
     for m in metals:
         if m not in available:
             raise SpecificationError(unknown_name("metal", m, available, where))
-    return list(metals)
+    repeated = sorted({m for m in metals if metals.count(m) > 1})
+    if repeated:
+        raise SpecificationError(f"metals {metals} in {where}: {repeated} repeat.")
+    return metals
+
+
+def _number(value, what: str) -> float:
+    """A finite real number from a parameter value (a bool is not one)."""
+    try:
+        v = float(value) if not isinstance(value, bool | str) else None
+    except (TypeError, ValueError):
+        v = None
+    if v is None or not np.isfinite(v):
+        raise SpecificationError(f"{what} = {value!r} must be a finite number.")
+    return v
 
 
 def uky_d2ehpa(
@@ -296,6 +322,7 @@ def build_model(
         raise SpecificationError(
             unknown_name("SX distribution model", model, MODELS, "build_model")
         )
+    _check_options(model, parameter_set, dosage, anchor, log10_kex_anchor, saturation, capacity)
     if isinstance(parameter_set, dict):
         mod = _user_model(model, parameter_set, metals, dosage, saturation, capacity)
     else:
@@ -342,7 +369,33 @@ def _named_model(model, name, metals, dosage, anchor, lk_anchor, saturation, cap
             f"parameter set {name!r} gives separation factors only: give anchor (e.g. 'Pr+3') "
             "and log10_kex_anchor."
         )
-    return from_separation_factors(anchor, float(lk_anchor), metals, name)
+    return from_separation_factors(anchor, _number(lk_anchor, "log10_kex_anchor"), metals, name)
+
+
+def _check_options(model, parameter_set, dosage, anchor, lk_anchor, saturation, capacity):
+    """An option the chosen model or set does not use is an error (it would be ignored)."""
+    unused = []
+    if dosage is not None and model != "empirical_ph":
+        unused.append(f"dosage (used by 'empirical_ph' only; model is {model!r})")
+    if saturation and model == "cation_exchange":
+        unused.append(
+            "saturation (cation_exchange saturates through its free-extractant balance; "
+            "saturation is for 'empirical_ph' and 'constant_d')"
+        )
+    if capacity is not None and not saturation:
+        unused.append("capacity (used with saturation=True only)")
+    if (anchor is not None or lk_anchor is not None) and parameter_set != "yin2015_separation":
+        unused.append(
+            "anchor and log10_kex_anchor (used by the separation-factor set "
+            f"'yin2015_separation' only; parameter set is {parameter_set!r})"
+            if isinstance(parameter_set, str)
+            else "anchor and log10_kex_anchor (used by 'yin2015_separation' only, not with a "
+            "parameter dict)"
+        )
+    if unused:
+        raise SpecificationError(
+            f"model {model!r}: options that would be ignored: {'; '.join(unused)}. Remove them."
+        )
 
 
 def _user_model(model, values, metals, dosage, saturation, capacity):
@@ -355,16 +408,20 @@ def _user_model(model, values, metals, dosage, saturation, capacity):
     if np.any(z <= 0):
         raise SpecificationError(f"metals {names}: only cations are extracted (charge > 0).")
     if model == "constant_d":
-        return constant_d(
-            names, [float(values[m]) for m in names], z, saturation=saturation, capacity=capacity
-        )
+        d = [_number(values[m], f"parameter dict D of {m!r}") for m in names]
+        return constant_d(names, d, z, saturation=saturation, capacity=capacity)
     if model == "cation_exchange":
-        return cation_exchange(names, [float(values[m]) for m in names], z, citations=())
-    rows = np.array([values[m] for m in names], dtype=float)
-    if rows.shape != (len(names), 4):
-        raise SpecificationError(
-            f"model 'empirical_ph': give [m0, m1, B0, B1] per metal, got shape {rows.shape}."
-        )
+        lk = [_number(values[m], f"parameter dict log10 K_ex of {m!r}") for m in names]
+        return cation_exchange(names, lk, z, citations=())
+    rows = []
+    for m in names:
+        row = values[m]
+        if isinstance(row, str) or np.ndim(row) != 1 or len(row) != 4:
+            raise SpecificationError(
+                f"model 'empirical_ph': give [m0, m1, B0, B1] per metal, got {row!r} for {m!r}."
+            )
+        rows.append([_number(v, f"parameter dict [m0, m1, B0, B1] of {m!r}") for v in row])
+    rows = np.array(rows)
     if dosage is None:
         raise SpecificationError("model 'empirical_ph' needs dosage (vol % extractant).")
     return empirical_ph(
