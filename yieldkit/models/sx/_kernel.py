@@ -723,14 +723,16 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
     """The fallback of a failed Newton in one call (newton._newton's): pseudo-transient
     continuation from v0 to ``target``, then damped Newton to ``tol`` and the balance check.
 
-    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err)."""
+    Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err,
+    transient_iterations), the last the pseudo-transient's share of the iterations (10 x
+    max_iter when it ran out of steps)."""
     p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
     v_t, hist_t, it_t, nfac_t = transient(v0, p, q, mp, 10 * max_iter, target)
     v, x, h, f, y, hist, it, nfac, w, have, err = newton(
         v_t, p, q, mp, tol, max_iter, np.zeros((0, 1, 1)), False
     )
     hist_all = np.concatenate((hist_t, hist))
-    return v, x, h, f, y, hist_all, it_t + it, nfac_t + nfac, w, have, err
+    return v, x, h, f, y, hist_all, it_t + it, nfac_t + nfac, w, have, err, it_t
 
 
 @njit(cache=True, error_model="numpy")

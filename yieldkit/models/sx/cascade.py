@@ -29,7 +29,7 @@ runs: :mod:`yieldkit.models.sx.backend`). After a failed Newton
 stages from a single stage (``fallbacks._grown``: 1, 2, 4, ... stages, each from the last
 profile stretched); the pseudo-transient
 continuation, in the compiled kernel (compiled backend; it repeats the NumPy one step for
-step), then in NumPy; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps
+step), then in NumPy when the compiled one stopped early; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps
 (up to 12 stages); pseudo-arclength continuation from dilute feeds
 (:mod:`yieldkit.models.sx.loading_path`). Each runs only if everything before it failed;
 a failure of all of them raises ConvergenceError with the stage and residual. A D that
