@@ -111,7 +111,7 @@ KW = dict(mode="kinetic", T="80 degC", tanks=1, residence_time="1 h")
     ("kwargs", "message"),
     [
         ({"reversible": ["Fe2O"]}, r"unknown reversible solid 'Fe2O'.*Did you mean 'Fe2O3'"),
-        ({"reversible": "Fe2O3"}, r"reversible = 'Fe2O3' must be a list of solids"),
+        ({"reversible": "Fe2O3"}, r"reversible = 'Fe2O3' must be a list, e\.g\. \['Fe2O3'\]"),
         ({"reversible": ["Nd2O3"]}, r"unknown oxide solubility 'Nd2O3'.*Fe2O3"),
         (
             {

@@ -260,7 +260,7 @@ RX = ["Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O"]
             r"unknown solid 'Nd2O'.*Did you mean 'Nd2O3'",
         ),
         (dict(T=None), SpecificationError, r"kinetic mode needs the tank temperature T"),
-        (dict(tanks=0), SpecificationError, r"tanks = 0 must be an integer >= 1"),
+        (dict(tanks=0), SpecificationError, r"tanks = 0 must be an integer in 1..100"),
         (
             dict(residence_time="1 h"),
             SpecificationError,

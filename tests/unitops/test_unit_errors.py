@@ -1,7 +1,7 @@
 import pytest
 
 from yieldkit.chemistry.components import Components
-from yieldkit.errors import ConnectionError, SpecificationError, UnitsError
+from yieldkit.errors import ConnectionError, SpecificationError, UnitsError, YieldkitError
 from yieldkit.stream import Stream
 from yieldkit.unitops.basic import Feed, Mixer, Product, Separator, Splitter, StoichiometricReactor
 
@@ -74,3 +74,46 @@ def test_with_params_rebuilds_with_validation():
     assert s2.fractions == {"a": 0.2, "b": 0.8} and s.fractions["a"] == 0.5
     with pytest.raises(SpecificationError, match="must sum to 1"):
         s.with_params(fractions={"a": 0.2, "b": 0.7})
+
+
+def _container_cases():
+    """(build, message) for a parameter of the wrong kind: a dict or list given as a
+    number, a string, or a list where a dict is expected (they raised TypeError or
+    AttributeError, or a string was read character by character, before 2026-12-06)."""
+    from yieldkit.unitops.leach import Leach
+    from yieldkit.unitops.physical import MagneticSeparator
+    from yieldkit.unitops.precipitator import Precipitator
+    from yieldkit.unitops.thermal import Calciner
+
+    leach = ["Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O"]
+    kin = dict(mode="kinetic", T="40 degC", volume="20 L")
+    mag = {"ferromagnetic": 0.97, "diamagnetic": 0.02}
+    return [
+        (lambda: Separator("s", 0.5), r"Separator 's' splits = 0.5 must be a dict, e\.g\."),
+        (lambda: Separator("s", {"s": 1.0}, outlets=5), r"outlets = 5 must be a list of port names"),
+        (lambda: Splitter("s", ["a", "b"]), r"fractions = \['a', 'b'\] must be a dict"),
+        (lambda: Mixer("m", inlets=None), r"inlets = None must be a list of port names"),
+        (lambda: StoichiometricReactor("r", 1.0), r"'r' reactions = 1\.0 must be a list"),
+        (lambda: Leach("l", 3.0), r"Leach 'l' reactions = 3\.0 must be a list"),
+        (lambda: Leach("l", leach, inert="SiO2", **kin), r"inert = 'SiO2' must be a list, e\.g\. \['SiO2'\]"),
+        (lambda: Leach("l", leach, inert=["SiO"], **kin), r"unknown species 'SiO'.*Did you mean"),
+        (lambda: Leach("l", leach, reversible=None, **kin), r"reversible = None must be a list"),
+        (lambda: Leach("l", leach, tanks=float("nan"), **kin), r"tanks = nan must be an integer in 1\.\.100"),
+        (lambda: Leach("l", leach, tanks=1e30, **kin), r"tanks = 1e\+30 must be an integer in 1\.\.100"),
+        (lambda: Leach("l", leach, kinetics=["x"], **kin), r"kinetics = \['x'\] must be the name of a rate-parameter set"),
+        (lambda: Leach("l", leach, rate_parameters=5, **kin), r"rate_parameters = 5 must be a dict"),
+        (lambda: Precipitator("p", coprecipitation=[]), r"coprecipitation = \[\] must be a dict"),
+        (lambda: Precipitator("p", mode="splits", splits=["Nd"]), r"splits = \['Nd'\] must be a dict"),
+        (lambda: Precipitator("p", mode="splits", splits={"Ndd": 0.9}), r"splits: 'Ndd' is not an element.*Did you mean 'Nd'"),
+        (lambda: Precipitator("p", inlets=7), r"inlets = 7 must be a list of port names"),
+        (lambda: MagneticSeparator("g", "ferromagnetic", mag), r"classes = 'ferromagnetic' must be a dict"),
+        (lambda: MagneticSeparator("g", {}, [0.9], default_class="diamagnetic"), r"recovery = \[0\.9\] must be a dict"),
+        (lambda: Calciner("c", "950 degC", "stoichiometric", reactions=2), r"reactions = 2 must be a list"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", range(len(_container_cases())))
+def test_parameters_of_the_wrong_kind_name_the_value(case):
+    build, match = _container_cases()[case]
+    with pytest.raises(YieldkitError, match=match):  # SpecificationError, SpeciesError
+        build()

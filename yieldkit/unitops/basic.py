@@ -10,7 +10,14 @@ from yieldkit.chemistry.species import PHASES
 from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import choice, fraction, fractions_summing_to_one, port_names
+from yieldkit.unitops.params import (
+    choice,
+    fraction,
+    fractions_summing_to_one,
+    item_list,
+    mapping,
+    port_names,
+)
 
 FEED_KINDS = ("feed", "reagent", "utility")
 #: Inlets within this of a unit's set temperature do not count as heated or cooled [K].
@@ -199,6 +206,7 @@ class Separator(UnitOperation):
             raise SpecificationError(
                 f"Separator {name!r}: exactly two outlets, got {self.outlet_ports!r}."
             )
+        mapping(splits, f"Separator {name!r} splits", "{'s': 0.98, 'aq': 0.05}")
         if not splits:
             raise SpecificationError(
                 f"Separator {name!r}: splits must name at least one species or phase."
@@ -286,6 +294,11 @@ class StoichiometricReactor(UnitOperation):
         super().__init__(name)
         self.inlet_ports = port_names(inlets, f"StoichiometricReactor {name!r} inlets")
         self.outlet_ports = ("out",)
+        reactions = item_list(
+            reactions,
+            f"StoichiometricReactor {name!r} reactions",
+            "[('Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O', 'Nd2O3', 0.95)]",
+        )
         if not reactions:
             raise SpecificationError(f"StoichiometricReactor {name!r}: give at least one reaction.")
         self.reactions = []

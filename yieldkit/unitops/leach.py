@@ -14,11 +14,13 @@ equilibria of :mod:`yieldkit.models.speciation`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from yieldkit.chemistry.reactions import Reaction
+from yieldkit.chemistry.species import get_species
 from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.leach_kinetics import MECHANISMS, LeachKinetics, load_kinetics
 from yieldkit.models.leaching import leach_cstr_train
@@ -31,12 +33,18 @@ from yieldkit.unitops.params import (
     SOLVER_TRACE,
     choice,
     fraction,
+    item_list,
     known_keys,
+    mapping,
+    name_list,
     port_names,
     positive,
 )
 
 MODES = ("stoichiometric", "kinetic")
+#: Most tanks of a kinetic leach train (plants run 1-8 agitated tanks in series; beyond a
+#: few dozen the train is a plug-flow reactor, and each tank costs a solve) [-]
+MAX_TANKS = 100
 RATE_KEYS = ("mechanism", "order", "k", "Ea", "k_diff", "Ea_diff")
 #: solids without rate parameters pass unreacted (listed in info) below this fraction of
 #: the solids mass, e.g. a tear solver's finite-difference probe; above it they are an error
@@ -154,17 +162,15 @@ class Leach(UnitOperation):
         self.inlet_ports = port_names(inlets, f"{where} inlets")
         self.outlet_ports = ("slurry",)
         self.T = None if T is None else positive(T, "K", f"{where} T")
+        reactions = item_list(reactions, f"{where} reactions", "['Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O']")
         if not reactions:
             raise SpecificationError(f"{where}: give at least one reaction.")
         self.reactions: list = []
         self.kinetics: LeachKinetics | None = None
-        self.inert = tuple(inert)
-        if isinstance(reversible, str):
-            raise SpecificationError(
-                f"{where} reversible = {reversible!r} must be a list of solids, e.g. "
-                f"[{reversible!r}]."
-            )
-        self.reversible = tuple(reversible)
+        self.inert = name_list(inert, f"{where} inert", "['SiO2']")
+        for sp in self.inert:
+            get_species(sp)  # an unknown name (a typo) is an error with suggestions
+        self.reversible = name_list(reversible, f"{where} reversible", "['Fe2O3']")
         self.solubility: tuple = ()
         if self.mode == "stoichiometric":
             for opt, value in (
@@ -187,10 +193,13 @@ class Leach(UnitOperation):
             if (
                 not isinstance(tanks, int | float)
                 or isinstance(tanks, bool)
+                or not math.isfinite(tanks)
                 or int(tanks) != tanks
-                or tanks < 1
+                or not 1 <= tanks <= MAX_TANKS
             ):
-                raise SpecificationError(f"{where} tanks = {tanks!r} must be an integer >= 1.")
+                raise SpecificationError(
+                    f"{where} tanks = {tanks!r} must be an integer in 1..{MAX_TANKS}."
+                )
             self.tanks = int(tanks)
             if (volume is None) == (residence_time is None):
                 raise SpecificationError(
@@ -254,8 +263,19 @@ class Leach(UnitOperation):
             raise SpecificationError(f"{where}: {sorted(both)} are both leached and inert.")
         table = None
         if kinetics is not None:
+            if not isinstance(kinetics, str):
+                raise SpecificationError(
+                    f"{where} kinetics = {kinetics!r} must be the name of a rate-parameter set "
+                    "(data/leach_kinetics.toml); per-solid values go in rate_parameters."
+                )
             table = load_kinetics(kinetics)
-        explicit = dict(rate_parameters or {})
+        explicit = dict(
+            mapping(
+                rate_parameters or {},
+                f"{where} rate_parameters",
+                "{'Nd2O3': {'mechanism': 'chemical', 'order': 1.0, 'k': 1e-3, 'Ea': 40000}}",
+            )
+        )
         for key in explicit:
             if key not in solids:
                 raise SpecificationError(

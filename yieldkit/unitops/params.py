@@ -55,6 +55,7 @@ def choice(value: str, accepted: Iterable[str], name: str) -> str:
 
 def fractions_summing_to_one(values: Mapping[str, object], name: str) -> dict[str, float]:
     """A mapping of fractions in [0, 1] that sum to 1 (within 1e-9)."""
+    mapping(values, name, "{'recycle': 0.8, 'purge': 0.2}")
     if not values:
         raise SpecificationError(f"{name}: at least one fraction is needed.")
     out = {k: fraction(v, f"{name}[{k!r}]") for k, v in values.items()}
@@ -66,10 +67,41 @@ def fractions_summing_to_one(values: Mapping[str, object], name: str) -> dict[st
     return out
 
 
+def mapping(value, name: str, example: str) -> Mapping:
+    """A parameter given as a dict ({name: value}); anything else is an error naming it
+    (``example`` shows the expected form)."""
+    if not isinstance(value, Mapping):
+        raise SpecificationError(f"{name} = {value!r} must be a dict, e.g. {example}.")
+    return value
+
+
+def item_list(value, name: str, example: str) -> list:
+    """A parameter given as a list (or tuple) of items; a string, a dict or a single
+    number is an error naming it (a string would be read character by character)."""
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        if isinstance(value, str):
+            example = f"[{value!r}]"  # the one item meant, most likely
+        raise SpecificationError(f"{name} = {value!r} must be a list, e.g. {example}.")
+    return list(value)
+
+
+def name_list(value, name: str, example: str) -> tuple[str, ...]:
+    """A list of names (species, solids, ...): :func:`item_list` whose items are strings."""
+    names = tuple(item_list(value, name, example))
+    for item in names:
+        if not isinstance(item, str):
+            raise SpecificationError(f"{name}: {item!r} is not a name; e.g. {example}.")
+    return names
+
+
 def port_names(value, name: str) -> tuple[str, ...]:
-    """A tuple of distinct, non-empty port names."""
+    """A tuple of distinct, non-empty port names (one name may be given as a string)."""
     if isinstance(value, str):
         value = (value,)
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+        raise SpecificationError(
+            f"{name} = {value!r} must be a list of port names, e.g. ['feed', 'recycle']."
+        )
     names = tuple(value)
     if not names or any(not isinstance(n, str) or not n or "." in n for n in names):
         raise SpecificationError(

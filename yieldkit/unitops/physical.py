@@ -23,7 +23,7 @@ from yieldkit.models.magnetic_separation import (
 )
 from yieldkit.models.stoichiometric import sequential_extents
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import choice, fraction, positive
+from yieldkit.unitops.params import choice, fraction, mapping, positive
 
 H_MOLAR_MASS = 1.00794e-3  # [kg/mol] IUPAC standard atomic weight of H (as molmass)
 
@@ -109,6 +109,8 @@ class MagneticSeparator(UnitOperation):
         where = f"MagneticSeparator {name!r}"
         self.inlet_ports = ("in",)
         self.outlet_ports = ("magnetic", "nonmagnetic")
+        mapping(classes, f"{where} classes", "{'Nd2Fe14B': 'ferromagnetic'}")
+        mapping(recovery, f"{where} recovery", "{'ferromagnetic': 0.98, 'diamagnetic': 0.02}")
         if not classes and default_class is None:
             raise SpecificationError(f"{where}: give classes per species or a default_class.")
         self.classes = {

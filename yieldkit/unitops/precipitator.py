@@ -17,16 +17,18 @@ overrides them per cation.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 
 from yieldkit.chemistry.components import REE
 from yieldkit.chemistry.reactions import Reaction
-from yieldkit.chemistry.species import get_species
+from yieldkit.chemistry.species import database, find_species, get_species
 from yieldkit.errors import (
     InfeasibleStateError,
     SpecificationError,
     YieldkitError,
+    did_you_mean,
     unknown_name,
 )
 from yieldkit.models.hydroxide import BASES, hydroxide_log_k, hydroxide_precipitation
@@ -41,11 +43,17 @@ from yieldkit.stream import Stream, mix
 from yieldkit.unitops import _liquor
 from yieldkit.unitops.base import Outcome, UnitOperation
 from yieldkit.unitops.basic import changes_temperature, slurry_duty
-from yieldkit.unitops.params import choice, fraction, port_names, positive_number
+from yieldkit.unitops.params import choice, fraction, mapping, port_names, positive_number
 
 MODES = ("efficiency", "splits", "hydroxide", "double-sulfate")
 SPECTATORS = ("H+", "NH4+", "Na+", "K+")
 _OXALATE_DEFAULT = {"Fe+3": "Fe2(C2O4)3.4H2O", "Fe+2": "FeC2O4.2H2O", "Ca+2": "CaC2O4.H2O"}
+
+
+@cache
+def _known_elements() -> tuple[str, ...]:
+    """Element symbols of the species database."""
+    return tuple(sorted({e for sp in database().values() for e in sp.elements}))
 
 
 def _element(cation: str) -> str:
@@ -188,7 +196,11 @@ class Precipitator(UnitOperation):
             raise SpecificationError(f"{where}: two inlets (liquor, reagent); got {inlets!r}.")
         self.outlet_ports = ("slurry", "unused_reagent") if mode == "hydroxide" else ("slurry",)
         self.T = None if T is None else to_si(T, "K", f"{where} T")
-        self.products = dict(products or {})
+        self.products = dict(
+            mapping(
+                {} if products is None else products, f"{where} products", "{'Nd+3': 'Nd(OH)3'}"
+            )
+        )
         for cat, prod in self.products.items():
             get_species(cat), get_species(prod)  # unknown names raise with suggestions
         mode_only = {
@@ -206,9 +218,11 @@ class Precipitator(UnitOperation):
         self.excess = (
             None if excess is None else positive_number(excess, f"{where} excess", allow_zero=True)
         )
+        copr = {} if coprecipitation is None else coprecipitation
+        mapping(copr, f"{where} coprecipitation", "{'Fe+3': 0.07}")
         self.coprecipitation = {
             get_species(k).name: fraction(v, f"{where} coprecipitation of {k!r}")
-            for k, v in (coprecipitation or {}).items()
+            for k, v in copr.items()
         }
         self.curve = curve
         if self.mode == "efficiency":
@@ -219,9 +233,17 @@ class Precipitator(UnitOperation):
             if isinstance(splits, str):
                 self.splits = split_fractions(splits)
             else:
-                self.splits = {
-                    k: fraction(v, f"{where} split of {k!r}") for k, v in dict(splits).items()
-                }
+                mapping(splits, f"{where} splits", "'oxalate_splits_ph1p28' or {'Nd': 0.99}")
+                if not splits:
+                    raise SpecificationError(f"{where}: splits must name at least one element.")
+                for el in splits:
+                    if not isinstance(el, str) or not find_species(element=el):
+                        raise SpecificationError(
+                            f"{where} splits: {el!r} is not an element of the species database "
+                            "(splits are keyed by element symbol, e.g. 'Nd')."
+                            f"{did_you_mean(str(el), _known_elements())}"
+                        )
+                self.splits = {k: fraction(v, f"{where} split of {k!r}") for k, v in splits.items()}
         self.base = choice(base, BASES, f"{where} base")
         self.target_pH = None
         if self.mode == "hydroxide":

@@ -26,7 +26,7 @@ from yieldkit.models.heat_balance import CHANGE_RTOL, kopp_heat_capacity
 from yieldkit.models.stoichiometric import sequential_extents
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import choice, fraction, positive
+from yieldkit.unitops.params import choice, fraction, item_list, positive
 
 MODES = ("equilibrium", "stoichiometric")
 
@@ -128,6 +128,9 @@ def _parse_reactions(reactions, where: str) -> list[tuple[Reaction, str, float]]
     (equation or Reaction, key reactant, conversion [-])."""
     if isinstance(reactions, (str, Reaction)):
         reactions = [reactions]
+    reactions = item_list(
+        reactions, f"{where} reactions", "['CaCO3 -> CaO + CO2(g)'] or one equation"
+    )
     out = []
     for item in reactions:
         if isinstance(item, (str, Reaction)):
@@ -253,7 +256,9 @@ class Calciner(UnitOperation):
             self.candidates = None
             if reactions is None and self._default_reactions is not None:
                 reactions, self._skip_absent_keys = self._default_reactions, True
-            if reactions is None or (not isinstance(reactions, str) and len(reactions) == 0):
+            if not isinstance(reactions, str | Reaction | None):
+                reactions = item_list(reactions, f"{where} reactions", "['CaCO3 -> CaO + CO2(g)']")
+            if reactions is None or (not isinstance(reactions, str | Reaction) and not reactions):
                 raise SpecificationError(
                     f"{where}: mode='stoichiometric' needs reactions, e.g. "
                     "['2 Nd2(C2O4)3.10H2O + 3 O2(g) -> 2 Nd2O3 + 12 CO2(g) + 20 H2O(g)']."

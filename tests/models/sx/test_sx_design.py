@@ -68,8 +68,10 @@ def test_separation_factors_are_ratios_of_d():
 def test_unknown_names_get_suggestions():
     with pytest.raises(SpecificationError, match=r"unknown metal 'Nd3'.*Did you mean 'Nd\+3'"):
         uky_d2ehpa(5.0, metals=["Nd3"])
-    with pytest.raises(SpecificationError, match=r"dosage = 0.0 vol %, must be > 0"):
+    with pytest.raises(SpecificationError, match=r"dosage = 0.0 vol %, accepted range \(0, 100\]"):
         uky_d2ehpa(0.0)
+    with pytest.raises(SpecificationError, match=r"dosage = 1e\+30 vol %, accepted range"):
+        uky_d2ehpa(1e30)
 
 
 def _case():

@@ -220,7 +220,7 @@ def empirical_ph(
     m0, m1, b0, b1 : numpy.ndarray
         Correlation coefficients per metal [-].
     dosage : float
-        Extractant dosage, vol % D2EHPA in the diluent [-]; must be > 0.
+        Extractant dosage, vol % D2EHPA in the diluent [-]; in (0, 100].
     z : numpy.ndarray
         Protons released per ion extracted [-].
     n : numpy.ndarray, optional
@@ -244,8 +244,11 @@ def empirical_ph(
     ----------
     Keim, S. and Naumann, W., OSTI 1569277 (2019), correlation as modelled in PrOMMiS.
     """
-    if not dosage > 0:
-        raise SpecificationError(f"empirical_ph: dosage = {dosage!r} vol %, must be > 0.")
+    if not 0 < dosage <= 100:
+        raise SpecificationError(
+            f"empirical_ph: dosage = {dosage!r} vol %, accepted range (0, 100] (a volume "
+            "percentage of extractant in the diluent)."
+        )
     z = np.asarray(z, dtype=float)
     n = z.copy() if n is None else np.asarray(n, dtype=float)
     s = np.asarray(m0, dtype=float) + np.asarray(m1, dtype=float) * dosage
