@@ -106,3 +106,37 @@ def test_cached_unit_conversions_match_pint_and_keep_their_errors(c):
             s.conc("Nd+3", "mol")
         with pytest.raises(UnitsError, match=r"unknown unit 'kgg/h'"):
             s.flow("Nd+3", "kgg/h")
+
+
+def _wrong_kind_cases():
+    """(call, error type, message) for arguments of the wrong kind; before 2026-12-06 these
+    raised TypeError, AttributeError or a pint error from deep inside."""
+    c = Components(["H2O", "H+", "Cl-", "Nd+3"])
+    s = Stream(c, {"H2O": "1000 kg/h", "H+": "1 mol/h", "Cl-": "1 mol/h"})
+    return [
+        (lambda: Components("H2O"), SpeciesError, r"species = 'H2O' must be a list, e\.g\. \['H2O'\]"),
+        (lambda: Components(5), SpeciesError, r"species = 5 must be a list"),
+        (lambda: Stream(c, ["H2O"]), SpecificationError, r"Stream flows = \['H2O'\] must be a dict"),
+        (lambda: Stream(c, {"H2O": "1 kg/h"}, densities=1.1), SpecificationError, r"densities = 1\.1 must be a dict"),
+        (lambda: Stream(c, {"H2O": "1 kg/h"}, name=3), SpecificationError, r"Stream name = 3 must be a string"),
+        (lambda: Stream.from_concentrations(c, "1 L/h", None), SpecificationError, r"concentrations = None must be a dict"),
+        (lambda: s.flow(["H2O"]), SpeciesError, r"unknown species \['H2O'\]"),
+        (lambda: s.flow("H2O", 5), UnitsError, r"unit 5 must be a string such as 'kg/h'"),
+        (lambda: s.conc("H+", None), UnitsError, r"unit None must be a string"),
+        (lambda: s.mass_flow("kg/s", ["aq"]), SpeciesError, r"unknown phase \['aq'\]"),
+        (lambda: s.volume_flow(["aq"]), SpecificationError, r"no density for phase \['aq'\]"),
+        (lambda: s.temperature(1), UnitsError, r"temperature unit: unit 1 must be a string"),
+        (lambda: s.scaled("2"), SpecificationError, r"scale factor = '2' must be a number >= 0"),
+        (lambda: s.with_moles(["a"] * 4), SpecificationError, r"molar flows \['a', 'a', 'a', 'a'\] must be an array of numbers"),
+        (lambda: s + 1.0, SpecificationError, r"a Stream can be added to a Stream only, not to float"),
+        (lambda: mix(s), SpecificationError, r"mix\(\) takes a list of Streams"),
+        (lambda: mix([s, "x"]), SpecificationError, r"mix\(\): 'x' is not a Stream"),
+        (lambda: mix([s], T="300 K"), SpecificationError, r"T = '300 K' must be a temperature in K"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", range(len(_wrong_kind_cases())))
+def test_arguments_of_the_wrong_kind_name_the_value(case):
+    call, error, match = _wrong_kind_cases()[case]
+    with pytest.raises(error, match=match):
+        call()

@@ -86,14 +86,18 @@ class Stream:
             raise SpecificationError(
                 f"Stream needs a Components set, got {type(components).__name__}."
             )
+        if not isinstance(name, str):
+            raise SpecificationError(f"Stream name = {name!r} must be a string.")
+        flows = {} if flows is None else _mapping(flows, "Stream flows", "{'H2O': '1000 kg/h'}")
         n = np.zeros(len(components))
-        for sp, value in (flows or {}).items():
+        for sp, value in flows.items():
             i = components.index(sp)
             n[i] += _flow_to_mol_s(value, components.molar_masses[i], f"flow of {sp!r}")
         T_K = T_REF if T is None else to_si(T, "K", "stream temperature")
         P_Pa = P_REF if P is None else to_si(P, "Pa", "stream pressure")
         rho = dict(DEFAULT_DENSITY)
-        for phase, value in (densities or {}).items():
+        densities = {} if densities is None else densities
+        for phase, value in _mapping(densities, "densities", "{'aq': '1.1 kg/L'}").items():
             if phase not in ("aq", "org", "l"):
                 raise SpecificationError(
                     unknown_name("liquid phase", phase, ("aq", "org", "l"), "densities")
@@ -166,6 +170,7 @@ class Stream:
         if V < 0:
             raise SpecificationError(f"volume flow must be >= 0, got {volume_flow!r}.")
         n = np.zeros(len(components))
+        _mapping(concentrations, "concentrations", "{'Nd+3': '0.1 mol/L'}")
         for sp, value in concentrations.items():
             i = components.index(sp)
             if components.species[i].phase != phase:
@@ -216,6 +221,7 @@ class Stream:
 
     def temperature(self, unit: str = "K") -> float:
         """Temperature in ``unit`` (e.g. ``"degC"``)."""
+        check_unit(_unit_text(unit, "temperature unit"), "K", "temperature unit")
         return Q_(self._T, "K").to(unit).magnitude
 
     def __repr__(self) -> str:
@@ -241,6 +247,8 @@ class Stream:
 
     def scaled(self, factor: float) -> Stream:
         """A new stream with every flow multiplied by ``factor`` [-] (>= 0)."""
+        if isinstance(factor, bool) or not isinstance(factor, int | float | np.number):
+            raise SpecificationError(f"scale factor = {factor!r} must be a number >= 0.")
         if not factor >= 0:
             raise SpecificationError(f"scale factor must be >= 0, got {factor!r}.")
         return self.with_moles(self._n * factor)
@@ -250,6 +258,10 @@ class Stream:
         return self.with_moles(np.where(self._c.phase_mask(phase), self._n, 0.0))
 
     def __add__(self, other: Stream) -> Stream:
+        if not isinstance(other, Stream):
+            raise SpecificationError(
+                f"a Stream can be added to a Stream only, not to {type(other).__name__} {other!r}."
+            )
         return mix([self, other])
 
     # ---------------------------------------------------------------- flows
@@ -297,7 +309,7 @@ class Stream:
     def volume_flow(self, phase: str = "aq", unit: str = "m^3/s") -> float:
         """Volumetric flow of a liquid phase from its density model, in ``unit``."""
         f = _factor("m^3/s", unit, "volume flow unit")
-        rho = self._rho.get(phase)
+        rho = self._rho.get(phase) if isinstance(phase, str) else None
         if rho is None:
             raise SpecificationError(
                 f"no density for phase {phase!r}: liquid densities are known for "
@@ -332,8 +344,16 @@ def mix(streams: list[Stream], T: float | None = None, name: str = "") -> Stream
     specific heats assumed; use a Heater with Cantera duties for an enthalpy balance).
     Pressure is the lowest inlet pressure.
     """
+    if isinstance(streams, Stream | str | Mapping) or not isinstance(streams, Iterable):
+        raise SpecificationError(f"mix() takes a list of Streams, got {streams!r}.")
+    streams = list(streams)
     if not streams:
         raise SpecificationError("mix() needs at least one stream.")
+    for s in streams:
+        if not isinstance(s, Stream):
+            raise SpecificationError(f"mix(): {s!r} is not a Stream.")
+    if T is not None and (isinstance(T, bool) or not isinstance(T, int | float | np.number)):
+        raise SpecificationError(f"mix(): T = {T!r} must be a temperature in K (a number) or None.")
     c = streams[0].components
     for s in streams[1:]:
         if s.components != c:
@@ -363,9 +383,22 @@ def total_moles(streams: Iterable[Stream], size: int) -> np.ndarray:
 _FACTORS: dict[tuple[str, str], float] = {}
 
 
+def _mapping(value, name: str, example: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise SpecificationError(f"{name} = {value!r} must be a dict, e.g. {example}.")
+    return value
+
+
+def _unit_text(unit, name: str) -> str:
+    """A unit given as a string (pint's own error for a number or a list is a TypeError)."""
+    if not isinstance(unit, str):
+        raise UnitsError(f"{name}: unit {unit!r} must be a string such as 'kg/h' or 'mol/L'.")
+    return unit
+
+
 def _factor(si_unit: str, unit: str, name: str) -> float:
     """Multiplicative factor from ``si_unit`` to ``unit`` (cached: pint stays out of loops)."""
-    key = (si_unit, unit)
+    key = (si_unit, _unit_text(unit, name))
     f = _FACTORS.get(key)
     if f is None:
         check_unit(unit, si_unit, name)
@@ -388,7 +421,7 @@ def _kind_factor(unit: str, molar_si: str, mass_si: str, name: str) -> tuple[int
     ``mass_si``) for a mass one, (-1, nan) for any other dimension; cached per unit, so a
     stream table does not parse the same unit string with pint for every entry (which
     was ~40 % of a route run: 2026-12-06, coal-refuse-uky 2.9 s, 2925 flow conversions)."""
-    key = (unit, molar_si, mass_si)
+    key = (_unit_text(unit, name), molar_si, mass_si)
     out = _KINDS.get(key)
     if out is None:
         dim = _dim(unit, name)
@@ -442,7 +475,12 @@ def _mol_s_to(value: float, molar_mass: float, unit: str, name: str) -> float:
 
 
 def _check_state(c: Components, n, T: float, P: float, rho) -> None:
-    n = np.asarray(n, dtype=float)
+    try:
+        n = np.asarray(n, dtype=float)
+    except (TypeError, ValueError):
+        raise SpecificationError(
+            f"molar flows {n!r} must be an array of numbers [mol/s], one per species."
+        ) from None
     if n.shape != (len(c),):
         raise SpecificationError(f"molar flow array has shape {n.shape}, expected ({len(c)},).")
     if n.size and n.min() >= 0 and n.max() < math.inf:

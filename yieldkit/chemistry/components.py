@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 import numpy as np
@@ -50,6 +50,9 @@ class Components:
     """
 
     def __init__(self, species: Iterable[str | Species]):
+        if isinstance(species, str | Mapping) or not isinstance(species, Iterable):
+            example = f"[{species!r}]" if isinstance(species, str) else "['H2O', 'H+', 'Cl-']"
+            raise SpeciesError(f"Components: species = {species!r} must be a list, e.g. {example}.")
         items = tuple(get_species(s) for s in species)
         names = [s.name for s in items]
         dupes = sorted({n for n in names if names.count(n) > 1})
@@ -91,7 +94,7 @@ class Components:
         """Position of a species; unknown names raise SpeciesError with suggestions."""
         try:
             return self._index[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable value (a list, a dict)
             raise SpeciesError(
                 unknown_name("species", name, self._index, "this flowsheet's components")
             ) from None
@@ -146,7 +149,7 @@ class Components:
 
     def phase_mask(self, phase: str) -> np.ndarray:
         """Boolean mask of the species in ``phase``; read-only (built once per phase)."""
-        mask = self._phase_masks.get(phase)
+        mask = self._phase_masks.get(phase) if isinstance(phase, str) else None
         if mask is None:
             if phase not in PHASES:
                 raise SpeciesError(unknown_name("phase", phase, PHASES))
@@ -162,7 +165,7 @@ class Components:
     def phase_molar_masses(self, phase: str) -> np.ndarray:
         """Molar masses of the species in ``phase``, zero for the others [kg/mol]; read-only
         (built once per phase): the mass flow of one phase is one dot product."""
-        mw = self._phase_mw.get(phase)
+        mw = self._phase_mw.get(phase) if isinstance(phase, str) else None
         if mw is None:
             mw = np.where(self.phase_mask(phase), self.molar_masses, 0.0)
             mw.setflags(write=False)
