@@ -30,7 +30,7 @@ DEFAULT_ROUTE = "ndfeb-hcl-leach"
 
 def module(name: str):
     """The module of route ``name`` (did-you-mean for an unknown name)."""
-    if name not in ROUTES:
+    if not isinstance(name, str) or name not in ROUTES:
         raise SpecificationError(unknown_name("route", name, ROUTES))
     return importlib.import_module(ROUTES[name])
 

@@ -143,3 +143,27 @@ def test_tear_floor_measures_h_and_oh_against_the_charge_throughput():
     np.testing.assert_allclose(f[[1, 2]], 0.35 + 0.35 + 2e-7)  # sum |z| n of the brine
     np.testing.assert_allclose(f[[8, 9]], 2.0 + 2.3 + 0.3)
     assert _tear_floor(Components(["H2O", "Nd2O3"]), 1) is None  # the solvers' default
+
+
+def test_arguments_of_the_wrong_kind_name_the_value():
+    """Names given as lists or numbers (TypeError or AttributeError before 2026-12-06)."""
+    fs = purge_loop()
+    res = fs.solve()
+    with pytest.raises(ConnectionError, match=r"unknown unit \['mix'\].*a name is a string"):
+        fs.unit(["mix"])
+    with pytest.raises(ConnectionError, match=r"port reference 5 must be a string 'unit\.port'"):
+        Flowsheet("f", C).connect(5, "out.in")
+    with pytest.raises(SpecificationError, match=r"parameter path None must be a string"):
+        fs.set_parameter(None, 1.0)
+    with pytest.raises(SpecificationError, match=r"tears = 5 must be a list of stream names"):
+        fs.plan(5)
+    with pytest.raises(SpecificationError, match=r"unknown stream or product \['out'\]"):
+        res.stream(["out"])
+    with pytest.raises(SpecificationError, match=r"elements = 'Nd' must be a list of element"):
+        res.recoveries("product", "Nd")
+    with pytest.raises(SpecificationError, match=r"unknown species or element \['Nd'\]"):
+        res.grade("product", ["Nd"])
+    with pytest.raises(SpecificationError, match=r"nonzero = 'yes' must be True or False"):
+        res.stream_table("kg/h", "yes")
+    with pytest.raises(SpecificationError, match=r"unknown route \['ndfeb-hcl-leach'\]"):
+        process_library.build(["ndfeb-hcl-leach"])

@@ -79,7 +79,10 @@ class Components:
         return iter(self._species)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._index
+        try:
+            return name in self._index
+        except TypeError:  # an unhashable value (a list) is no species name
+            return False
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Components) and self.names == other.names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -92,12 +93,17 @@ class Flowsheet:
         """The unit called ``name`` (did-you-mean otherwise)."""
         try:
             return self.units[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable value (a list)
             raise ConnectionError(
                 unknown_name("unit", name, self.units, f"flowsheet {self.name!r}")
             ) from None
 
     def _port(self, ref: str, outlet: bool) -> tuple[str, str]:
+        if not isinstance(ref, str):
+            raise ConnectionError(
+                f"port reference {ref!r} must be a string 'unit.port' (or 'unit' for a unit "
+                "with one port)."
+            )
         unit_name, dot, port = ref.partition(".")
         if not dot:
             u = self.unit(unit_name)
@@ -135,6 +141,8 @@ class Flowsheet:
 
     def set_parameter(self, path: str, value) -> None:
         """Change one unit parameter: ``set_parameter("leach.T", "80 degC")``."""
+        if not isinstance(path, str):
+            raise SpecificationError(f"parameter path {path!r} must be a string 'unit.parameter'.")
         unit_name, dot, param = path.partition(".")
         if not dot or not param:
             raise SpecificationError(f"parameter path {path!r} must be 'unit.parameter'.")
@@ -178,6 +186,10 @@ class Flowsheet:
 
     def plan(self, tears=None) -> list[tuple[list[str], list[str]]]:
         """The solve sequence: (units in run order, tear streams) per block; no tears = no loop."""
+        if tears is not None and (
+            isinstance(tears, str | Mapping) or not isinstance(tears, Iterable)
+        ):
+            raise SpecificationError(f"tears = {tears!r} must be a list of stream names.")
         self.validate()
         g = self.graph()
         loop_sets = {frozenset(m) for m in tearing.loops(g)}

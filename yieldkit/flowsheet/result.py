@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -54,9 +56,9 @@ class Result:
     # ------------------------------------------------------------------ lookups
     def stream(self, name: str):
         """A stream by name; a Product or Feed unit name gives its stream."""
-        if name in self.streams:
+        if isinstance(name, str) and name in self.streams:
             return self.streams[name]
-        for c in self.flowsheet.connections.values():
+        for c in self.flowsheet.connections.values() if isinstance(name, str) else ():
             if (c.sink == name and isinstance(self.flowsheet.units[name], Product)) or (
                 c.source == name and isinstance(self.flowsheet.units[name], Feed)
             ):
@@ -136,6 +138,12 @@ class Result:
 
     def recoveries(self, product: str, elements=None) -> dict[str, float]:
         """Recovery of each element (default: every element fed) to ``product`` [-]."""
+        if elements is not None and (
+            isinstance(elements, str | Mapping) or not isinstance(elements, Iterable)
+        ):
+            raise SpecificationError(
+                f"elements = {elements!r} must be a list of element symbols, e.g. ['Nd', 'Pr']."
+            )
         fed = sum((s.element_flows() for s in self.feed_streams().values()), 0)
         elements = elements or [
             e for e, f in zip(self.components.elements, fed, strict=True) if f > 0
@@ -146,12 +154,15 @@ class Result:
         """Mass fraction of a species, or of an element, in ``product`` [-]."""
         s = self.stream(product)
         total = s.mass_flow("kg/s")
-        if total == 0:
-            return 0.0
         if what in self.components:
             return float(s.mass_fraction(what))
-        if what in self.components.elements:
-            return s.element_flow(what, "mol/s") * element_molar_mass(what) / total
+        if isinstance(what, str) and what in self.components.elements:
+            # (an unknown name is an error even for an empty product)
+            return (
+                0.0
+                if total == 0
+                else s.element_flow(what, "mol/s") * element_molar_mass(what) / total
+            )
         raise SpecificationError(
             unknown_name(
                 "species or element",
@@ -167,6 +178,8 @@ class Result:
         Rows with only zeros are dropped when ``nonzero``. Temperature [K] and the total
         are appended as the last rows. ``df.attrs["unit"]`` holds the flow unit.
         """
+        if not isinstance(nonzero, bool):
+            raise SpecificationError(f"nonzero = {nonzero!r} must be True or False.")
         data = {name: s.flows(unit) for name, s in self.streams.items()}
         df = pd.DataFrame(data, index=list(self.components.names))
         if nonzero:
