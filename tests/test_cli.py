@@ -74,8 +74,12 @@ def test_run_with_set_overrides(capsys):
             r"recycle_fraction = 1.5 is outside the accepted range \[0, 1\]",
         ),
         (["run", "--set", "leach.T=80 kg"], r"expected a quantity convertible to 'K'"),
+        # a misspelt solver or route, or no repeat, ran as rows of failed solves before
+        (["bench", "--solvers", "anderson,wegstien"], r"unknown tear solver 'wegstien'.*Did you mean 'wegstein'"),
+        (["bench", "ndfeb-hcl-leeach"], r"unknown route 'ndfeb-hcl-leeach'.*Did you mean"),
+        (["bench", "ndfeb-hcl-leach", "--repeat", "0"], r"repeat = 0 must be an integer >= 1"),
     ],
-)
+)  # fmt: skip
 def test_run_errors_are_clear(capsys, argv, message):
     import re
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
-from yieldkit.errors import YieldkitError
+from yieldkit.errors import SpecificationError, YieldkitError, unknown_name
 
 
 def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-12) -> list[dict]:
@@ -24,13 +25,23 @@ def bench_routes(routes, solvers=None, repeat: int = 3, tol: float = 1e-12) -> l
     import process_library
     from yieldkit.flowsheet.solvers import SOLVERS
 
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise SpecificationError(f"repeat = {repeat!r} must be an integer >= 1.")
+    for what, names in (("solvers", solvers), ("routes", routes)):
+        if names is not None and (isinstance(names, str) or not isinstance(names, Iterable)):
+            raise SpecificationError(f"{what} = {names!r} must be a list of names.")
     solvers = list(solvers or SOLVERS)
+    for method in solvers:  # a misspelt name is an error, not a row of failed solves
+        if method not in SOLVERS:
+            raise SpecificationError(unknown_name("tear solver", str(method), SOLVERS))
+    for route in routes:
+        process_library.module(route)  # did-you-mean for an unknown route
     rows = []
     for route in routes:
         route_rows = []
         for method in solvers:
             best = None
-            for _ in range(max(1, repeat)):
+            for _ in range(repeat):
                 fs = process_library.build(route)
                 t0 = time.perf_counter()
                 try:
