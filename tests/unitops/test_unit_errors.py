@@ -117,3 +117,16 @@ def test_parameters_of_the_wrong_kind_name_the_value(case):
     build, match = _container_cases()[case]
     with pytest.raises(YieldkitError, match=match):  # SpecificationError, SpeciesError
         build()
+
+
+def test_run_checks_its_inlets_are_streams_of_one_components_set():
+    sep = Separator("s", {"s": 1.0}, default=0.0)
+    mixer = Mixer("m", inlets=("a", "b"))
+    s = Stream(C, {"H2O": "1 kg/h"})
+    other = Stream(Components(["H2O", "H+", "Cl-"]), {"H2O": "1 kg/h"})
+    with pytest.raises(SpecificationError, match=r"unit 's': inlets = \[.*\] must be a dict"):
+        sep.run([s])
+    with pytest.raises(SpecificationError, match=r"unit 's': inlet 'in' is None, not a Stream"):
+        sep.run({"in": None})
+    with pytest.raises(SpecificationError, match=r"unit 'm': inlet 'b' has another Components"):
+        mixer.run({"a": s, "b": other})

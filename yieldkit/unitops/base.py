@@ -177,6 +177,24 @@ class UnitOperation:
         inlets : mapping of str to Stream
             One stream per inlet port.
         """
+        if not isinstance(inlets, Mapping):
+            raise SpecificationError(
+                f"unit {self.name!r}: inlets = {inlets!r} must be a dict {{port: Stream}} "
+                f"with ports {list(self.inlet_ports)}."
+            )
+        first = None
+        for port, s in inlets.items():
+            if not isinstance(s, Stream):
+                raise SpecificationError(
+                    f"unit {self.name!r}: inlet {port!r} is {s!r}, not a Stream."
+                )
+            if first is None:
+                first = s.components
+            elif s.components is not first and s.components != first:
+                raise SpecificationError(
+                    f"unit {self.name!r}: inlet {port!r} has another Components set than the "
+                    "other inlets; every stream of a flowsheet shares one."
+                )
         missing = [p for p in self.inlet_ports if p not in inlets]
         extra = [p for p in inlets if p not in self.inlet_ports]
         if missing or extra:
