@@ -343,7 +343,7 @@ def test_separator_bad_inputs():
         SolidLiquidSeparator("f", liquid_recovery=1.2)
     with pytest.raises(SpecificationError, match=r"cake moisture 0.9 needs .* kg/s of liquor"):
         SolidLiquidSeparator("f", cake_moisture=0.9).run({"in": ch.slurry()})
-    with pytest.raises(SpecificationError, match=r"stages = 0 must be an integer >= 1"):
+    with pytest.raises(SpecificationError, match=r"stages = 0 must be an integer in 1..100"):
         CCDWashTrain("c", stages=0)
     with pytest.raises(SpecificationError, match=r"thickener 1 has no overflow"):
         CCDWashTrain("c", stages=2, underflow_solids=0.01).run(

@@ -83,6 +83,9 @@ def _container_cases():
     from yieldkit.unitops.leach import Leach
     from yieldkit.unitops.physical import MagneticSeparator
     from yieldkit.unitops.precipitator import Precipitator
+    from yieldkit.unitops.reduction import CalciothermicReduction
+    from yieldkit.unitops.solid_liquid import CCDWashTrain
+    from yieldkit.unitops.solvent_extraction import SolventExtraction
     from yieldkit.unitops.thermal import Calciner
 
     leach = ["Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O"]
@@ -109,6 +112,11 @@ def _container_cases():
         (lambda: MagneticSeparator("g", "ferromagnetic", mag), r"classes = 'ferromagnetic' must be a dict"),
         (lambda: MagneticSeparator("g", {}, [0.9], default_class="diamagnetic"), r"recovery = \[0\.9\] must be a dict"),
         (lambda: Calciner("c", "950 degC", "stoichiometric", reactions=2), r"reactions = 2 must be a list"),
+        (lambda: CCDWashTrain("w", stages=float("nan")), r"stages = nan must be an integer in 1\.\.100"),
+        (lambda: CalciothermicReduction("r", dhf_fluoride=["Dy"]), r"dhf_fluoride = \['Dy'\] must be a dict"),
+        (lambda: SolventExtraction("u", 3, "cation_exchange", "p507_pr", metals=5), r"metals = 5: give a list of metal ions"),
+        (lambda: SolventExtraction("u", 3, "cation_exchange", "yin2015_separation", anchor=["Pr+3"], log10_kex_anchor=-2.0), r"anchor = \['Pr\+3'\] must be a metal ion name"),
+        (lambda: SolventExtraction("u", 3, "cation_exchange", "yin2015_separation", anchor="Pr+3", log10_kex_anchor=1e30), r"log10 K_ex = .* outside \[-30, 30\]"),
     ]  # fmt: skip
 
 

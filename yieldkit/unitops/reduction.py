@@ -19,7 +19,7 @@ from yieldkit.models.electrolysis import (
     oxide_electrolysis,
 )
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import fraction, positive, positive_number
+from yieldkit.unitops.params import fraction, mapping, positive, positive_number
 from yieldkit.units import to_si
 
 #: Graphite anode carbon (reference state of C; ΔfH = 0, Wagman 1982).
@@ -166,7 +166,9 @@ class CalciothermicReduction(UnitOperation):
         self.outlet_ports = ("metal", "slag")
         self.yield_fraction = fraction(yield_fraction, f"{where} yield_fraction")
         self.dhf_fluoride = {}
-        for el, v in dict(dhf_fluoride or {}).items():
+        given = {} if dhf_fluoride is None else dhf_fluoride
+        mapping(given, f"{where} dhf_fluoride", "{'Dy': '-1700 kJ/mol'}")
+        for el, v in given.items():
             if el not in RARE_EARTHS:
                 raise SpecificationError(
                     unknown_name("rare-earth element", el, RARE_EARTHS, f"{where} dhf_fluoride")

@@ -8,6 +8,8 @@ Liquor volumes come from the stream's aqueous density model (default 1000 kg/m3)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from yieldkit.errors import SpecificationError
@@ -20,6 +22,9 @@ from yieldkit.models.separation import (
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops.base import Outcome, UnitOperation
 from yieldkit.unitops.params import fraction
+
+#: Most thickeners of a CCD wash train (plants run 3-8; each stage costs a solve) [-]
+MAX_CCD_STAGES = 100
 
 
 def _phases(s: Stream) -> tuple[np.ndarray, np.ndarray, float]:
@@ -166,10 +171,13 @@ class CCDWashTrain(UnitOperation):
         if (
             not isinstance(stages, int | float)
             or isinstance(stages, bool)
+            or not math.isfinite(stages)
             or int(stages) != stages
-            or stages < 1
+            or not 1 <= stages <= MAX_CCD_STAGES
         ):
-            raise SpecificationError(f"{where} stages = {stages!r} must be an integer >= 1.")
+            raise SpecificationError(
+                f"{where} stages = {stages!r} must be an integer in 1..{MAX_CCD_STAGES}."
+            )
         self.stages = int(stages)
         self.underflow_solids = fraction(underflow_solids, f"{where} underflow_solids")
         if self.underflow_solids in (0.0, 1.0):

@@ -155,10 +155,13 @@ class SolventExtraction(UnitOperation):
         self.n_stages = int(n_stages)
         self.model = choice(model, MODELS, f"{where} model")
         self.extractant = choice(extractant, EXTRACTANTS, f"{where} extractant")
-        if isinstance(metals, str):
+        if isinstance(metals, str) or not isinstance(metals, Iterable | None):
+            example = repr([metals]) if isinstance(metals, str) else "['Nd+3', 'Pr+3']"
             raise SpecificationError(
-                f"{where} metals = {metals!r}: give a list of metal ions, e.g. [{metals!r}]."
+                f"{where} metals = {metals!r}: give a list of metal ions, e.g. {example}."
             )
+        if anchor is not None and not isinstance(anchor, str):
+            raise SpecificationError(f"{where} anchor = {anchor!r} must be a metal ion name.")
         self.metals = None if metals is None else tuple(metals)
         self.dosage = None if dosage is None else positive_number(dosage, f"{where} dosage")
         self.capacity = (

@@ -152,6 +152,10 @@ class DistributionModel:
         return np.exp(self.log_d(h, f))
 
 
+#: Largest |log10 K_ex| a cation-exchange model accepts [-]
+MAX_LOG10_KEX = 30.0
+
+
 def cation_exchange(
     metals: list[str] | tuple[str, ...],
     log10_kex: np.ndarray,
@@ -188,6 +192,13 @@ def cation_exchange(
     z = np.asarray(z, dtype=float)
     n = z.copy() if n is None else np.asarray(n, dtype=float)
     lk = np.asarray(log10_kex, dtype=float)
+    if not np.all(np.abs(lk) <= MAX_LOG10_KEX):  # also nan
+        raise SpecificationError(
+            f"cation_exchange: log10 K_ex = {lk} outside [-{MAX_LOG10_KEX:g}, "
+            f"{MAX_LOG10_KEX:g}] (published values for REEs with organophosphorus extractants "
+            "lie within about +-6; beyond +-30 no D stays finite in double precision over "
+            "the pH range)."
+        )
     # ln D = ln K + n ln(f/2 [mol/m3] * 1e-3) - z ln(h [mol/m3] * 1e-3)
     c = LN10 * lk + n * np.log(0.5 * _MOL_PER_L) - z * np.log(_MOL_PER_L)
     return DistributionModel(
