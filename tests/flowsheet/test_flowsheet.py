@@ -167,3 +167,20 @@ def test_arguments_of_the_wrong_kind_name_the_value():
         res.stream_table("kg/h", "yes")
     with pytest.raises(SpecificationError, match=r"unknown route \['ndfeb-hcl-leach'\]"):
         process_library.build(["ndfeb-hcl-leach"])
+
+
+def test_initial_tear_streams_are_checked():
+    """A wrong ``initial`` raised AttributeError, or was ignored: a silent cold start."""
+    res = purge_loop().solve()
+    with pytest.raises(SpecificationError, match=r"initial = \[\] must be a dict of streams"):
+        purge_loop().solve(initial=[])
+    with pytest.raises(SpecificationError, match=r"initial\['x'\] = 1\.0 is not a Stream"):
+        purge_loop().solve(initial={"x": 1.0})
+    other = Stream(Components(["H2O", "H+", "Cl-"]), {"H2O": "1 kg/h"})
+    with pytest.raises(SpecificationError, match=r"initial\['x'\] has another Components set"):
+        purge_loop().solve(initial={"x": other})
+    some = next(iter(res.streams.values()))
+    with pytest.raises(SpecificationError, match=r"initial names none of the tear streams"):
+        purge_loop().solve(initial={"not a tear": some})
+    warm = purge_loop().solve(initial=res.streams)  # a previous result's streams
+    assert warm.converged and warm.solver_summary()[0]["iterations"] <= 2

@@ -135,6 +135,14 @@ def test_circuit_errors():
                        make_up=cs.organic(), bleed=0.1)  # fmt: skip
     with pytest.raises(SpecificationError, match="must be a dict of SolventExtraction"):
         add_sx_circuit(fs, "a", extraction=3, strip=ext, make_up=cs.organic(), bleed=0.1)
+    with pytest.raises(
+        SpecificationError, match=r"unknown SolventExtraction argument 'n_stage'.*'n_stages'"
+    ):
+        add_sx_circuit(fs, "a", extraction=dict(ext, n_stage=3), strip=ext,
+                       make_up=cs.organic(), bleed=0.1)  # fmt: skip
+    no_stages = {k: v for k, v in ext.items() if k != "n_stages"}
+    with pytest.raises(SpecificationError, match=r"'a': strip needs \['n_stages'\]"):
+        add_sx_circuit(fs, "a", extraction=ext, strip=no_stages, make_up=cs.organic(), bleed=0.1)
 
 
 def test_module_documents_the_warm_start():

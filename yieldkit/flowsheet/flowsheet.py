@@ -264,17 +264,45 @@ class Flowsheet:
             if max_iter is not None:
                 opts["max_iter"] = max_iter
             tear_solver = get_solver(solver or self.default_solver, **opts)
+        plan = self.plan(tears)
+        initial = self._checked_initial(initial, [t for _, ts in plan for t in ts])
         t0 = time.perf_counter()
         run = _Run(self)
         stats = []
-        for order, block_tears in self.plan(tears):
+        for order, block_tears in plan:
             if not block_tears:
                 run.run_units(order)
                 continue
-            stats.append(run.converge(order, block_tears, tear_solver, initial or {}))
+            stats.append(run.converge(order, block_tears, tear_solver, initial))
         return Result(
             self, run.store, run.outcomes, stats, time.perf_counter() - t0, run.evaluations
         )
+
+    def _checked_initial(self, initial, tears: list[str]) -> dict:
+        """``solve``'s initial tear streams: a dict of Streams of this flowsheet's
+        Components that names at least one tear stream when there are loops (a dict that
+        names none would be ignored, a silent cold start)."""
+        if initial is None:
+            return {}
+        if not isinstance(initial, Mapping):
+            raise SpecificationError(
+                f"initial = {initial!r} must be a dict of streams by name (e.g. a previous "
+                "result's .streams)."
+            )
+        for name, s in initial.items():
+            if not isinstance(s, Stream):
+                raise SpecificationError(f"initial[{name!r}] = {s!r} is not a Stream.")
+            if s.components != self.components:
+                raise SpecificationError(
+                    f"initial[{name!r}] has another Components set than flowsheet {self.name!r}."
+                )
+        if initial and tears and not any(t in initial for t in tears):
+            raise SpecificationError(
+                f"initial names none of the tear streams {tears} of flowsheet {self.name!r} "
+                f"(it has {sorted(initial)[:5]}{', ...' if len(initial) > 5 else ''}); pass "
+                "a result of this flowsheet's .streams, or tears=[...] to choose them."
+            )
+        return dict(initial)
 
 
 #: Species whose flow is set by the charge balance of their stream [-]

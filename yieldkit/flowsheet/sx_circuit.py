@@ -9,9 +9,10 @@ solution, so the cascades restart warm on every pass of the loop.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 
-from yieldkit.errors import SpecificationError
+from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.stream import Stream
 from yieldkit.unitops.basic import Feed, Mixer, Splitter
 from yieldkit.unitops.params import fraction
@@ -27,6 +28,20 @@ def _section(prefix: str, label: str, spec) -> SolventExtraction:
     if "name" in spec:
         raise SpecificationError(
             f"add_sx_circuit {prefix!r}: {label} must not set 'name' (it is '{prefix}_{label}')."
+        )
+    params = inspect.signature(SolventExtraction.__init__).parameters
+    accepted = [k for k in params if k not in ("self", "name")]
+    for key in spec:
+        if key not in accepted:
+            raise SpecificationError(
+                unknown_name("SolventExtraction argument", key, accepted, f"{prefix!r} {label}")
+            )
+    missing = [
+        k for k in accepted if params[k].default is inspect.Parameter.empty and k not in spec
+    ]
+    if missing:
+        raise SpecificationError(
+            f"add_sx_circuit {prefix!r}: {label} needs {missing} (SolventExtraction arguments)."
         )
     return SolventExtraction(f"{prefix}_{label}", **spec)
 
