@@ -61,3 +61,24 @@ def test_figures_are_written(cmp, tmp_path):
     for k in cmp.kpis:
         p = element_sankey(k, tmp_path / f"{k.route}.png")
         assert p.read_bytes()[:4] == PNG and p.stat().st_size > 5000
+
+
+def test_arguments_of_the_wrong_kind_name_the_value():
+    """AttributeError or TypeError from inside before 2026-12-06."""
+    r = tiny()
+    k = route_kpis(r)
+    cases = [
+        (lambda: route_kpis("ndfeb-hcl-leach"), r"route_kpis needs a solved flowsheet's Result \(Flowsheet.solve\(\)\), got str"),
+        (lambda: route_kpis(r, products=5), r"products = 5 must be an outlet name or a list"),
+        (lambda: compare_results([r]), r"results = \[.*\] must be a non-empty dict \{label: Result\}"),
+        (lambda: comparison_table(k), r"kpis = .* must be a list of KPIs"),
+        (lambda: comparison_table(["a"]), r"comparison_table: 'a' is not a KPIs"),
+        (lambda: comparison_table([k], labels="ab"), r"labels = 'ab' must be a list of column names"),
+        (lambda: comparison_table([k], labels=["a", "b"]), r"labels \['a', 'b'\] name 2 columns for 1 KPIs"),
+        (lambda: compare_routes("ndfeb-hcl-leach"), r"routes = 'ndfeb-hcl-leach' must be a list of route names"),
+        (lambda: compare_routes([]), r"compare_routes needs at least one route"),
+        (lambda: compare_routes(["ndfeb-hcl-leach", "monazite"]), r"unknown route 'monazite'.*Did you mean 'monazite-caustic'"),
+    ]  # fmt: skip
+    for call, match in cases:
+        with pytest.raises(SpecificationError, match=match):
+            call()

@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,6 +75,20 @@ def comparison_table(kpis: list[KPIs], labels: list[str] | None = None) -> pd.Da
     Columns are named by ``labels`` (default the route names). Rows a route does not have
     (e.g. an element it does not contain) are empty (None).
     """
+    if isinstance(kpis, Mapping) or not isinstance(kpis, Iterable):
+        raise SpecificationError(f"kpis = {kpis!r} must be a list of KPIs (route_kpis).")
+    kpis = list(kpis)
+    for k in kpis:
+        if not isinstance(k, KPIs):
+            raise SpecificationError(f"comparison_table: {k!r} is not a KPIs (route_kpis).")
+    if labels is not None:
+        if isinstance(labels, str | Mapping) or not isinstance(labels, Iterable):
+            raise SpecificationError(f"labels = {labels!r} must be a list of column names.")
+        labels = list(labels)
+        if len(labels) != len(kpis):
+            raise SpecificationError(
+                f"labels {labels} name {len(labels)} columns for {len(kpis)} KPIs."
+            )
     names = labels or [k.route for k in kpis]
     if len(set(names)) != len(names):
         raise SpecificationError(
@@ -141,7 +156,16 @@ def compare_routes(
     """
     import process_library
 
+    if isinstance(routes, str | Mapping) or not isinstance(routes, Iterable):
+        raise SpecificationError(f"routes = {routes!r} must be a list of route names.")
+    routes = list(routes)
+    if not routes:
+        raise SpecificationError("compare_routes needs at least one route.")
+    for name in routes:
+        process_library.module(name)  # did-you-mean before any solve
     overrides = overrides or {}
+    if not isinstance(overrides, Mapping):
+        raise SpecificationError(f"overrides = {overrides!r} must be a dict {{route: {{...}}}}.")
     results, kpis = {}, []
     for name in routes:
         fs = process_library.build(name, **overrides.get(name, {}))
@@ -152,5 +176,9 @@ def compare_routes(
 
 def compare_results(results: dict, basis: str = "product") -> Comparison:
     """Compare already solved results ``{label: Result}``."""
+    if not isinstance(results, Mapping) or not results:
+        raise SpecificationError(
+            f"results = {results!r} must be a non-empty dict {{label: Result}}."
+        )
     kpis = [route_kpis(r, basis=basis) for r in results.values()]
     return Comparison(dict(results), kpis, comparison_table(kpis, list(results)))

@@ -132,6 +132,13 @@ def route_kpis(result, basis: str = "product", products=None, purity_basis=None)
     -------
     KPIs
     """
+    from yieldkit.flowsheet.result import Result
+
+    if not isinstance(result, Result):
+        raise SpecificationError(
+            f"route_kpis needs a solved flowsheet's Result (Flowsheet.solve()), got "
+            f"{type(result).__name__} {result!r}."
+        )
     if basis not in BASES:
         from yieldkit.errors import unknown_name
 

@@ -5,6 +5,8 @@ Pure functions of a :class:`~yieldkit.flowsheet.result.Result`; flows in SI insi
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import numpy as np
 
 from yieldkit.chemistry.components import REE
@@ -45,6 +47,10 @@ def main_products(result, products=None) -> tuple[str, ...]:
                 f"(outlets: {kinds}); name the product(s) with products=[...]."
             )
         return names
+    if not isinstance(products, str | Iterable) or isinstance(products, Mapping):
+        raise SpecificationError(
+            f"products = {products!r} must be an outlet name or a list of them."
+        )
     names = (products,) if isinstance(products, str) else tuple(products)
     for n in names:
         if n not in outlets:
