@@ -228,6 +228,12 @@ def test_saponification_releases_na_and_raises_ph():
         ({"max_iter": -1}, r"max_iter = -1 must be an integer >= 1"),
         ({"max_iter": 2.5}, r"max_iter = 2.5 must be an integer >= 1"),
         ({"side_feeds": [SideFeed(True, "aq", 1.0, np.ones(5))]}, r"stage = True, accepted"),
+        # outside any liquid or model: a unit mistake (mol/L given as mol/m3 x 1e3 ...)
+        ({"org_feed": np.array([0.0, 0, 0, 0, 2e5])}, r"org_feed = .* exceeds 100000 mol/m3"),
+        (
+            {"aq_feed": np.array([5.0, 10, 1, 20, 1e-13])},
+            r"aq_feed H\+ = 1e-13 mol/m3 is below 1e-11 mol/m3 \(pH 14\)",
+        ),
     ],
 )
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])

@@ -384,3 +384,15 @@ def test_kernel_records_the_source_of_the_block_algebra():
     assert _kernel.BLOCKS_SOURCE_SHA256 == sha, (
         f"_kernel_blocks.py changed: set BLOCKS_SOURCE_SHA256 = {sha!r} in _kernel.py"
     )
+
+
+def test_kernel_constants_match_the_python_ones():
+    """The kernel repeats the NumPy path's limits as its own constants (numba compiles
+    module globals in): each must equal the Python value it mirrors."""
+    from yieldkit.models.sx import _kernel, newton, problem, system
+
+    assert _kernel.H_MIN == problem.H_MIN == system.H_MIN
+    assert _kernel.MAX_CONC == problem.MAX_CONC
+    assert _kernel.MAX_LOG_STEP == newton.MAX_LOG_STEP
+    assert _kernel.CHORD_BELOW == newton.CHORD_BELOW
+    assert _kernel.X_FLUSH == system.X_FLUSH

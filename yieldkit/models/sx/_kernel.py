@@ -53,6 +53,7 @@ BLOCKS_SOURCE_SHA256 = "2d144fb82a9a2fdec045fb06030fa8499fbb3a612857e71c02fa06ff
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
+MAX_CONC = 1e5  # as problem.MAX_CONC [mol/m3]
 CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
@@ -124,10 +125,10 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
         return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0
     if not (math.isfinite(q_aq) and q_aq > 0 and math.isfinite(q_org) and q_org > 0):
         status = 1
-    for i in range(m + 1):
-        if not (math.isfinite(aq[i]) and aq[i] >= 0 and math.isfinite(org[i]) and org[i] >= 0):
+    for i in range(m + 1):  # finite, >= 0 and <= MAX_CONC (problem._check_array)
+        if not (0 <= aq[i] <= MAX_CONC and 0 <= org[i] <= MAX_CONC):
             status = 1
-    if not (aq[m] > 0 and org[m] > 0):
+    if not (aq[m] >= H_MIN and org[m] > 0):
         status = 1
     if status:
         return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0

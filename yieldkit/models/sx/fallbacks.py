@@ -14,7 +14,7 @@ import numpy as np
 from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
 from yieldkit.models.sx.loading_path import loading_path
 from yieldkit.models.sx.newton import _run
-from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at
+from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at, check_feed_range
 from yieldkit.models.sx.reference import gauss_seidel_cascade
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 
@@ -32,6 +32,8 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks."""
     from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
 
+    if not _SHIFTED.get():
+        check_feed_range(aq_feed, org_feed, side_feeds)
     st = None
     if backend == "compiled" and not side_feeds:
         st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages)

@@ -327,17 +327,23 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
     k, j = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(rr), rr, np.inf))), rr.shape)
     what = model.metals[j] if j < cas.m else ("H+" if j == cas.m else "extractant")
     diagnosis = None
-    if np.all(model.b == 0) and np.nanmin(f / st.e) < 1e-9:
+    with np.errstate(all="ignore"):
+        load = f / st.e
+    low_f = load[np.isfinite(load)]
+    fin_h = h[np.isfinite(h)]  # (a failed iterate may hold nan: no warning from min)
+    if np.all(model.b == 0) and low_f.size and low_f.min() < 1e-9:
         diagnosis = (
             f"the organic would be loaded beyond its extractant capacity at stage {k + 1} "
             f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
             "ignores loading; use saturation=True, more extractant or a lower O/A load."
         )
-    elif np.nanmin(h) < H_MIN and np.isfinite(np.nanmin(h)) and np.abs(model.a).min() < 0.1:
+    elif fin_h.size and fin_h.min() < H_MIN and np.abs(model.a).min() < 0.1:
         # a D that ignores H+ (a = 0) can run out of acid; one that barely depends on it
         # (|a| < 0.1: D x 10 needs H+ / 1e10) only at an H+ no model covers. If every D rises
         # steeply as H+ falls, a solution with H+ > 0 exists and the failure is the solver's
-        diagnosis = short_of_acid(model, int(np.nanargmin(h)) + 1, cas.n)
+        diagnosis = short_of_acid(
+            model, int(np.argmin(np.where(np.isfinite(h), h, np.inf))) + 1, cas.n
+        )
     exc = ConvergenceError(
         f"SX cascade ({cas.n} stages, {cas.m} metals, {model.kind}) did not converge: "
         f"scaled residual {hist[-1]:.3g} after {len(hist) - 1} iterations, worst at stage "

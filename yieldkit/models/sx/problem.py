@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from yieldkit.errors import SpecificationError, did_you_mean
+from yieldkit.errors import InfeasibleStateError, SpecificationError, did_you_mean
 from yieldkit.models.sx.backend import _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.solution import SideFeed
@@ -42,6 +42,15 @@ class _Setup:
                 object.__setattr__(self, name, np.ascontiguousarray(a))
 
 
+#: Lowest H+ of a solution and of the aqueous feed: pH 14, beyond which no aqueous model
+#: here applies [mol/m3]
+H_MIN = 1e-11
+
+#: Largest feed concentration accepted [mol/m3]: 100 mol/L, above any liquid (water is
+#: 55 mol/L, undiluted D2EHPA ~3 mol/L); larger values are a unit mistake
+MAX_CONC = 1e5
+
+
 def _check_array(name: str, arr, shape) -> np.ndarray:
     a = np.asarray(arr, dtype=float)
     if a.shape != shape:
@@ -49,6 +58,29 @@ def _check_array(name: str, arr, shape) -> np.ndarray:
     if not np.all(np.isfinite(a)) or np.any(a < 0):
         raise SpecificationError(f"{name} = {a} must be finite and >= 0 [mol/m3].")
     return a
+
+
+def check_feed_range(aq_feed, org_feed, side_feeds) -> None:
+    """The caller's feeds at most :data:`MAX_CONC` (checked where ``solve_cascade`` is
+    entered from outside: the acid-shift fallback feeds more acid on purpose). The
+    compiled fast path applies the same limit (its status 1 sends such input here)."""
+    named = [("aq_feed", aq_feed), ("org_feed", org_feed)]
+    named += [
+        (f"side_feeds[{i}].conc", getattr(sf, "conc", None))
+        for i, sf in enumerate(side_feeds or ())
+    ]
+    for name, arr in named:
+        try:
+            a = np.asarray(arr, dtype=float)
+        except (TypeError, ValueError):
+            continue  # not an array of numbers: _setup names it
+        if a.size and np.max(np.where(np.isfinite(a), a, 0.0)) > MAX_CONC:
+            # InfeasibleStateError (a SpecificationError): a tear solver's extrapolated trial
+            # point may produce it, and retreats from it
+            raise InfeasibleStateError(
+                f"{name} = {a} mol/m3 exceeds {MAX_CONC:g} mol/m3 (100 mol/L, above any "
+                "liquid): concentrations are in mol/m3 (= mmol/L)."
+            )
 
 
 #: Types taken as a real number (bool, an int, is not)
@@ -103,6 +135,11 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     if not aq[m] > 0:
         raise SpecificationError(
             f"aq_feed H+ = {float(aq[m])!r} mol/m3 must be > 0 (give the feed's acidity; pH 7 is 1e-4)."
+        )
+    if aq[m] < H_MIN:
+        raise InfeasibleStateError(  # (as check_feed_range: a trial point may produce it)
+            f"aq_feed H+ = {float(aq[m])!r} mol/m3 is below {H_MIN:g} mol/m3 (pH 14), outside "
+            "every distribution model here; pH 7 is 1e-4 mol/m3."
         )
     if not org[m] > 0:
         raise SpecificationError(f"org_feed extractant = {float(org[m])!r} mol/m3 must be > 0.")

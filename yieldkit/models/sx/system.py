@@ -11,12 +11,9 @@ import numpy as np
 from scipy.linalg.lapack import dgbtrf, dgbtrs, dgtsv
 
 from yieldkit.models.sx.distribution import DistributionModel
-from yieldkit.models.sx.problem import _Setup
+from yieldkit.models.sx.problem import H_MIN, _Setup  # noqa: F401 - H_MIN used from here
 
 H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
-
-#: Lowest H+ of a solution: pH 14, beyond which no aqueous model here applies [mol/m3]
-H_MIN = 1e-11
 
 #: metal concentrations below this are zero: further down a long cascade they would turn
 #: subnormal (about 100x slower arithmetic), far below any tolerance (as _kernel.X_FLUSH)
