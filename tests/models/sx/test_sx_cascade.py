@@ -569,3 +569,23 @@ def test_loading_path_alone_matches_newton_with_an_absent_metal(backend):
     assert np.allclose(sol.x, ref.x, rtol=1e-9, atol=1e-12 * ref.x.max())
     assert np.allclose(sol.h, ref.h, rtol=1e-9)
     assert sol.balance_error < 1e-10
+
+
+def test_failure_with_a_full_organic_feed_says_so():
+    """An organic fed 100 % loaded (with La) into 10 extraction stages of six metals: the
+    free extractant falls below what the extractant balance resolves, and the
+    ConvergenceError names the loading (it said only 'scaled residual 4.6e8'). The same
+    cascade solves with the organic at 1 - 1e-9 and with up to 9 stages."""
+    from yieldkit.models.sx.distribution import combine
+    from yieldkit.models.sx.parameters import from_separation_factors
+
+    ree = from_separation_factors("Pr+3", -1.98)
+    model = combine(ree, cation_exchange(["Al+3", "Fe+3"], [-4.0, -3.0], [3.0, 3.0]))
+    aq = np.array([2.0, 4.0, 1.0, 3.0, 5.0, 2.0, 30.0])
+    full = np.array([100.0, 0, 0, 0, 0, 0, 600.0])  # 6 HA per La: 100 % loaded
+    with pytest.raises(
+        ConvergenceError, match=r"organic enters loaded to 100\.0000000 % .*at most 99\.9999 %"
+    ):
+        solve_cascade(aq, full, 1.0, 1.0, model, 10)
+    almost = full * np.r_[1 - 1e-9, np.ones(6)]
+    assert solve_cascade(aq, almost, 1.0, 1.0, model, 10).balance_error < 1e-10

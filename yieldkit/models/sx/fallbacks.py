@@ -138,7 +138,30 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
             return sol
     if getattr(first, "diagnosis", None):
         raise InfeasibleStateError(first.diagnosis) from first
+    full = _fullest_organic(model, org_feed, side_feeds)
+    if full > FULL_ORGANIC:
+        raise ConvergenceError(
+            f"{first} The organic enters loaded to {100 * full:.7f} % of its extractant "
+            "capacity: the free extractant along the cascade may fall below what the "
+            "extractant balance resolves in double precision (~1e-13 of the total); feed "
+            f"it at most {100 * FULL_ORGANIC:g} % loaded.",
+            loop=first.loop,
+            residual_history=first.residual_history,
+            best_iterate=first.best_iterate,
+        ) from first
     raise first
+
+
+#: Organic feed loading above which a failed solve says that the feed is (nearly) full [-]
+FULL_ORGANIC = 0.999999
+
+
+def _fullest_organic(model, org_feed, side_feeds) -> float:
+    """Largest loading (bound / total extractant) of the organic feeds [-]."""
+    m = model.n_metals
+    feeds = [np.asarray(org_feed, dtype=float)]
+    feeds += [np.asarray(sf.conc, dtype=float) for sf in side_feeds or () if sf.phase == "org"]
+    return max(float(c[:m] @ model.ha_bound) / c[m] for c in feeds)
 
 
 def _stretched(u: np.ndarray, n: int):
