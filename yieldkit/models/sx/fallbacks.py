@@ -161,7 +161,7 @@ def _fullest_organic(model, org_feed, side_feeds) -> float:
     m = model.n_metals
     feeds = [np.asarray(org_feed, dtype=float)]
     feeds += [np.asarray(sf.conc, dtype=float) for sf in side_feeds or () if sf.phase == "org"]
-    return max(float(c[:m] @ model.ha_bound) / c[m] for c in feeds)
+    return max((float(c[:m] @ model.ha_bound) / c[m] for c in feeds if c[m] > 0), default=0.0)
 
 
 def _stretched(u: np.ndarray, n: int):
