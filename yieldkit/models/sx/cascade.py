@@ -27,10 +27,10 @@ plain loops and a block-tridiagonal factorisation (the default where supported; 
 runs: :mod:`yieldkit.models.sx.backend`). After a failed Newton
 (:mod:`yieldkit.models.sx.fallbacks`), in this order: continuation in the number of
 stages from a single stage (``fallbacks._grown``: 1, 2, 4, ... stages, each from the last
-profile stretched); the pseudo-transient
-continuation, in the compiled kernel (compiled backend; it repeats the NumPy one step for
-step), then in NumPy when the compiled one stopped early; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps
-(up to 12 stages); pseudo-arclength continuation from dilute feeds
+profile stretched); the pseudo-transient continuation, in the compiled kernel (compiled
+backend; it repeats the NumPy one step for step), then in NumPy when the compiled one
+stopped early; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps (up to
+12 stages); pseudo-arclength continuation from dilute feeds
 (:mod:`yieldkit.models.sx.loading_path`). Each runs only if everything before it failed;
 a failure of all of them raises ConvergenceError with the stage and residual. A D that
 ignores H+ is first solved with ample acid and shifted back (exact). A solution whose H+
@@ -163,8 +163,8 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
         v0 = np.ascontiguousarray(v0, dtype=float)
         if v0.ndim != 1:
             return None
-    out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound,
-                               model.c, model.a, model.b, v0, x0 is not None, w_prev,
+    out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), model.z,
+                               model.ha_bound, model.c, model.a, model.b, v0, x0 is not None, w_prev,
                                chord, float(tol), min(int(max_iter), 25),
                                balance_limit(tol))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out

@@ -15,6 +15,7 @@ from scipy.optimize import brentq
 from yieldkit.errors import SpecificationError, unknown_name
 from yieldkit.models.sx.cascade import CascadeSolution, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
+from yieldkit.models.sx.problem import _INTEGERS, _is_real
 
 
 def _metal_index(sol: CascadeSolution, metal: int | str) -> int:
@@ -24,7 +25,7 @@ def _metal_index(sol: CascadeSolution, metal: int | str) -> int:
             raise SpecificationError(unknown_name("metal", metal, sol.metals, "cascade solution"))
         return sol.metals.index(metal)
     m = len(sol.metals)
-    if isinstance(metal, bool) or not isinstance(metal, int | np.integer) or not 0 <= metal < m:
+    if not _is_real(metal, _INTEGERS) or not 0 <= metal < m:
         raise SpecificationError(
             f"metal = {metal!r}: give a name of {list(sol.metals)} or an index 0..{m - 1}."
         )
@@ -59,18 +60,14 @@ def purity(sol: CascadeSolution, metal: int | str) -> float:
 
 
 def _check_target(name: str, target: float) -> None:
-    if isinstance(target, bool) or not isinstance(target, int | float | np.number):
+    if not _is_real(target):
         raise SpecificationError(f"{name} target = {target!r} must be a number between 0 and 1.")
     if not 0.0 < target < 1.0:
         raise SpecificationError(f"{name} target = {target!r}, accepted strictly between 0 and 1.")
 
 
 def _check_max_stages(max_stages) -> None:
-    if (
-        isinstance(max_stages, bool)
-        or not isinstance(max_stages, int | np.integer)
-        or max_stages < 1
-    ):
+    if not _is_real(max_stages, _INTEGERS) or max_stages < 1:
         raise SpecificationError(f"max_stages = {max_stages!r} must be an integer >= 1.")
 
 

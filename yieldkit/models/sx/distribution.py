@@ -152,7 +152,10 @@ class DistributionModel:
         return np.exp(self.log_d(h, f))
 
 
-#: Largest |log10 K_ex| a cation-exchange model accepts [-]
+#: Largest |log10 K_ex| a cation-exchange model accepts [-]. A bound against unit mistakes
+#: and overflow, not a physical limit (estimate): the constants of sx_parameters.toml lie
+#: between -4.5 and -1.98 (and the Yin et al. factors move them by < 1), and beyond +-30
+#: the D over the pH range leaves double precision.
 MAX_LOG10_KEX = 30.0
 
 
@@ -195,9 +198,8 @@ def cation_exchange(
     if not np.all(np.abs(lk) <= MAX_LOG10_KEX):  # also nan
         raise SpecificationError(
             f"cation_exchange: log10 K_ex = {lk} outside [-{MAX_LOG10_KEX:g}, "
-            f"{MAX_LOG10_KEX:g}] (published values for REEs with organophosphorus extractants "
-            "lie within about +-6; beyond +-30 no D stays finite in double precision over "
-            "the pH range)."
+            f"{MAX_LOG10_KEX:g}] (the parameter sets here lie between -4.5 and -1.98; beyond "
+            "+-30 no D stays finite in double precision over the pH range)."
         )
     # ln D = ln K + n ln(f/2 [mol/m3] * 1e-3) - z ln(h [mol/m3] * 1e-3)
     c = LN10 * lk + n * np.log(0.5 * _MOL_PER_L) - z * np.log(_MOL_PER_L)
