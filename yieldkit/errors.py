@@ -7,7 +7,7 @@ the bad value, where it came from, and what is accepted; names get a "did you me
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class YieldkitError(Exception):
@@ -66,6 +66,14 @@ class ConvergenceError(YieldkitError):
 
 class ThermoError(YieldkitError):
     """A thermochemistry (Cantera) failure, with the state that caused it."""
+
+
+def expect_dict(value, name: str, example: str):
+    """``value`` when it is a mapping, else SpecificationError naming it, with ``example``
+    showing the expected form (a list or a number given for a dict parameter)."""
+    if not isinstance(value, Mapping):
+        raise SpecificationError(f"{name} = {value!r} must be a dict, e.g. {example}.")
+    return value
 
 
 def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:

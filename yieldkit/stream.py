@@ -20,7 +20,7 @@ import pint
 from molmass import ELEMENTS
 
 from yieldkit.chemistry.components import Components
-from yieldkit.errors import SpecificationError, UnitsError, unknown_name
+from yieldkit.errors import SpecificationError, UnitsError, expect_dict, unknown_name
 from yieldkit.units import Q_, check_unit, parse_quantity, to_si, ureg
 
 DEFAULT_DENSITY = {"aq": 1000.0, "org": 820.0}  # [kg/m3]
@@ -88,7 +88,7 @@ class Stream:
             )
         if not isinstance(name, str):
             raise SpecificationError(f"Stream name = {name!r} must be a string.")
-        flows = {} if flows is None else _mapping(flows, "Stream flows", "{'H2O': '1000 kg/h'}")
+        flows = {} if flows is None else expect_dict(flows, "Stream flows", "{'H2O': '1000 kg/h'}")
         n = np.zeros(len(components))
         for sp, value in flows.items():
             i = components.index(sp)
@@ -97,7 +97,7 @@ class Stream:
         P_Pa = P_REF if P is None else to_si(P, "Pa", "stream pressure")
         rho = dict(DEFAULT_DENSITY)
         densities = {} if densities is None else densities
-        for phase, value in _mapping(densities, "densities", "{'aq': '1.1 kg/L'}").items():
+        for phase, value in expect_dict(densities, "densities", "{'aq': '1.1 kg/L'}").items():
             if phase not in ("aq", "org", "l"):
                 raise SpecificationError(
                     unknown_name("liquid phase", phase, ("aq", "org", "l"), "densities")
@@ -170,7 +170,7 @@ class Stream:
         if V < 0:
             raise SpecificationError(f"volume flow must be >= 0, got {volume_flow!r}.")
         n = np.zeros(len(components))
-        _mapping(concentrations, "concentrations", "{'Nd+3': '0.1 mol/L'}")
+        expect_dict(concentrations, "concentrations", "{'Nd+3': '0.1 mol/L'}")
         for sp, value in concentrations.items():
             i = components.index(sp)
             if components.species[i].phase != phase:
@@ -381,12 +381,6 @@ def total_moles(streams: Iterable[Stream], size: int) -> np.ndarray:
 
 # ------------------------------------------------------------------- helpers
 _FACTORS: dict[tuple[str, str], float] = {}
-
-
-def _mapping(value, name: str, example: str) -> Mapping:
-    if not isinstance(value, Mapping):
-        raise SpecificationError(f"{name} = {value!r} must be a dict, e.g. {example}.")
-    return value
 
 
 def _unit_text(unit, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.errors import SpecificationError, expect_dict, unknown_name
 from yieldkit.units import to_dimensionless, to_si
 
 SUM_TOL = 1e-9
@@ -69,10 +69,8 @@ def fractions_summing_to_one(values: Mapping[str, object], name: str) -> dict[st
 
 def mapping(value, name: str, example: str) -> Mapping:
     """A parameter given as a dict ({name: value}); anything else is an error naming it
-    (``example`` shows the expected form)."""
-    if not isinstance(value, Mapping):
-        raise SpecificationError(f"{name} = {value!r} must be a dict, e.g. {example}.")
-    return value
+    (``example`` shows the expected form; :func:`yieldkit.errors.expect_dict`)."""
+    return expect_dict(value, name, example)
 
 
 def item_list(value, name: str, example: str) -> list:
