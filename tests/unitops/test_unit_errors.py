@@ -86,7 +86,7 @@ def _container_cases():
     from yieldkit.unitops.reduction import CalciothermicReduction
     from yieldkit.unitops.solid_liquid import CCDWashTrain
     from yieldkit.unitops.solvent_extraction import SolventExtraction
-    from yieldkit.unitops.thermal import Calciner
+    from yieldkit.unitops.thermal import Calciner, Heater
 
     leach = ["Nd2O3 + 6 H+ -> 2 Nd+3 + 3 H2O"]
     kin = dict(mode="kinetic", T="40 degC", volume="20 L")
@@ -112,6 +112,7 @@ def _container_cases():
         (lambda: MagneticSeparator("g", "ferromagnetic", mag), r"classes = 'ferromagnetic' must be a dict"),
         (lambda: MagneticSeparator("g", {}, [0.9], default_class="diamagnetic"), r"recovery = \[0\.9\] must be a dict"),
         (lambda: Calciner("c", "950 degC", "stoichiometric", reactions=2), r"reactions = 2 must be a list"),
+        (lambda: Heater("h", "80 degC", extrapolate="yes"), r"Heater 'h' extrapolate = 'yes' must be True or False"),
         (lambda: CCDWashTrain("w", stages=float("nan")), r"stages = nan must be an integer in 1\.\.100"),
         (lambda: CalciothermicReduction("r", dhf_fluoride=["Dy"]), r"dhf_fluoride = \['Dy'\] must be a dict"),
         (lambda: SolventExtraction("u", 3, "cation_exchange", "p507_pr", metals=5), r"metals = 5: give a list of metal ions"),

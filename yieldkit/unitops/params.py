@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 from yieldkit.errors import SpecificationError, expect_dict, unknown_name
 from yieldkit.units import to_dimensionless, to_si
 
@@ -43,6 +45,13 @@ def positive_number(value, name: str, *, allow_zero: bool = False) -> float:
             f"{name} = {v!r} must be finite and {'>= 0' if allow_zero else '> 0'}."
         )
     return v
+
+
+def flag(value, name: str) -> bool:
+    """A switch given as True or False (a string such as 'no', or 1, is not read as one)."""
+    if not isinstance(value, bool | np.bool_):
+        raise SpecificationError(f"{name} = {value!r} must be True or False.")
+    return bool(value)
 
 
 def choice(value: str, accepted: Iterable[str], name: str) -> str:

@@ -21,7 +21,7 @@ from yieldkit.models.separation import (
 )
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import fraction
+from yieldkit.unitops.params import flag, fraction
 
 #: Most thickeners of a CCD wash train (plants run 3-8; each stage costs a solve) [-]
 MAX_CCD_STAGES = 100
@@ -85,9 +85,7 @@ class SolidLiquidSeparator(UnitOperation):
             raise SpecificationError(
                 f"{where} cake_moisture = 1 leaves no solids in the cake; give < 1."
             )
-        if not isinstance(wash, bool):
-            raise SpecificationError(f"{where} wash must be True or False, got {wash!r}.")
-        self.wash = wash
+        self.wash = flag(wash, f"{where} wash")
         self.displacement_efficiency = fraction(
             displacement_efficiency, f"{where} displacement_efficiency"
         )

@@ -33,7 +33,7 @@ from yieldkit.models.sx.outlets import exact_outlets
 from yieldkit.models.sx.parameters import MODELS, build_model
 from yieldkit.stream import Stream, total_moles
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import SOLVER_TRACE, choice, positive, positive_number
+from yieldkit.unitops.params import SOLVER_TRACE, choice, flag, positive, positive_number
 
 EXTRACTANTS = ("D2EHPA", "PC88A", "Cyanex272")
 
@@ -64,13 +64,6 @@ def _stage_list(value, n_stages: int, name: str) -> tuple[int, ...]:
     if len(set(stages)) != len(stages):
         raise SpecificationError(f"{name}: side-feed stages repeat: {tuple(stages)}.")
     return tuple(stages)
-
-
-def _flag(value, name: str) -> bool:
-    """A switch given as True or False (a string such as 'no' is not read as one)."""
-    if not isinstance(value, bool | np.bool_):
-        raise SpecificationError(f"{name} = {value!r} must be True or False.")
-    return bool(value)
 
 
 #: Solids and gases up to this fraction of the inlet mass (a tear solver's finite-difference
@@ -188,15 +181,15 @@ class SolventExtraction(UnitOperation):
         if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
             raise SpecificationError(f"{where} max_iter = {max_iter!r} must be an integer >= 1.")
         self.max_iter = max_iter
-        self.warm_start = _flag(warm_start, f"{where} warm_start")
+        self.warm_start = flag(warm_start, f"{where} warm_start")
         self.side_stages = _stage_list(side_feeds, self.n_stages, where)
         self._options = dict(
             dosage=self.dosage,
             anchor=anchor,
             log10_kex_anchor=log10_kex_anchor,
-            saturation=_flag(saturation, f"{where} saturation"),
+            saturation=flag(saturation, f"{where} saturation"),
             capacity=self.capacity,
-            saponification=_flag(saponification, f"{where} saponification"),
+            saponification=flag(saponification, f"{where} saponification"),
         )
         self.parameter_set = parameter_set
         # build once now so a bad set, metal or option fails at construction

@@ -26,7 +26,7 @@ from yieldkit.models.heat_balance import CHANGE_RTOL, kopp_heat_capacity
 from yieldkit.models.stoichiometric import sequential_extents
 from yieldkit.stream import Stream, mix
 from yieldkit.unitops.base import Outcome, UnitOperation
-from yieldkit.unitops.params import choice, fraction, item_list, positive
+from yieldkit.unitops.params import choice, flag, fraction, item_list, positive
 
 MODES = ("equilibrium", "stoichiometric")
 
@@ -225,11 +225,7 @@ class Calciner(UnitOperation):
         self.T = positive(T, "K", f"{where} T")
         self.P = None if P is None else positive(P, "Pa", f"{where} P")
         self.dust_fraction = fraction(dust_fraction, f"{where} dust_fraction")
-        if not isinstance(extrapolate, bool):
-            raise SpecificationError(
-                f"{where}: extrapolate must be True or False, got {extrapolate!r}."
-            )
-        self.extrapolate = extrapolate
+        self.extrapolate = flag(extrapolate, f"{where} extrapolate")
         self._skip_absent_keys = False
         if self.mode == "equilibrium":
             if reactions is not None:
@@ -455,11 +451,7 @@ class Heater(UnitOperation):
         self.inlet_ports = ("in",)
         self.outlet_ports = ("out",)
         self.T = positive(T, "K", f"Heater {name!r} T")
-        if not isinstance(extrapolate, bool):
-            raise SpecificationError(
-                f"Heater {name!r}: extrapolate must be True or False, got {extrapolate!r}."
-            )
-        self.extrapolate = extrapolate
+        self.extrapolate = flag(extrapolate, f"Heater {name!r} extrapolate")
 
     def _run(self, inlets):
         s = inlets["in"]
