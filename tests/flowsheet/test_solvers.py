@@ -474,3 +474,18 @@ def test_a_component_that_turns_nonzero_late_grows_the_support(name):
     stats = get_solver(name, tol=1e-10).solve(g, np.zeros(3), loop="late")
     assert stats.converged
     np.testing.assert_allclose(stats.x, [10.0, 2.0, 5.0 / 0.9], rtol=1e-8)
+
+
+def test_newton_krylov_failure_names_the_other_line_search():
+    """ndfeb-hcl-leach with dy_sx=True: newton-krylov stalls at a scaled residual of 0.19
+    with its default armijo line search and converges with 'wolfe' (bastnasite-mountain-pass
+    the other way round): the failure message points to the other one."""
+    import process_library
+
+    text = get_solver("newton-krylov")._option_hint()
+    assert "line_search='wolfe'" in text
+    assert "line_search='armijo'" in get_solver("newton-krylov", line_search="wolfe")._option_hint()
+    res = process_library.build("ndfeb-hcl-leach", dy_sx=True).solve(
+        "newton-krylov", line_search="wolfe"
+    )
+    assert res.converged and res.max_balance_error() < 1e-9
