@@ -167,6 +167,10 @@ def test_arguments_of_the_wrong_kind_name_the_value():
         res.stream_table("kg/h", "yes")
     with pytest.raises(SpecificationError, match=r"unknown route \['ndfeb-hcl-leach'\]"):
         process_library.build(["ndfeb-hcl-leach"])
+    with pytest.raises(SpecificationError, match=r"Flowsheet name = 5 must be a non-empty string"):
+        Flowsheet(5, C)
+    with pytest.raises(SpecificationError, match=r"unknown tear solver 'anderso'.*'anderson'"):
+        Flowsheet("f", C, default_solver="anderso")  # (was only found at solve())
 
 
 def test_initial_tear_streams_are_checked():

@@ -58,8 +58,16 @@ class Flowsheet:
         description: str = "",
         sources=(),
     ):
+        from yieldkit.flowsheet.solvers import SOLVERS
+
+        if not isinstance(name, str) or not name:
+            raise SpecificationError(f"Flowsheet name = {name!r} must be a non-empty string.")
         if not isinstance(components, Components):
             raise SpecificationError(f"Flowsheet {name!r}: components must be a Components set.")
+        if not isinstance(default_solver, str) or default_solver not in SOLVERS:
+            raise SpecificationError(
+                unknown_name("tear solver", default_solver, SOLVERS, f"Flowsheet {name!r}")
+            )
         self.name = name
         self.components = components
         self.default_solver = default_solver
