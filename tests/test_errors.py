@@ -22,3 +22,16 @@ def test_no_suggestion_for_unrelated_or_empty_names():
     assert did_you_mean(3, ["aq"]) == " (a name is a string; got a int)"
     msg = unknown_name("phase", "solid", ["aq", "org"])
     assert msg == "unknown phase 'solid'. Accepted: aq, org."
+
+
+def test_convergence_error_reworded_keeps_the_failure():
+    import numpy as np
+
+    from yieldkit.errors import ConvergenceError
+
+    exc = ConvergenceError(
+        "no", loop="sx_cascade", residual_history=[1.0, 0.5], best_iterate=np.ones(2)
+    )
+    new = exc.reworded("unit 'u': no")
+    assert str(new) == "unit 'u': no" and new.loop == "sx_cascade"
+    assert new.residual_history == [1.0, 0.5] and new.best_iterate is exc.best_iterate

@@ -63,6 +63,11 @@ class ConvergenceError(YieldkitError):
         self.residual_history = list(residual_history or [])
         self.best_iterate = best_iterate
 
+    def reworded(self, message: str) -> ConvergenceError:
+        """The same failure (loop, residual history, best iterate) with another message,
+        e.g. prefixed by the unit or section that ran the solve."""
+        return ConvergenceError(message, self.loop, self.residual_history, self.best_iterate)
+
 
 class ThermoError(YieldkitError):
     """A thermochemistry (Cantera) failure, with the state that caused it."""

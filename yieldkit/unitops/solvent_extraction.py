@@ -356,12 +356,7 @@ class SolventExtraction(UnitOperation):
                 max_iter=self.max_iter,
             )
         except ConvergenceError as exc:
-            raise ConvergenceError(
-                f"{where}: {exc}",
-                loop=exc.loop,
-                residual_history=exc.residual_history,
-                best_iterate=exc.best_iterate,
-            ) from exc
+            raise exc.reworded(f"{where}: {exc}") from exc
         except InfeasibleStateError as exc:
             raise InfeasibleStateError(f"{where}: {exc}") from exc
         self._last = sol

@@ -140,14 +140,11 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         raise InfeasibleStateError(first.diagnosis) from first
     full = _fullest_organic(model, org_feed, side_feeds)
     if full > FULL_ORGANIC:
-        raise ConvergenceError(
+        raise first.reworded(
             f"{first} The organic enters loaded to {100 * full:.7f} % of its extractant "
             "capacity: the free extractant along the cascade may fall below what the "
             "extractant balance resolves in double precision (~1e-13 of the total); feed "
-            f"it at most {100 * FULL_ORGANIC:g} % loaded.",
-            loop=first.loop,
-            residual_history=first.residual_history,
-            best_iterate=first.best_iterate,
+            f"it at most {100 * FULL_ORGANIC:g} % loaded."
         ) from first
     raise first
 

@@ -106,12 +106,7 @@ def solve_sections(
                 tol=tol,
             )
         except ConvergenceError as exc:
-            raise ConvergenceError(
-                f"{where}: {exc}",
-                loop=exc.loop,
-                residual_history=exc.residual_history,
-                best_iterate=exc.best_iterate,
-            ) from exc
+            raise exc.reworded(f"{where}: {exc}") from exc
         except (SpecificationError, InfeasibleStateError) as exc:
             raise type(exc)(f"{where}: {exc}") from exc
         out[sec.name] = sol
