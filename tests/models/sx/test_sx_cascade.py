@@ -202,6 +202,10 @@ def test_saponification_releases_na_and_raises_ph():
         ({"Q_aq": -1.0}, r"Q_aq = -1.0 m3/s must be finite and > 0"),
         ({"aq_feed": np.array([1.0, 1, 1, 1, 0.0])}, r"aq_feed H\+ = 0.0 mol/m3 must be > 0"),
         ({"aq_feed": np.ones(3)}, r"aq_feed has shape \(3,\), expected \(5,\)"),
+        (
+            {"aq_feed": [1.0, [2, 3]]},
+            r"aq_feed = \[1\.0, \[2, 3\]\] must be an array of concentrations",
+        ),
         ({"org_feed": np.array([100.0, 0, 0, 0, 300])}, r"loaded beyond its capacity"),
         ({"side_feeds": [SideFeed(9, "aq", 1.0, np.ones(5))]}, r"stage = 9, accepted 1..3"),
         ({"side_feeds": [SideFeed(1, "gas", 1.0, np.ones(5))]}, r"phase = 'gas', accepted"),

@@ -52,7 +52,12 @@ MAX_CONC = 1e5
 
 
 def _check_array(name: str, arr, shape) -> np.ndarray:
-    a = np.asarray(arr, dtype=float)
+    try:
+        a = np.asarray(arr, dtype=float)
+    except (TypeError, ValueError):
+        raise SpecificationError(
+            f"{name} = {arr!r} must be an array of concentrations [mol/m3] (numbers)."
+        ) from None
     if a.shape != shape:
         raise SpecificationError(f"{name} has shape {a.shape}, expected {shape}.")
     if not np.all(np.isfinite(a)) or np.any(a < 0):
@@ -207,18 +212,18 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
 
 def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages) -> _Setup | None:
     """:func:`_setup` for a cascade fed at its ends only, checked and built in the kernel
-    (None when the input is invalid: the caller runs :func:`_setup` for the message)."""
-    if not _is_real(n_stages, _INTEGERS) or n_stages < 1:
-        return None
-    aq = np.asarray(aq_feed, dtype=float)
-    org = np.asarray(org_feed, dtype=float)
-    if aq.ndim != 1 or org.ndim != 1:
-        return None
+    (None when the input is invalid: the caller runs :func:`_setup` for the message).
+    The scalar arguments are checked already (:func:`check_arguments`)."""
     try:
-        q_aq, q_org = float(q_aq), float(q_org)
+        aq = np.asarray(aq_feed, dtype=float)
+        org = np.asarray(org_feed, dtype=float)
     except (TypeError, ValueError):
         return None
-    out = _kernel().fast_setup(aq, org, q_aq, q_org, int(n_stages), model.z, model.ha_bound)
+    if aq.ndim != 1 or org.ndim != 1:
+        return None
+    out = _kernel().fast_setup(
+        aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound
+    )
     if out[0] != 0:
         return None
     qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
