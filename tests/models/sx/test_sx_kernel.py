@@ -358,7 +358,7 @@ def test_block_factorisation_solves_the_assembled_jacobian(seed):
     jac = np.zeros((n * b, n * b))
     for k in range(n):
         s = slice(k * b, (k + 1) * b)
-        jac[s, s] = w[k, :, :b]
+        jac[s, s] = w[k, :, :b].T  # the diagonal block is stored transposed
         if k < n - 1:
             jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
         if k > 0:

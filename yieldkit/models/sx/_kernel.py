@@ -49,7 +49,7 @@ from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "2d144fb82a9a2fdec045fb06030fa8499fbb3a612857e71c02fa06ff21be312a"
+BLOCKS_SOURCE_SHA256 = "759108b62d6ec7c68c9ada2e6cbdb4785df60e752212f74a2988eefd3c4134d7"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
@@ -682,10 +682,10 @@ def transient(v0, p, q, mp, max_iter, target):
         for k in range(n):
             for i in range(m):
                 w[k, i, i] *= g
-                w[k, i, m] *= g
-                w[k, i, m + 1] *= g
+                w[k, m, i] *= g  # the diagonal block is stored transposed
+                w[k, m + 1, i] *= g
             for j in range(b):
-                w[k, m, j] *= g
+                w[k, j, m] *= g
         nfac += 1
         ok = _block_lu(w) and _capped_step(w, r, dv, m)
         norm_new = 0.0
@@ -739,9 +739,11 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
 @njit(cache=True, error_model="numpy")
 def _jacobian_blocks(q, mp, x, h, f, y, d, w):
     """Analytic scaled Jacobian (entries of system._Cascade.jacobian_data) as blocks:
-    w[k, :, :b] diagonal block of stage k, w[k, :, b:2b] its upper block (columns of
-    stage k+1), w[k, :, 2b] the diagonal of its lower block (columns of stage k-1; only
-    the metal and H+ entries are non-zero)."""
+    w[k, :, :b] the diagonal block of stage k transposed (w[k, j, i] = J[row i, column j]
+    of the stage: the factorisation works on transposed blocks, _kernel_blocks._lu_row),
+    w[k, :, b:2b] its upper block (columns of stage k+1, not transposed), w[k, :, 2b] the
+    diagonal of its lower block (columns of stage k-1; only the metal and H+ entries are
+    non-zero)."""
     qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
     a, bb = mp[0], mp[1]
     n, m = x.shape
@@ -765,10 +767,10 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             oy = qo[k] * y[k, i]
             odx = qo[k] * d[k, i] * xref[i]
             w[k, i, i] = (-(qa[k] * xref[i]) - odx) * sc_m[i]
-            w[k, i, hh] = -oy * a[i] * sc_m[i]
-            w[k, i, ff] = -oy * bb[i] * sc_m[i]
-            w[k, hh, i] = odx * zz[i] * sc_h
-            w[k, ff, i] = -(d[k, i] * xref[i]) * nn2[i] * sc_f
+            w[k, hh, i] = -oy * a[i] * sc_m[i]
+            w[k, ff, i] = -oy * bb[i] * sc_m[i]
+            w[k, i, hh] = odx * zz[i] * sc_h
+            w[k, i, ff] = -(d[k, i] * xref[i]) * nn2[i] * sc_f
             if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
                 w[k - 1, i, b + i] = odx * sc_m[i]
                 w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
@@ -777,8 +779,8 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
                 w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i]
         w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
-        w[k, hh, ff] = s_zb * sc_h
-        w[k, ff, hh] = -nya * sc_f
+        w[k, ff, hh] = s_zb * sc_h
+        w[k, hh, ff] = -nya * sc_f
         w[k, ff, ff] = (-f[k] - nyb) * sc_f
         if k > 0:
             w[k - 1, hh, b + hh] = -s_za * sc_h

@@ -1,9 +1,11 @@
 """Block-tridiagonal linear algebra of the compiled SX kernel
-(:mod:`yieldkit.models.sx._kernel`): the factorisation of a Jacobian stored as blocks (w[k, :, :b] diagonal block of stage k,
-w[k, :, b:2b] its upper block, w[k, :, 2b] the diagonal of its lower block; see
-``_kernel._jacobian_blocks``) by block elimination with partial pivoting inside each
-(M+2)x(M+2) block, keeping each Schur complement's inverse and G_k = S_k^-1 U_k, and the
-solve with those factors as block matrix-vector products (unrolled for block sizes 3 to 8).
+(:mod:`yieldkit.models.sx._kernel`): the factorisation of a Jacobian stored as blocks
+(w[k, :, :b] diagonal block of stage k, w[k, :, b:2b] its upper block, w[k, :, 2b] the
+diagonal of its lower block; see ``_kernel._jacobian_blocks``) by block elimination with
+partial pivoting inside each (M+2)x(M+2) block, keeping each Schur complement's inverse
+S_k^-1 and G_k = S_k^-1 U_k, both stored transposed in place of the diagonal and upper
+blocks (so a column of either is a contiguous row of w[k]), and the solve with those
+factors as block matrix-vector products (vector instructions for block sizes 3 to 8).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, types
-from numba.extending import overload
+from numba.core import cgutils
+from numba.extending import intrinsic, overload
 
 _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
 #: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
@@ -21,67 +25,77 @@ FLUSH = 1e-200
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _lu_row(w, k, e, size, piv):
-    """Step k of the block-tridiagonal factorisation in place. The Schur complement
-    S_k = D_k - L_k G_(k-1) is inverted by Gauss-Jordan elimination with partial pivoting
-    (rows swapped inside the block, the inverse's columns swapped back at the end); then
-    w[k, :, :b] holds S_k^-1 and w[k, :, b:2b] holds G_k = S_k^-1 U_k (a product over the
-    non-zeros of U_k, whose structure is that of ``_kernel._jacobian_blocks``' upper block:
+    """Step k of the block-tridiagonal factorisation in place, on transposed blocks: the
+    diagonal block arrives as D_k^T (``_kernel._jacobian_blocks``), the Schur complement is
+    formed as S_k^T = D_k^T - G_(k-1)^T L_k and inverted by Gauss-Jordan elimination with
+    partial pivoting (rows swapped inside the block, the inverse's columns swapped back at
+    the end), which leaves S_k^-T = (S_k^-1)^T; then w[k, :, :b] holds S_k^-T and
+    w[k, :, b:2b] holds G_k^T = (S_k^-1 U_k)^T (a product over the non-zeros of U_k, whose
+    structure is that of ``_kernel._jacobian_blocks``' upper block, stored untransposed:
     ~4b^2 instead of b^3 multiply-adds, cold solves 11-15 % faster at 100-1000 stages x 6
     metals, 20 % on random cascades, measured 2026-12-06 in one process; ``e`` is a (b, b)
-    work array for U_k's non-zeros, ``piv`` a (b,) one for the pivot rows). With the
-    inverses a solve is two block matrix-vector products per stage, which vectorise and
-    have no dependency chains (the triangular solves of an LU form had), so the chord steps
-    that reuse one factorisation several times are cheap. Gauss-Jordan on S_k alone
-    replaced (2026-12-06) an elimination of [S_k | U_k | I] with back substitution:
-    ~1000 instead of ~1200 flops per block of 8, loops of the full block width, measured
-    15-20 % less time per factorisation at 100 stages x 6 metals. False if S_k is
-    singular (the caller treats it as a failed Newton step). ``size`` is the block size
-    (see :func:`_block_size`; the factorisation passes it as an int)."""
+    work array for U_k's non-zeros, ``piv`` a (b,) one for the pivot rows). Transposed,
+    a column of S_k^-1 or of G_k is a contiguous row of w[k]: the solve's block products
+    take whole columns as vectors (:func:`_simd_solve`), and every loop here runs along
+    rows. With the inverses a solve is two block matrix-vector products per stage, which
+    vectorise and have no dependency chains (the triangular solves of an LU form had), so
+    the chord steps that reuse one factorisation several times are cheap. Gauss-Jordan on
+    S_k alone replaced (2026-12-06) an elimination of [S_k | U_k | I] with back
+    substitution: ~1000 instead of ~1200 flops per block of 8, loops of the full block
+    width, measured 15-20 % less time per factorisation at 100 stages x 6 metals. False if
+    S_k is singular (the caller treats it as a failed Newton step). ``size`` is the block
+    size (see :func:`_block_size`; the factorisation passes it as an int)."""
     n = w.shape[0]
     b = _block_size(size)
     wk = w[k]
     b2 = 2 * b
     last = b2 if k < n - 1 else b
-    if k > 0:
+    if k > 0:  # S^T = D^T - G_(k-1)^T L_k, L_k diagonal: column i of G^T times L_k[i]
         g = w[k - 1]
         for i in range(b):
-            li = wk[i, b2]
-            if li != 0.0:
-                for j in range(b):
-                    wk[i, j] -= li * g[i, b + j]
+            e[0, i] = wk[i, b2]
+        for j in range(b):
+            for i in range(b):
+                wk[j, i] -= g[j, b + i] * e[0, i]
+    # Gauss-Jordan with partial pivoting by rows of S (columns of the stored S^T = A: the
+    # row scaling of the residual makes row pivoting the stable choice here)
+    lr = e[1]
     for c in range(b):
         p = c
         best = abs(wk[c, c])
         for r in range(c + 1, b):
-            val = abs(wk[r, c])
+            val = abs(wk[c, r])
             if val > best:
                 best = val
                 p = r
         if best == 0.0 or not math.isfinite(best):
             return False
         piv[c] = p
-        if p != c:
+        if p != c:  # rows c and p of S
             for j in range(b):
-                tmp = wk[c, j]
-                wk[c, j] = wk[p, j]
-                wk[p, j] = tmp
+                tmp = wk[j, c]
+                wk[j, c] = wk[j, p]
+                wk[j, p] = tmp
         inv = 1.0 / wk[c, c]
         wk[c, c] = 1.0
         for j in range(b):
-            wk[c, j] *= inv
+            wk[j, c] *= inv
         for r in range(b):
-            if r != c:
-                lr = wk[r, c]
-                wk[r, c] = 0.0
-                for j in range(b):
-                    wk[r, j] -= lr * wk[c, j]
-    for c in range(b - 1, -1, -1):
+            lr[r] = wk[c, r]
+            wk[c, r] = 0.0
+        lr[c] = 0.0
+        wk[c, c] = inv
+        for j in range(b):  # S[r, :] -= S[r, c] S[c, :] for every r != c
+            ajc = wk[j, c]
+            for r in range(b):
+                wk[j, r] -= lr[r] * ajc
+    for c in range(b - 1, -1, -1):  # columns c and piv[c] of S^-1
         p = piv[c]
         if p != c:
             for i in range(b):
-                tmp = wk[i, c]
-                wk[i, c] = wk[i, p]
-                wk[i, p] = tmp
+                tmp = wk[c, i]
+                wk[c, i] = wk[p, i]
+                wk[p, i] = tmp
     if k < n - 1:
         # G_k = S_k^-1 U_k with the structure of U_k (_kernel._jacobian_blocks): a metal
         # row r holds U[r, r], U[r, hh], U[r, ff]; the H+ row is full; the extractant row
@@ -96,17 +110,24 @@ def _lu_row(w, k, e, size, piv):
             e[3, c] = wk[c, b + ff]  # U[c, ff]
         for j in range(b):
             e[1, j] = wk[hh, b + j]  # the H+ row of U
+        # G^T = U^T S^-T: row c of G^T is a combination of the rows of S^-T (the left
+        # part of wk) with U's column c as weights
+        for c in range(m):
+            u_cc = e[0, c]
+            u_hc = e[1, c]
+            for i in range(b):
+                wk[c, b + i] = wk[c, i] * u_cc + wk[hh, i] * u_hc
+        u_hh = e[1, hh]
+        u_hf = e[1, ff]
         for i in range(b):
-            si_h = wk[i, hh]
-            for c in range(m):
-                wk[i, b + c] = wk[i, c] * e[0, c] + si_h * e[1, c]
-            s_h = si_h * e[1, hh]
-            s_f = si_h * e[1, ff]
-            for r in range(m):
-                s_h += wk[i, r] * e[2, r]
-                s_f += wk[i, r] * e[3, r]
-            wk[i, b + hh] = s_h
-            wk[i, b + ff] = s_f
+            wk[hh, b + i] = wk[hh, i] * u_hh
+            wk[ff, b + i] = wk[hh, i] * u_hf
+        for r in range(m):
+            u_rh = e[2, r]
+            u_rf = e[3, r]
+            for i in range(b):
+                wk[hh, b + i] += wk[r, i] * u_rh
+                wk[ff, b + i] += wk[r, i] * u_rf
     # flush what would decay into subnormal numbers along a long cascade (trace metals far
     # from their feed): subnormal arithmetic is ~100x slower and these entries do not
     # change the Newton step
@@ -133,27 +154,116 @@ def _block_lu(w):
 @njit(cache=True, error_model="numpy")
 def _block_solve(w, rhs):
     """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
-    finite (:func:`_solve_blocks`, with the block size M + 2 a compile-time constant for 3
-    to 8, i.e. 1 to 6 metals: the block loops are then unrolled and vectorised, measured
-    1.4-2.2x faster at 100 stages (2.1 -> 1.4 us for size 3, 3.6 -> 1.7 us for 4, 5.5 ->
-    4.0 us for 8); other sizes use the same code with the size read at run time. Measured
-    and not taken, for the first compile of a fresh environment (27 s before; 31 s with
-    sizes 3-8): sizes 9-11 (7-12 % faster, 34 s; 12 and up were slower unrolled) and the
-    factorisation by size (19-33 % faster, 52 s))."""
+    finite. Block sizes M + 2 of 3 to 8 (1 to 6 metals) by :func:`_simd_solve` (vector
+    instructions, the size a compile-time constant), other sizes by :func:`_solve_blocks`
+    (scalar loops, the size read at run time). Measured and not taken, for the first
+    compile of a fresh environment: the scalar loops compiled per size for 9-11 (7-12 %
+    faster, +3 s) and the factorisation by size (19-33 % faster, 52 s instead of 27 s)."""
     b = w.shape[1]
     if b == 3:
-        return _solve_blocks(w, rhs, (0,) * 3)
+        return _simd_solve(w, rhs, (0,) * 3)
     if b == 4:
-        return _solve_blocks(w, rhs, (0,) * 4)
+        return _simd_solve(w, rhs, (0,) * 4)
     if b == 5:
-        return _solve_blocks(w, rhs, (0,) * 5)
+        return _simd_solve(w, rhs, (0,) * 5)
     if b == 6:
-        return _solve_blocks(w, rhs, (0,) * 6)
+        return _simd_solve(w, rhs, (0,) * 6)
     if b == 7:
-        return _solve_blocks(w, rhs, (0,) * 7)
+        return _simd_solve(w, rhs, (0,) * 7)
     if b == 8:
-        return _solve_blocks(w, rhs, (0,) * 8)
+        return _simd_solve(w, rhs, (0,) * 8)
     return _solve_blocks(w, rhs, b)
+
+
+@intrinsic
+def _simd_solve(typingctx, w, rhs, size):
+    """:func:`_solve_blocks` for a block size b known when compiling (the length of the
+    tuple ``size``), written in LLVM vector instructions: each block product is b vector
+    multiplies (a column of the transposed S_k^-1 or G_k times one element of the vector,
+    broadcast) summed as a tree, and the running vector stays in registers from stage to
+    stage. The solve is a chain of 2N dependent block products; numba's scalar code
+    for the same products (8 independent sums of 8 multiply-adds each) is bound by the
+    latency of its sums and the count of its multiply-adds alike (~32 cycles per product
+    for b = 8), the tree of vector products by ~4 operations in sequence. Measured
+    2026-12-06 at 100 stages x 6 metals (b = 8), one process: 2.93 -> 1.92 us per
+    solve (a vector version that kept the scalar code's sequential sums: 3.0 us). The
+    sums go in another order than the scalar code's (same rounding error bound). The
+    finiteness check rides along: 0 * every result, summed, is nan unless all are finite.
+    Returns True if the solution is finite."""
+    if not (
+        isinstance(size, types.UniTuple)
+        and isinstance(w, types.Array)
+        and w.ndim == 3
+        and w.layout == "C"
+        and w.dtype == types.float64
+        and isinstance(rhs, types.Array)
+        and rhs.ndim == 1
+        and rhs.layout == "C"
+        and rhs.dtype == types.float64
+    ):
+        return None
+    b = size.count
+
+    def codegen(context, builder, signature, args):
+        vec = ir.VectorType(ir.DoubleType(), b)
+        wa = context.make_array(signature.args[0])(context, builder, args[0])
+        ra = context.make_array(signature.args[1])(context, builder, args[1])
+        n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
+        block = builder.mul(rows, cols)
+        intp = n.type
+
+        def at(array, offset):  # b doubles from array[offset] as a pointer to a vector
+            return builder.bitcast(builder.gep(array, [offset]), vec.as_pointer())
+
+        def product(base, c0, x):  # sum_j (row j of the block from column c0) * x[j]
+            terms = []
+            for j in range(b):
+                col = builder.load(
+                    at(
+                        base,
+                        builder.add(builder.mul(ir.Constant(intp, j), cols), ir.Constant(intp, c0)),
+                    ),
+                    align=8,
+                )
+                lane = ir.Constant(ir.VectorType(ir.IntType(32), b), [j] * b)
+                terms.append(builder.fmul(col, builder.shuffle_vector(x, x, lane)))
+            while len(terms) > 1:
+                terms = [builder.fadd(terms[i], terms[i + 1]) if i + 1 < len(terms)
+                         else terms[i] for i in range(0, len(terms), 2)]  # fmt: skip
+            return terms[0]
+
+        zero = ir.Constant(vec, [0.0] * b)
+        t = cgutils.alloca_once_value(builder, zero)
+        with cgutils.for_range(builder, n) as loop:  # forward: z_k = S^-1 (rhs_k - L_k z_(k-1))
+            k = loop.index
+            base = builder.gep(wa.data, [builder.mul(k, block)])
+            lower = ir.Constant(vec, ir.Undefined)
+            for i in range(b):
+                off = builder.add(builder.mul(ir.Constant(intp, i), cols), ir.Constant(intp, 2 * b))
+                lower = builder.insert_element(lower, builder.load(builder.gep(base, [off])),
+                                               ir.Constant(ir.IntType(32), i))  # fmt: skip
+            r = at(ra.data, builder.mul(k, ir.Constant(intp, b)))
+            u = builder.fsub(builder.load(r, align=8), builder.fmul(lower, builder.load(t)))
+            z = product(base, 0, u)
+            builder.store(z, t)
+            builder.store(z, r, align=8)
+        check = cgutils.alloca_once_value(builder, builder.fmul(builder.load(t), zero))
+        last = builder.sub(n, ir.Constant(intp, 1))
+        with cgutils.for_range(builder, last) as loop:  # backward: dv_k = z_k - G_k dv_(k+1)
+            k = builder.sub(builder.sub(last, ir.Constant(intp, 1)), loop.index)
+            base = builder.gep(wa.data, [builder.mul(k, block)])
+            r = at(ra.data, builder.mul(k, ir.Constant(intp, b)))
+            dv = builder.fsub(builder.load(r, align=8), product(base, b, builder.load(t)))
+            builder.store(dv, t)
+            builder.store(dv, r, align=8)
+            builder.store(builder.fadd(builder.load(check), builder.fmul(dv, zero)), check)
+        total = builder.load(check)
+        s = builder.extract_element(total, ir.Constant(ir.IntType(32), 0))
+        for i in range(1, b):
+            s = builder.fadd(s, builder.extract_element(total, ir.Constant(ir.IntType(32), i)))
+        return builder.fcmp_ordered("ord", s, s)
+
+    return types.boolean(w, rhs, size), codegen
 
 
 def _block_size(size):
@@ -174,14 +284,15 @@ def _block_size_impl(size):
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST, inline="always")
 def _block_product(wk, c0, vec, init, io, sign, out, size):
-    """out[i] = init[io + i] + sign * sum_j wk[i, c0 + j] vec[j] for every row i of a
-    block (sign +1 or -1), summed with j ascending: the forward and the backward products
-    of :func:`_solve_blocks`. The rows go in groups of 8 (then 4, then single) with one
-    partial sum each: each element of vec is loaded once per group instead of once per
-    row (a store to out could alias it, so the compiler reloads it) and the rows' sums are
-    independent chains. Measured 2026-12-06 at 100 stages x 6 metals: block solve 5.1 -> 4.1 us (the
-    compiled code is scalar either way: numba emits no packed FMAs for these loops).
-    ``size`` as for :func:`_block_size`."""
+    """out[i] = init[io + i] + sign * sum_j wk[j, c0 + i] vec[j] for every row i of a
+    block (sign +1 or -1; the blocks are stored transposed, :func:`_lu_row`), summed with
+    j ascending: the forward and the backward products of :func:`_solve_blocks`. The rows
+    go in groups of 8 (then 4, then single) with one partial sum each: each element of vec
+    is loaded once per group instead of once per row (a store to out could alias it, so
+    the compiler reloads it) and the rows' sums are independent chains. Measured
+    2026-12-06 at 100 stages x 6 metals: block solve 5.1 -> 4.1 us (the compiled code is
+    scalar either way: numba emits no packed FMAs for these loops; sizes 3 to 8 now take
+    :func:`_simd_solve`). ``size`` as for :func:`_block_size`."""
     b = _block_size(size)
     r8 = b - b % 8
     r4 = r8 + (b - r8) - (b - r8) % 4
@@ -196,14 +307,14 @@ def _block_product(wk, c0, vec, init, io, sign, out, size):
         s7 = init[io + i + 7]
         for j in range(b):
             vj = vec[j]
-            s0 += sign * wk[i, c0 + j] * vj
-            s1 += sign * wk[i + 1, c0 + j] * vj
-            s2 += sign * wk[i + 2, c0 + j] * vj
-            s3 += sign * wk[i + 3, c0 + j] * vj
-            s4 += sign * wk[i + 4, c0 + j] * vj
-            s5 += sign * wk[i + 5, c0 + j] * vj
-            s6 += sign * wk[i + 6, c0 + j] * vj
-            s7 += sign * wk[i + 7, c0 + j] * vj
+            s0 += sign * wk[j, c0 + i] * vj
+            s1 += sign * wk[j, c0 + i + 1] * vj
+            s2 += sign * wk[j, c0 + i + 2] * vj
+            s3 += sign * wk[j, c0 + i + 3] * vj
+            s4 += sign * wk[j, c0 + i + 4] * vj
+            s5 += sign * wk[j, c0 + i + 5] * vj
+            s6 += sign * wk[j, c0 + i + 6] * vj
+            s7 += sign * wk[j, c0 + i + 7] * vj
         out[i] = s0
         out[i + 1] = s1
         out[i + 2] = s2
@@ -219,10 +330,10 @@ def _block_product(wk, c0, vec, init, io, sign, out, size):
         s3 = init[io + i + 3]
         for j in range(b):
             vj = vec[j]
-            s0 += sign * wk[i, c0 + j] * vj
-            s1 += sign * wk[i + 1, c0 + j] * vj
-            s2 += sign * wk[i + 2, c0 + j] * vj
-            s3 += sign * wk[i + 3, c0 + j] * vj
+            s0 += sign * wk[j, c0 + i] * vj
+            s1 += sign * wk[j, c0 + i + 1] * vj
+            s2 += sign * wk[j, c0 + i + 2] * vj
+            s3 += sign * wk[j, c0 + i + 3] * vj
         out[i] = s0
         out[i + 1] = s1
         out[i + 2] = s2
@@ -230,7 +341,7 @@ def _block_product(wk, c0, vec, init, io, sign, out, size):
     for i in range(r4, b):
         s0 = init[io + i]
         for j in range(b):
-            s0 += sign * wk[i, c0 + j] * vec[j]
+            s0 += sign * wk[j, c0 + i] * vec[j]
         out[i] = s0
 
 
