@@ -111,6 +111,7 @@ class _Path:
         """Unit tangent (dv, dlam) of the curve from b = J^-1 g (J dv + g dlam = 0),
         oriented as t_prev (increasing lam at the start)."""
         t = np.append(-b, 1.0)
+        t /= np.abs(t).max()  # first by its largest entry: the norm of a huge b overflows
         t /= np.linalg.norm(t)
         if (t_prev is None and t[-1] < 0) or (t_prev is not None and t @ t_prev < 0):
             t = -t

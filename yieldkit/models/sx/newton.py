@@ -13,7 +13,14 @@ from yieldkit.models.sx.backend import _NO_V, _NO_W, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.problem import active_part
 from yieldkit.models.sx.solution import CascadeSolution
-from yieldkit.models.sx.system import H_MIN, _balance_error, _Cascade, _initial_guess, _sq
+from yieldkit.models.sx.system import (
+    H_MIN,
+    _balance_error,
+    _Cascade,
+    _initial_guess,
+    _sq,
+    _thomas,
+)
 
 #: Scaled residual below which, after a Newton step that cut it 100x (quadratic regime),
 #: the following steps reuse the last factors (chord steps, checked as a warm start's).
@@ -320,6 +327,25 @@ def short_of_acid(model: DistributionModel, stage: int, n: int, where: str = "")
     )
 
 
+def _over_capacity(model: DistributionModel, st) -> tuple[int, float] | None:
+    """For a D that depends on neither H+ nor the free extractant (constant D): the stage
+    whose metals would bind the most of its extractant, and what they would bind
+    [mol/m3]; None if every stage keeps free extractant or D is not constant. Exact: with
+    D constant the metal balances are linear and do not involve the extractant, so their
+    solution decides whether one with free extractant > 0 exists (a Newton failure's last
+    iterate, which the diagnosis read before 2026-12-06, depends on the path taken)."""
+    if not (np.all(model.a == 0) and np.all(model.b == 0)):
+        return None
+    ones = np.ones(st.qa.shape[0])
+    with np.errstate(all="ignore"):
+        d = model.distribution(ones, ones)
+        bound = (d * _thomas(st.qa, st.qo[:, None] * d, st.s_m)) @ model.ha_bound
+    if np.all(bound < st.e):
+        return None
+    k = int(np.nanargmax(np.where(np.isfinite(bound), bound / st.e, np.inf)))
+    return k, float(bound[k])
+
+
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
     model, st = cas.model, cas.st
     x, h, f, y, _ = parts
@@ -331,11 +357,15 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
         load = f / st.e
     low_f = load[np.isfinite(load)]
     fin_h = h[np.isfinite(h)]  # (a failed iterate may hold nan: no warning from min)
-    if np.all(model.b == 0) and low_f.size and low_f.min() < 1e-9:
+    over = _over_capacity(model, st) if np.all(model.b == 0) else None
+    if over is None and np.all(model.b == 0) and low_f.size and low_f.min() < 1e-9:
+        over = k, st.e[k] - f[k]  # a D that depends on H+: as the failed iterate says
+    if over is not None:
         diagnosis = (
-            f"the organic would be loaded beyond its extractant capacity at stage {k + 1} "
-            f"(free extractant {f[k]:.3g} of {st.e[k]:.3g} mol/m3): the {model.kind} model "
-            "ignores loading; use saturation=True, more extractant or a lower O/A load."
+            f"the organic would be loaded beyond its extractant capacity at stage "
+            f"{over[0] + 1} (its metals would bind {over[1]:.3g} of {st.e[over[0]]:.3g} "
+            f"mol/m3 of extractant): the {model.kind} model ignores loading; use "
+            "saturation=True, more extractant or a lower O/A load."
         )
     elif fin_h.size and fin_h.min() < H_MIN and np.abs(model.a).min() < 0.1:
         # a D that ignores H+ (a = 0) can run out of acid; one that barely depends on it
