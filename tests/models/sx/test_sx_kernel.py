@@ -371,6 +371,52 @@ def test_block_factorisation_solves_the_assembled_jacobian(seed):
     assert np.max(np.abs(got - want)) <= 1e-8 * np.max(np.abs(want))
 
 
+def _random_blocks(rng, n, b):
+    """Blocks of a random block-tridiagonal matrix with the kernel's structure (diagonal
+    blocks stored transposed, upper blocks with the Jacobian's non-zeros, a lower
+    diagonal without its extractant entry) and the dense matrix they stand for."""
+    m = b - 2
+    w = np.zeros((n, b, 2 * b + 1))
+    w[:, :, :b] = rng.standard_normal((n, b, b)) + 4.0 * np.eye(b)
+    for k in range(n - 1):
+        for r in range(m):
+            w[k, r, b + r], w[k, r, b + m], w[k, r, b + m + 1] = rng.standard_normal(3)
+        w[k, m, b : 2 * b] = rng.standard_normal(b)
+    w[1:, : m + 1, 2 * b] = rng.standard_normal((n - 1, m + 1))
+    jac = np.zeros((n * b, n * b))
+    for k in range(n):
+        s = slice(k * b, (k + 1) * b)
+        jac[s, s] = w[k, :, :b].T
+        if k < n - 1:
+            jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
+        if k > 0:
+            jac[s, (k - 1) * b : k * b] += np.diag(w[k, :, 2 * b])
+    return w, jac
+
+
+@pytest.mark.parametrize("b", range(3, 20))
+def test_block_solve_every_block_size(b):
+    """_block_solve against a dense solve for every block size: 3 to 17 by the vector
+    code (one path per size), 18 and 19 by the scalar loops; one stage and seven. A
+    non-finite right-hand side is reported (False), a finite one not."""
+    from yieldkit.models.sx._kernel_blocks import SIMD_MAX, SIMD_MIN, _block_lu, _block_solve
+
+    assert (SIMD_MIN, SIMD_MAX) == (3, 17)
+    rng = np.random.default_rng(b)
+    for n in (1, 7):
+        w, jac = _random_blocks(rng, n, b)
+        rhs = rng.standard_normal(n * b)
+        want = np.linalg.solve(jac, rhs)
+        assert _block_lu(w)
+        got = rhs.copy()
+        assert _block_solve(w, got)
+        assert np.max(np.abs(got - want)) <= 1e-12 * np.max(np.abs(want))
+        for bad in (np.inf, -np.inf, np.nan):
+            r = rhs.copy()
+            r[-1] = bad
+            assert not _block_solve(w, r)
+
+
 def test_kernel_records_the_source_of_the_block_algebra():
     """A change of _kernel_blocks.py must change _kernel.py as well, or numba keeps running
     the old block algebra from its cache of _kernel.py (found 2026-12-06: a faster

@@ -5,7 +5,7 @@ diagonal of its lower block; see ``_kernel._jacobian_blocks``) by block eliminat
 partial pivoting inside each (M+2)x(M+2) block, keeping each Schur complement's inverse
 S_k^-1 and G_k = S_k^-1 U_k, both stored transposed in place of the diagonal and upper
 blocks (so a column of either is a contiguous row of w[k]), and the solve with those
-factors as block matrix-vector products (vector instructions for block sizes 3 to 8).
+factors as block matrix-vector products (vector instructions for block sizes 3 to 17).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
-from numba.extending import intrinsic, overload
+from numba.extending import intrinsic
 
 _FAST = {"contract", "reassoc", "nsz", "arcp"}  # no nnan/ninf: finiteness checks stay
 #: Block-LU entries (scaled, O(1) for the main ones) below this are set to zero [-]
@@ -24,7 +24,7 @@ FLUSH = 1e-200
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _lu_row(w, k, e, size, piv):
+def _lu_row(w, k, e, b, piv):
     """Step k of the block-tridiagonal factorisation in place, on transposed blocks: the
     diagonal block arrives as D_k^T (``_kernel._jacobian_blocks``), the Schur complement is
     formed as S_k^T = D_k^T - G_(k-1)^T L_k and inverted by Gauss-Jordan elimination with
@@ -43,10 +43,9 @@ def _lu_row(w, k, e, size, piv):
     S_k alone replaced (2026-12-06) an elimination of [S_k | U_k | I] with back
     substitution: ~1000 instead of ~1200 flops per block of 8, loops of the full block
     width, measured 15-20 % less time per factorisation at 100 stages x 6 metals. False if
-    S_k is singular (the caller treats it as a failed Newton step). ``size`` is the block
-    size (see :func:`_block_size`; the factorisation passes it as an int)."""
+    S_k is singular (the caller treats it as a failed Newton step). ``b`` is the block
+    size."""
     n = w.shape[0]
-    b = _block_size(size)
     wk = w[k]
     b2 = 2 * b
     last = b2 if k < n - 1 else b
@@ -151,48 +150,41 @@ def _block_lu(w):
     return True
 
 
+#: Smallest and largest block size (M + 2) solved by :func:`_simd_solve`: 1 to 15 metals [-]
+SIMD_MIN, SIMD_MAX = 3, 17
+
+
 @njit(cache=True, error_model="numpy")
 def _block_solve(w, rhs):
     """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
-    finite. Block sizes M + 2 of 3 to 8 (1 to 6 metals) by :func:`_simd_solve` (vector
-    instructions, the size a compile-time constant), other sizes by :func:`_solve_blocks`
-    (scalar loops, the size read at run time). Measured and not taken, for the first
-    compile of a fresh environment: the scalar loops compiled per size for 9-11 (7-12 %
-    faster, +3 s) and the factorisation by size (19-33 % faster, 52 s instead of 27 s)."""
+    finite. Block sizes :data:`SIMD_MIN` to :data:`SIMD_MAX` (1 to 15 metals) by
+    :func:`_simd_solve` (vector instructions), larger ones by :func:`_solve_blocks` (scalar
+    loops)."""
     b = w.shape[1]
-    if b == 3:
-        return _simd_solve(w, rhs, (0,) * 3)
-    if b == 4:
-        return _simd_solve(w, rhs, (0,) * 4)
-    if b == 5:
-        return _simd_solve(w, rhs, (0,) * 5)
-    if b == 6:
-        return _simd_solve(w, rhs, (0,) * 6)
-    if b == 7:
-        return _simd_solve(w, rhs, (0,) * 7)
-    if b == 8:
-        return _simd_solve(w, rhs, (0,) * 8)
-    return _solve_blocks(w, rhs, b)
+    if SIMD_MIN <= b <= SIMD_MAX:
+        return _simd_solve(w, rhs)
+    return _solve_blocks(w, rhs)
 
 
 @intrinsic
-def _simd_solve(typingctx, w, rhs, size):
-    """:func:`_solve_blocks` for a block size b known when compiling (the length of the
-    tuple ``size``), written in LLVM vector instructions: each block product is b vector
-    multiplies (a column of the transposed S_k^-1 or G_k times one element of the vector,
-    broadcast) summed as a tree, and the running vector stays in registers from stage to
-    stage. The solve is a chain of 2N dependent block products; numba's scalar code
-    for the same products (8 independent sums of 8 multiply-adds each) is bound by the
-    latency of its sums and the count of its multiply-adds alike (~32 cycles per product
-    for b = 8), the tree of vector products by ~4 operations in sequence. Measured
-    2026-12-06 at 100 stages x 6 metals (b = 8), one process: 2.93 -> 1.92 us per
-    solve (a vector version that kept the scalar code's sequential sums: 3.0 us). The
-    sums go in another order than the scalar code's (same rounding error bound). The
-    finiteness check rides along: 0 * every result, summed, is nan unless all are finite.
-    Returns True if the solution is finite."""
+def _simd_solve(typingctx, w, rhs):
+    """:func:`_solve_blocks` in LLVM vector instructions, one code path per block size b
+    from :data:`SIMD_MIN` to :data:`SIMD_MAX` (a switch on w.shape[1]; the caller checks the
+    range): each block product is b vector multiplies (a column of the transposed S_k^-1
+    or G_k times one element of the vector, broadcast) summed as a tree, and the running
+    vector stays in registers from stage to stage. The solve is a chain of 2N dependent
+    block products; numba's scalar code for them (b independent sums of b multiply-adds)
+    is bound by the latency of its sums and the count of its multiply-adds alike (~32
+    cycles per product for b = 8), the tree of vector products by ~4 operations in
+    sequence. Measured 2026-12-06 at 100 stages, one process, per solve: 6 metals (b = 8)
+    2.93 -> 1.92 us (a vector version that kept the scalar code's sequential sums: 3.0
+    us); 7 metals 6.67 -> 3.56, 12 metals 12.9 -> 5.3, 15 metals 17.1 -> 6.8 us (the
+    scalar loops were compiled per size only up to b = 8). The sums go in another order
+    than the scalar code's (same rounding error bound). The finiteness check rides along:
+    0 * every result, summed, is nan unless all are finite. Returns True if the solution
+    is finite."""
     if not (
-        isinstance(size, types.UniTuple)
-        and isinstance(w, types.Array)
+        isinstance(w, types.Array)
         and w.ndim == 3
         and w.layout == "C"
         and w.dtype == types.float64
@@ -202,98 +194,101 @@ def _simd_solve(typingctx, w, rhs, size):
         and rhs.dtype == types.float64
     ):
         return None
-    b = size.count
 
     def codegen(context, builder, signature, args):
-        vec = ir.VectorType(ir.DoubleType(), b)
         wa = context.make_array(signature.args[0])(context, builder, args[0])
         ra = context.make_array(signature.args[1])(context, builder, args[1])
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
-        block = builder.mul(rows, cols)
-        intp = n.type
+        done = builder.append_basic_block("simd_done")
+        other = builder.append_basic_block("simd_other_size")
+        switch = builder.switch(rows, other)
+        results = []
+        for b in range(SIMD_MIN, SIMD_MAX + 1):
+            block = builder.append_basic_block(f"simd_b{b}")
+            switch.add_case(ir.Constant(rows.type, b), block)
+            builder.position_at_end(block)
+            ok = _emit_solve(builder, wa.data, ra.data, n, cols, b)
+            results.append((ok, builder.block))
+            builder.branch(done)
+        builder.position_at_end(other)  # not reached: _block_solve checks the size
+        builder.branch(done)
+        builder.position_at_end(done)
+        phi = builder.phi(ir.IntType(1))
+        for ok, block in results:
+            phi.add_incoming(ok, block)
+        phi.add_incoming(ir.Constant(ir.IntType(1), 0), other)
+        return phi
 
-        def at(array, offset):  # b doubles from array[offset] as a pointer to a vector
-            return builder.bitcast(builder.gep(array, [offset]), vec.as_pointer())
-
-        def product(base, c0, x):  # sum_j (row j of the block from column c0) * x[j]
-            terms = []
-            for j in range(b):
-                col = builder.load(
-                    at(
-                        base,
-                        builder.add(builder.mul(ir.Constant(intp, j), cols), ir.Constant(intp, c0)),
-                    ),
-                    align=8,
-                )
-                lane = ir.Constant(ir.VectorType(ir.IntType(32), b), [j] * b)
-                terms.append(builder.fmul(col, builder.shuffle_vector(x, x, lane)))
-            while len(terms) > 1:
-                terms = [builder.fadd(terms[i], terms[i + 1]) if i + 1 < len(terms)
-                         else terms[i] for i in range(0, len(terms), 2)]  # fmt: skip
-            return terms[0]
-
-        zero = ir.Constant(vec, [0.0] * b)
-        t = cgutils.alloca_once_value(builder, zero)
-        with cgutils.for_range(builder, n) as loop:  # forward: z_k = S^-1 (rhs_k - L_k z_(k-1))
-            k = loop.index
-            base = builder.gep(wa.data, [builder.mul(k, block)])
-            lower = ir.Constant(vec, ir.Undefined)
-            for i in range(b):
-                off = builder.add(builder.mul(ir.Constant(intp, i), cols), ir.Constant(intp, 2 * b))
-                lower = builder.insert_element(lower, builder.load(builder.gep(base, [off])),
-                                               ir.Constant(ir.IntType(32), i))  # fmt: skip
-            r = at(ra.data, builder.mul(k, ir.Constant(intp, b)))
-            u = builder.fsub(builder.load(r, align=8), builder.fmul(lower, builder.load(t)))
-            z = product(base, 0, u)
-            builder.store(z, t)
-            builder.store(z, r, align=8)
-        check = cgutils.alloca_once_value(builder, builder.fmul(builder.load(t), zero))
-        last = builder.sub(n, ir.Constant(intp, 1))
-        with cgutils.for_range(builder, last) as loop:  # backward: dv_k = z_k - G_k dv_(k+1)
-            k = builder.sub(builder.sub(last, ir.Constant(intp, 1)), loop.index)
-            base = builder.gep(wa.data, [builder.mul(k, block)])
-            r = at(ra.data, builder.mul(k, ir.Constant(intp, b)))
-            dv = builder.fsub(builder.load(r, align=8), product(base, b, builder.load(t)))
-            builder.store(dv, t)
-            builder.store(dv, r, align=8)
-            builder.store(builder.fadd(builder.load(check), builder.fmul(dv, zero)), check)
-        total = builder.load(check)
-        s = builder.extract_element(total, ir.Constant(ir.IntType(32), 0))
-        for i in range(1, b):
-            s = builder.fadd(s, builder.extract_element(total, ir.Constant(ir.IntType(32), i)))
-        return builder.fcmp_ordered("ord", s, s)
-
-    return types.boolean(w, rhs, size), codegen
+    return types.boolean(w, rhs), codegen
 
 
-def _block_size(size):
-    """Block size from ``size``: an int (known at run time) or a tuple whose length is the
-    size (known when compiling)."""
-    return size if isinstance(size, int) else len(size)
+def _emit_solve(builder, w, rhs, n, cols, b):
+    """IR of :func:`_simd_solve` for the block size b: w and rhs are pointers to the first
+    double of the factors and of the right-hand side, n the stages, cols the row length
+    of a block (2b + 1). Returns the i1 finiteness flag."""
+    vec = ir.VectorType(ir.DoubleType(), b)
+    intp = n.type
+    i32 = ir.IntType(32)
+    block = builder.mul(ir.Constant(intp, b), cols)
 
+    def at(array, offset):  # b doubles from array[offset] as a pointer to a vector
+        return builder.bitcast(builder.gep(array, [offset]), vec.as_pointer())
 
-@overload(_block_size)
-def _block_size_impl(size):
-    if isinstance(size, types.UniTuple):
-        count = size.count
-        return lambda size: count
-    if isinstance(size, types.Integer):
-        return lambda size: size
-    return None
+    def product(base, c0, x):  # sum_j (row j of the block from column c0) * x[j]
+        terms = []
+        for j in range(b):
+            off = builder.add(builder.mul(ir.Constant(intp, j), cols), ir.Constant(intp, c0))
+            lane = ir.Constant(ir.VectorType(i32, b), [j] * b)
+            terms.append(builder.fmul(builder.load(at(base, off), align=8),
+                                      builder.shuffle_vector(x, x, lane)))  # fmt: skip
+        while len(terms) > 1:
+            pairs = range(0, len(terms) - 1, 2)
+            terms = [builder.fadd(terms[i], terms[i + 1]) for i in pairs] + terms[len(terms) & ~1 :]
+        return terms[0]
+
+    zero = ir.Constant(vec, [0.0] * b)
+    t = cgutils.alloca_once_value(builder, zero)
+    with cgutils.for_range(builder, n) as loop:  # forward: z_k = S^-1 (rhs_k - L_k z_(k-1))
+        k = loop.index
+        base = builder.gep(w, [builder.mul(k, block)])
+        lower = ir.Constant(vec, ir.Undefined)
+        for i in range(b):
+            off = builder.add(builder.mul(ir.Constant(intp, i), cols), ir.Constant(intp, 2 * b))
+            lower = builder.insert_element(lower, builder.load(builder.gep(base, [off])),
+                                           ir.Constant(i32, i))  # fmt: skip
+        r = at(rhs, builder.mul(k, ir.Constant(intp, b)))
+        z = product(base, 0, builder.fsub(builder.load(r, align=8),
+                                          builder.fmul(lower, builder.load(t))))  # fmt: skip
+        builder.store(z, t)
+        builder.store(z, r, align=8)
+    check = cgutils.alloca_once_value(builder, builder.fmul(builder.load(t), zero))
+    last = builder.sub(n, ir.Constant(intp, 1))
+    with cgutils.for_range(builder, last) as loop:  # backward: dv_k = z_k - G_k dv_(k+1)
+        k = builder.sub(builder.sub(last, ir.Constant(intp, 1)), loop.index)
+        base = builder.gep(w, [builder.mul(k, block)])
+        r = at(rhs, builder.mul(k, ir.Constant(intp, b)))
+        dv = builder.fsub(builder.load(r, align=8), product(base, b, builder.load(t)))
+        builder.store(dv, t)
+        builder.store(dv, r, align=8)
+        builder.store(builder.fadd(builder.load(check), builder.fmul(dv, zero)), check)
+    total = builder.load(check)
+    s = builder.extract_element(total, ir.Constant(i32, 0))
+    for i in range(1, b):
+        s = builder.fadd(s, builder.extract_element(total, ir.Constant(i32, i)))
+    return builder.fcmp_ordered("ord", s, s)
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST, inline="always")
-def _block_product(wk, c0, vec, init, io, sign, out, size):
+def _block_product(wk, c0, vec, init, io, sign, out, b):
     """out[i] = init[io + i] + sign * sum_j wk[j, c0 + i] vec[j] for every row i of a
-    block (sign +1 or -1; the blocks are stored transposed, :func:`_lu_row`), summed with
-    j ascending: the forward and the backward products of :func:`_solve_blocks`. The rows
-    go in groups of 8 (then 4, then single) with one partial sum each: each element of vec
-    is loaded once per group instead of once per row (a store to out could alias it, so
-    the compiler reloads it) and the rows' sums are independent chains. Measured
-    2026-12-06 at 100 stages x 6 metals: block solve 5.1 -> 4.1 us (the compiled code is
-    scalar either way: numba emits no packed FMAs for these loops; sizes 3 to 8 now take
-    :func:`_simd_solve`). ``size`` as for :func:`_block_size`."""
-    b = _block_size(size)
+    block of size b (sign +1 or -1; the blocks are stored transposed, :func:`_lu_row`),
+    summed with j ascending: the forward and the backward products of
+    :func:`_solve_blocks`. The rows go in groups of 8 (then 4, then single) with one
+    partial sum each: each element of vec is loaded once per group instead of once per
+    row (a store to out could alias it, so the compiler reloads it) and the rows' sums are
+    independent chains. Measured 2026-12-06 at 100 stages x 6 metals: block solve 5.1 ->
+    4.1 us (scalar code: numba emits no packed FMAs for these loops; the block sizes
+    :data:`SIMD_MIN` to :data:`SIMD_MAX` now take :func:`_simd_solve`)."""
     r8 = b - b % 8
     r4 = r8 + (b - r8) - (b - r8) % 4
     for i in range(0, r8, 8):
@@ -346,13 +341,13 @@ def _block_product(wk, c0, vec, init, io, sign, out, size):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _solve_blocks(w, rhs, size):
+def _solve_blocks(w, rhs):
     """Solve J dv = rhs in place with the factors of :func:`_block_lu` (forward:
     z_k = S_k^-1 (rhs_k - L_k z_(k-1)); backward: dv_k = z_k - G_k dv_(k+1), the block
-    products by :func:`_block_product`); False if not finite. ``size`` as for
-    :func:`_block_size`."""
+    products by :func:`_block_product`, the block size read at run time); False if not
+    finite."""
     n = w.shape[0]
-    b = _block_size(size)
+    b = w.shape[1]
     b2 = 2 * b
     t = np.zeros(b)
     u = np.zeros(b)
@@ -362,14 +357,14 @@ def _solve_blocks(w, rhs, size):
         wk = w[k]
         for i in range(b):
             u[i] = rhs[o + i] - wk[i, b2] * t[i]  # t holds z_(k-1); L_k is 0 for k = 0
-        _block_product(wk, 0, u, zero, 0, 1.0, t, size)
+        _block_product(wk, 0, u, zero, 0, 1.0, t, b)
         for i in range(b):
             rhs[o + i] = t[i]
     # t holds z_(n-1) = dv_(n-1)
     for k in range(n - 2, -1, -1):
         o = k * b
         wk = w[k]
-        _block_product(wk, b, t, rhs, o, -1.0, u, size)
+        _block_product(wk, b, t, rhs, o, -1.0, u, b)
         for i in range(b):
             t[i] = u[i]
             rhs[o + i] = u[i]
