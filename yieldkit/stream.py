@@ -287,7 +287,8 @@ class Stream:
     def mass_flow(self, unit: str = "kg/s", phase: str | None = None) -> float:
         """Total mass flow, or of one phase, in ``unit``."""
         mw = self._c.molar_masses if phase is None else self._c.phase_molar_masses(phase)
-        return float(self._n @ mw) * _factor("kg/s", unit, "mass flow unit")
+        f = 1.0 if unit == "kg/s" else _factor("kg/s", unit, "mass flow unit")
+        return float(self._n @ mw) * f
 
     def mole_flow(self, unit: str = "mol/s", phase: str | None = None) -> float:
         """Total molar flow, or of one phase, in ``unit``."""
@@ -308,14 +309,14 @@ class Stream:
     # ---------------------------------------------------------------- liquids
     def volume_flow(self, phase: str = "aq", unit: str = "m^3/s") -> float:
         """Volumetric flow of a liquid phase from its density model, in ``unit``."""
-        f = _factor("m^3/s", unit, "volume flow unit")
+        f = 1.0 if unit == "m^3/s" else _factor("m^3/s", unit, "volume flow unit")
         rho = self._rho.get(phase) if isinstance(phase, str) else None
         if rho is None:
             raise SpecificationError(
                 f"no density for phase {phase!r}: liquid densities are known for "
                 f"{sorted(self._rho)}; give densities={{'{phase}': '... kg/m^3'}}."
             )
-        return self.mass_flow("kg/s", phase) / rho * f
+        return float(self._n @ self._c.phase_molar_masses(phase)) / rho * f
 
     def conc(self, species: str, unit: str = "mol/L") -> float:
         """Concentration of a species in its liquid phase, molar or mass per volume."""
