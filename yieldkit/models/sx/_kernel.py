@@ -49,7 +49,7 @@ from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "838e71044983c3370fd5e5c91ea067257756728fff6d2a00ceee660fce46bfc9"
+BLOCKS_SOURCE_SHA256 = "c87a8baceb9939949a37436e47679302d6f9e3ebdec78f975407da2adf413dac"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]

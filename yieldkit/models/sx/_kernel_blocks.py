@@ -25,26 +25,29 @@ FLUSH = 1e-200
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _lu_row(w, k, e, b, piv):
-    """Step k of the block-tridiagonal factorisation in place, on transposed blocks: the
-    diagonal block arrives as D_k^T (``_kernel._jacobian_blocks``), the Schur complement is
-    formed as S_k^T = D_k^T - G_(k-1)^T L_k and inverted by Gauss-Jordan elimination with
-    partial pivoting (rows swapped inside the block, the inverse's columns swapped back at
-    the end), which leaves S_k^-T = (S_k^-1)^T; then w[k, :, :b] holds S_k^-T and
-    w[k, :, b:2b] holds G_k^T = (S_k^-1 U_k)^T (a product over the non-zeros of U_k, whose
-    structure is that of ``_kernel._jacobian_blocks``' upper block, stored untransposed:
-    ~4b^2 instead of b^3 multiply-adds, cold solves 11-15 % faster at 100-1000 stages x 6
-    metals, 20 % on random cascades, measured 2026-12-06 in one process; ``e`` is a (b, b)
-    work array for U_k's non-zeros, ``piv`` a (b,) one for the pivot rows). Transposed,
-    a column of S_k^-1 or of G_k is a contiguous row of w[k]: the solve's block products
-    take whole columns as vectors (:func:`_simd_solve`), and every loop here runs along
-    rows. With the inverses a solve is two block matrix-vector products per stage, which
-    vectorise and have no dependency chains (the triangular solves of an LU form had), so
-    the chord steps that reuse one factorisation several times are cheap. Gauss-Jordan on
-    S_k alone replaced (2026-12-06) an elimination of [S_k | U_k | I] with back
-    substitution: ~1000 instead of ~1200 flops per block of 8, loops of the full block
-    width, measured 15-20 % less time per factorisation at 100 stages x 6 metals. False if
-    S_k is singular (the caller treats it as a failed Newton step). ``b`` is the block
-    size."""
+    """Step k of the block-tridiagonal factorisation in place, on transposed blocks.
+
+    The diagonal block arrives as D_k^T (``_kernel._jacobian_blocks``); the Schur
+    complement is formed as S_k^T = D_k^T - G_(k-1)^T L_k and inverted by Gauss-Jordan
+    elimination with partial pivoting by rows of S_k (columns of the stored S_k^T; the
+    inverse's columns are swapped back at the end), which leaves S_k^-T = (S_k^-1)^T in
+    w[k, :, :b]; then w[k, :, b:2b] gets G_k^T = (S_k^-1 U_k)^T, a product over the
+    non-zeros of U_k (stored untransposed, with the structure of
+    ``_kernel._jacobian_blocks``' upper block): ~4b^2 instead of b^3 multiply-adds, cold
+    solves 11-15 % faster at 100-1000 stages x 6 metals, 20 % on random cascades (measured
+    2026-12-06 in one process). ``e`` is a (b, b) work array, ``piv`` a (b,) one for the
+    pivot rows, ``b`` the block size.
+
+    Transposed, a column of S_k^-1 or of G_k is a contiguous row of w[k]: the solve's
+    block products take whole columns as vectors (:func:`_simd_solve`), and every loop
+    here runs along a contiguous row without a branch (block LU 40.8-41.4 -> 34.6-35.1 us
+    at 100 stages x 6 metals against the untransposed form, one process, 2026-12-06).
+    With the inverses a solve is two block matrix-vector products per stage and no
+    triangular solves, so the chord steps that reuse one factorisation several times are
+    cheap. Gauss-Jordan on S_k alone replaced (2026-12-06) an elimination of
+    [S_k | U_k | I] with back substitution: ~1000 instead of ~1200 flops per block of 8,
+    15-20 % less time per factorisation at 100 stages x 6 metals. False if S_k is
+    singular (the caller treats it as a failed Newton step)."""
     n = w.shape[0]
     wk = w[k]
     b2 = 2 * b
