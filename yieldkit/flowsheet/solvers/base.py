@@ -450,13 +450,8 @@ class TearSolver:
             f"loop {ev.loop!r}: tear solver {self.name!r} did not converge in {iterations} "
             f"iterations ({ev.evaluations} evaluations; {note}): final scaled residual "
             f"{final:.3e}, best {ev.best_r:.3e}, tol {self.tol:.1e}. Try another method, "
-            f"e.g. get_solver({alt!r}), or a larger max_iter (now {self.max_iter or 'the default'})"
-            f"{self._option_hint()}."
+            f"e.g. get_solver({alt!r}), or a larger max_iter (now {self.max_iter or 'the default'})."
         )
-
-    def _option_hint(self) -> str:
-        """An option of this solver worth trying after a failure (', or ...'), or ''."""
-        return ""
 
     def _failure(self, ev, iterations, final, note) -> ConvergenceError:
         return ConvergenceError(
