@@ -18,7 +18,11 @@ numba's cache of a function holds the code of every function it calls and is inv
 only by changes of the function's own file: this module records the hashes of the other
 kernel files it calls (:data:`SPECIATION_SOURCE_SHA256`, :data:`BRACKET_SOURCE_SHA256`).
 
-Functions are compiled on first use and cached on disk (``cache=True``).
+Functions are compiled on first use and cached on disk (``cache=True``). Constants
+passed to another compiled function are given as ``np.int64(...)`` / ``np.bool_(...)``:
+a bare literal (0, True) makes numba compile that function, and all it calls, once more
+for the literal type (measured 2026-12-06: the first run of the default route compiled
+six functions twice).
 """
 
 from __future__ import annotations
@@ -161,7 +165,7 @@ def solid_mass(hold, hp, sf, y_in, d_lo, d_hi, kc, kd, rev, ion_in, dc, nu_ion, 
                                                ion_in, dc, nu_ion, ln_kh, dw, warm, rtol,
                                                max_iter, ln_cap, shift, floor, m_inert, mw,
                                                f0)  # fmt: skip
-            warm = True
+            warm = np.bool_(True)
             if bad >= 0:
                 return dw, b, 1, bad, step
             if fb <= 0.0:
@@ -182,7 +186,7 @@ def solid_mass(hold, hp, sf, y_in, d_lo, d_hi, kc, kd, rev, ion_in, dc, nu_ion, 
                                                  rev, ion_in, dc, nu_ion, ln_kh, dw, warm,
                                                  rtol, max_iter, ln_cap, shift, floor,
                                                  m_inert, mw, f0)  # fmt: skip
-            warm = True
+            warm = np.bool_(True)
             if bad >= 0:
                 return dw, hi, 1, bad, step
         if f_hi <= 0.0:
@@ -193,7 +197,7 @@ def solid_mass(hold, hp, sf, y_in, d_lo, d_hi, kc, kd, rev, ion_in, dc, nu_ion, 
                                                      kd, rev, ion_in, dc, nu_ion, ln_kh, dw,
                                                      warm, rtol, max_iter, ln_cap, shift,
                                                      floor, m_inert, mw, f0)  # fmt: skip
-                warm = True
+                warm = np.bool_(True)
                 if bad >= 0:
                     return dw, lo, 1, bad, step
             if f_lo >= 0.0:
@@ -208,8 +212,8 @@ def solid_mass(hold, hp, sf, y_in, d_lo, d_hi, kc, kd, rev, ion_in, dc, nu_ion, 
                         break
                     st[4], dw, bad, step = _mass_residual(x, hold, hp, sf, y_in, d_lo, d_hi, kc,
                                                           kd, rev, ion_in, dc, nu_ion, ln_kh, dw,
-                                                          True, rtol, max_iter, ln_cap, shift,
-                                                          floor, m_inert, mw, f0)  # fmt: skip
+                                                          np.bool_(True), rtol, max_iter, ln_cap,
+                                                          shift, floor, m_inert, mw, f0)  # fmt: skip
                     if bad >= 0:
                         return dw, x, 1, bad, step
                 if math.isnan(m):
@@ -373,7 +377,8 @@ def _full_bracket(tank, opts, n_sys):
             b_hi += totals[j] * (z0[j] - n_sys[j])
         lo2[r] = math.log(_quadratic_h(b_lo, kw)) - 1e-9
         hi2[r] = math.log(_quadratic_h(b_hi, kw)) + 1e-9
-    ue, bad, step = charge_roots(c2, q2, cum, k, z0, kw, lo2, hi2, lo2, False, 1e-14, 200)
+    ue, bad, step = charge_roots(c2, q2, cum, k, z0, kw, lo2, hi2, lo2, np.bool_(False), 1e-14,
+                                 np.int64(200))  # fmt: skip
     return math.log(math.exp(ue[0])) - 1e-12, math.log(math.exp(ue[1])) + 1e-12, bad, step
 
 
@@ -407,8 +412,8 @@ def tank_root(tank, opts, n_sys, d0, use_d0, u_guess, use_guess, guess_half):
     1 and 2 as :func:`solid_mass`, 3 Brent's method on u did not converge, 4 a root of the
     full bracket did not converge."""
     memo = np.empty((2, 2 * opts[7] + 8))
-    nm = 0
-    state = (d0.copy(), use_d0, 0.0, False)
+    nm = np.int64(0)
+    state = (d0.copy(), use_d0, 0.0, np.bool_(False))
     u = math.nan
     if use_guess:
         a, b = u_guess - guess_half, u_guess + guess_half
