@@ -32,7 +32,10 @@ without NumPy call overhead:
   step for step), then Newton again; only if that fails too do the NumPy fallbacks run.
 
 Everything is in the units of the NumPy path (concentrations [mol/m3], flows [m3/s]).
-Functions are compiled on first use and cached on disk (``cache=True``).
+Functions are compiled on first use and cached on disk (``cache=True``). A flag passed as
+a constant to another compiled function is written ``np.bool_(...)``: a bare True/False
+is a literal type, and numba compiles the callee and its callees once per literal
+(``_resolve`` was compiled twice, ~2 s of a first run, for no measurable speed).
 """
 
 from __future__ import annotations
@@ -252,7 +255,7 @@ def _unpack(v, p, x, h, f, y, d):
     xref = p[6]
     n, m = x.shape
     b = m + 2
-    _distribution(v, p, h, f, d, v, h, f, d, False)
+    _distribution(v, p, h, f, d, v, h, f, d, np.bool_(False))
     for k in range(n):
         for i in range(m):
             x[k, i] = v[k * b + i] * xref[i]
@@ -527,7 +530,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     vv = np.empty((6, nn))
     v, v_new, trial, r, r_new, dv = vv[0], vv[1], vv[2], vv[3], vv[4], vv[5]
     hist = np.empty(max_iter + 1)
-    phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r, v0, h, f, d, False)
+    phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r, v0, h, f, d, np.bool_(False))
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
     err = np.inf  # balance error of the current iterate, set when its metal rows are
     if full:
@@ -560,7 +563,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
             for j in range(nn):
                 trial[j] = v[j] + dv[j]
             phi_new, big_new = _resolve(trial, v_new, p, q, x2, h2, f2, y2, d2, cp, dp, r_new,
-                                        v, h, f, d, True)  # fmt: skip
+                                        v, h, f, d, np.bool_(True))  # fmt: skip
             if not (math.isfinite(phi_new) and phi_new <= 0.04 * phi):
                 chord = False
                 if not (math.isfinite(phi_new) and phi_new < phi):
@@ -572,7 +575,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 for j in range(nn):
                     trial[j] = v[j] + alpha * dv[j]
                 phi_new, big_new = _resolve(trial, v_new, p, q, x2, h2, f2, y2, d2, cp, dp,
-                                            r_new, v, h, f, d, True)  # fmt: skip
+                                            r_new, v, h, f, d, np.bool_(True))  # fmt: skip
                 if math.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
                     accepted = True
                     break
