@@ -124,21 +124,25 @@ def solve_cascade(
         )
     check_arguments(Q_aq, Q_org, n_stages, tol, max_iter)
     backend = _choose_backend(model, backend)
+    kernel_out = None
     if backend == "compiled" and not side_feeds:
         sol = _solve_ends_compiled(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, x0, tol,
                                    max_iter)  # fmt: skip
-        if sol is not None:
+        if isinstance(sol, CascadeSolution):
             return sol
+        kernel_out = sol
     sol = _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,
-                         max_iter, backend)  # fmt: skip
+                         max_iter, backend, kernel_out)  # fmt: skip
     return _check_ph(sol, model)
 
 
 def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, tol, max_iter):
     """The common case in one kernel call: a cascade fed at its two ends, every metal
-    present, compiled Newton converging. None in every other case (invalid input, an
-    absent metal, a Newton failure): the general path then checks, recovers (compiled
-    pseudo-transient first) or reports."""
+    present, compiled Newton converging. Otherwise None (invalid input, an absent metal)
+    or, when the Newton ran and did not pass (not converged, or a check failed), its
+    result (v, x, h, f, y, hist, it, nfac, w, have, err), which the general path takes as
+    its first Newton instead of repeating it; the general path then checks, recovers
+    (compiled pseudo-transient first) or reports."""
     try:  # the scalar arguments are checked (check_arguments), the feeds not yet
         aq = np.asarray(aq_feed, dtype=float)
         org = np.asarray(org_feed, dtype=float)
@@ -168,6 +172,8 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
                                chord, float(tol), min(int(max_iter), 25),
                                balance_limit(tol))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
+    if status == 3:
+        return v, x, h, f, y, hist, it, nfac, w, have, err
     if status != 0:
         return None
     hist = hist.tolist()

@@ -28,8 +28,10 @@ _SHIFTED: ContextVar[bool] = ContextVar("_SHIFTED", default=False)
 
 
 def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,  # noqa: N803
-                   max_iter, backend) -> CascadeSolution:  # fmt: skip
-    """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks."""
+                   max_iter, backend, kernel_out=None) -> CascadeSolution:  # fmt: skip
+    """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks.
+    ``kernel_out``: the fast path's Newton result when it ran and did not pass (the first
+    Newton here would repeat it exactly)."""
     from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
 
     if not _SHIFTED.get():
@@ -65,7 +67,8 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         return _run(model, st, warm, warm_fac, tol, max_iter, backend, transient)
 
     try:
-        return run(warm, warm_fac, transient=False)
+        return _run(model, st, warm, warm_fac, tol, max_iter, backend, False,
+                    kernel_out=kernel_out)  # fmt: skip
     except ConvergenceError as exc:
         first = exc
     if getattr(first, "diagnosis", None) and _over_capacity(model, st) is not None:

@@ -46,11 +46,14 @@ MAX_LOG_STEP = 3.0
 
 
 def _run(
-    model, st, warm, warm_fac, tol, max_iter, backend, transient=True, numpy_transient=True
-) -> CascadeSolution:
+    model, st, warm, warm_fac, tol, max_iter, backend, transient=True, numpy_transient=True,
+    kernel_out=None,
+) -> CascadeSolution:  # fmt: skip
     """One Newton solve (with the pseudo-transient fallbacks chosen by ``transient`` and
     ``numpy_transient``) of the cascade set up in ``st``; metals absent from every feed
-    are left out of the solve and reported as zeros."""
+    are left out of the solve and reported as zeros. ``kernel_out``: the compiled
+    Newton's result for exactly this solve, already computed (the end-fed fast path's,
+    :func:`_newton_compiled`), so it is not run again."""
     n, m = st.s_m.shape
     sub, st_sub, keep = active_part(model, st)
     active = keep[:m]
@@ -69,8 +72,9 @@ def _run(
         y[:, active] = y_s
     else:
         u, it, res, hist, err, fac, parts, used = _newton(
-            model, st, warm, tol, max_iter, warm_fac, transient, backend, numpy_transient
-        )
+            model, st, warm, tol, max_iter, warm_fac, transient, backend, numpy_transient,
+            kernel_out,
+        )  # fmt: skip
         x, h, f, y, _ = parts
         state = u
     return CascadeSolution(
@@ -191,26 +195,35 @@ def _transient(cas: _Cascade, v: np.ndarray, max_iter: int, target: float):
     return v, hist, it
 
 
-def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_transient):
+def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_transient,
+                     kernel_out=None):  # fmt: skip
     """:func:`_newton` with the Newton core and its pseudo-transient fallback in the
     compiled kernel; if both fail (and ``numpy_transient``) and the compiled
     pseudo-transient stopped before its last step, the NumPy pseudo-transient and Newton
     run, and the failure report is NumPy's. ``transient='from_warm'`` starts
-    the pseudo-transient from ``warm`` instead of the initial guess."""
+    the pseudo-transient from ``warm`` instead of the initial guess. ``kernel_out``: the
+    kernel's Newton result (v, x, h, f, y, hist, it, nfac, w, have, err) for these
+    arguments, computed before (the end-fed fast path, which ran the same kernel Newton
+    on the same setup: repeating it cost a third of the time of a cascade whose first
+    Newton fails, 2026-12-06); only with ``transient`` False, whose start it does not
+    need."""
     n, m = st.s_m.shape
-    chord = (
-        warm_fac is not None
-        and isinstance(warm_fac[0], str)
-        and warm_fac[1].shape[:2] == (n, m + 2)
-    )
-    w_prev = warm_fac[1] if chord else _NO_W
-    use_v0 = warm is not None
-    v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
     flows = (st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m)  # C-contiguous (_Setup)
-    out = _kernel().solve(*flows, float(st.scale_h),
-                          float(st.h_in), float(st.f_in), model.z, model.ha_bound, model.c,
-                          model.a, model.b, v0, use_v0, w_prev, chord, float(tol),
-                          _newton_limit(max_iter, transient))  # fmt: skip
+    if kernel_out is not None and not transient:
+        out = (*kernel_out, None)
+    else:
+        chord = (
+            warm_fac is not None
+            and isinstance(warm_fac[0], str)
+            and warm_fac[1].shape[:2] == (n, m + 2)
+        )
+        w_prev = warm_fac[1] if chord else _NO_W
+        use_v0 = warm is not None
+        v0 = np.ascontiguousarray(warm, dtype=float) if use_v0 else _NO_V
+        out = _kernel().solve(*flows, float(st.scale_h),
+                              float(st.h_in), float(st.f_in), model.z, model.ha_bound,
+                              model.c, model.a, model.b, v0, use_v0, w_prev, chord,
+                              float(tol), _newton_limit(max_iter, transient))  # fmt: skip
     v, x, h, f, y, hist, it, nfac, w, have, err, start = out
     fac = ("compiled", w) if have else None
     hist = hist.tolist()
@@ -280,14 +293,14 @@ def _newton_limit(max_iter: int, transient) -> int:
 
 
 def _newton(model, st, warm, tol, max_iter, warm_fac=None, transient=True, backend="numpy",
-            numpy_transient=True):  # fmt: skip
+            numpy_transient=True, kernel_out=None):  # fmt: skip
     """Newton from ``warm`` (or the initial guess); if it fails and ``transient``, the
     backend's pseudo-transient continuation from the initial guess (from ``warm`` if
     ``transient='from_warm'``), then (``numpy_transient``) NumPy's; ``transient='only'``
     skips the first Newton (it failed from this start already)."""
     if backend == "compiled":
         return _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient,
-                                numpy_transient)  # fmt: skip
+                                numpy_transient, kernel_out)  # fmt: skip
     cas = _Cascade(model, st)
     if warm_fac is not None and isinstance(warm_fac[0], str):  # compiled factors
         warm_fac = None
