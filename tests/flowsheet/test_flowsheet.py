@@ -53,6 +53,36 @@ def test_tear_selection_and_override():
         fs.solve(tears=["rougher conk"])
 
 
+def test_tear_choice_is_remembered_per_graph():
+    """The exact tear search runs once per loop graph (a rebuilt route reuses it) and its
+    result is the search's own: the same for equal graphs, another for another graph, and
+    the greedy branch (beyond EXACT_LIMIT subsets) still answers."""
+    import networkx as nx
+
+    from yieldkit.flowsheet import tearing
+
+    def ring(n, chords=()):
+        g = nx.MultiDiGraph()
+        for i in range(n):
+            g.add_edge(f"u{i}", f"u{(i + 1) % n}", key=f"s{i}")
+        for a, b in chords:
+            g.add_edge(f"u{a}", f"u{b}", key=f"c{a}{b}")
+        return g
+
+    tearing._choose_tears.cache_clear()
+    first = tearing.choose_tears(ring(4, [(2, 0)]))
+    again = tearing.choose_tears(ring(4, [(2, 0)]))
+    assert first == again == list(tearing._choose_tears.__wrapped__(
+        tuple(ring(4, [(2, 0)]).nodes), tuple(ring(4, [(2, 0)]).edges(keys=True))))  # fmt: skip
+    assert tearing._choose_tears.cache_info().hits == 1
+    assert tearing.choose_tears(ring(4)) == ["s0"]  # another graph, another answer
+    big = ring(30, [(i, (i + 7) % 30) for i in range(0, 30, 2)])  # beyond the exact search
+    tears = tearing.choose_tears(big)
+    g = nx.MultiDiGraph(big)
+    g.remove_edges_from([(u, v, k) for u, v, k in big.edges(keys=True) if k in tears])
+    assert nx.is_directed_acyclic_graph(nx.DiGraph(g))
+
+
 @pytest.mark.parametrize("method", sorted(SOLVERS))
 def test_flotation_converges_with_every_solver(method):
     res = process_library.build("mountain-pass-flotation").solve(method)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import networkx as nx
@@ -52,9 +53,17 @@ def choose_tears(sub: nx.MultiDiGraph) -> list[str]:
 
     Exact search by increasing set size while the number of subsets stays below
     ``EXACT_LIMIT``; beyond that a greedy choice (the stream in most simple cycles first).
-    Ties go to the stream listed first, so the choice is reproducible.
+    Ties go to the stream listed first, so the choice is reproducible. Remembered per
+    graph (its nodes and edges): a sweep that rebuilds the same route searches once
+    (coal-refuse-uky: 8 ms of a ~220 ms solve, 2026-12-06).
     """
-    nodes, triples = list(sub.nodes), list(sub.edges(keys=True))
+    return list(_choose_tears(tuple(sub.nodes), tuple(sub.edges(keys=True))))
+
+
+@functools.lru_cache(maxsize=256)
+def _choose_tears(nodes: tuple, triples: tuple) -> tuple[str, ...]:
+    """:func:`choose_tears` of the graph with these nodes and (source, sink, key) edges."""
+    nodes, triples = list(nodes), list(triples)
     edges = sorted(k for _, _, k in triples)
     total = 0
     for size in range(1, len(edges) + 1):
@@ -63,8 +72,11 @@ def choose_tears(sub: nx.MultiDiGraph) -> list[str]:
             break
         for combo in itertools.combinations(edges, size):
             if _acyclic(nodes, triples, set(combo)):
-                return list(combo)
-    return _greedy_tears(sub)
+                return combo
+    sub = nx.MultiDiGraph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(triples)
+    return tuple(_greedy_tears(sub))
 
 
 def _greedy_tears(sub: nx.MultiDiGraph) -> list[str]:
