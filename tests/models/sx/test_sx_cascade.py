@@ -279,6 +279,19 @@ def test_overloading_by_a_constant_d_is_decided_exactly(backend):
         solve_cascade(np.array([5.2, 1000.0]), org, 1.0, 1.0, model, 3, backend=backend)
 
 
+@pytest.mark.filterwarnings("error")
+def test_loading_path_tangent_of_a_huge_step_is_a_unit_vector():
+    """The continuation's tangent from b = J^-1 g of 1e200 (a nearly singular J): the
+    norm of the raw vector overflowed (RuntimeWarning, then a zero tangent); scaled by its
+    largest entry first, it is a finite unit vector pointing the same way."""
+    from yieldkit.models.sx.loading_path import _Path
+
+    t = _Path.tangent(np.array([3e200, -4e200]))
+    assert np.all(np.isfinite(t)) and np.linalg.norm(t) == pytest.approx(1.0)
+    np.testing.assert_allclose(t[:2], [-0.6, 0.8], rtol=1e-12)
+    assert t[2] > 0  # increasing lam at the start
+
+
 def test_a_failed_fast_path_newton_is_not_repeated(monkeypatch):
     """A 300-stage La/Pr/Nd extraction fed fresh organic at O/A 0.1 (loading ~0.7: the
     first pass of a plant-scale circuit): the end-fed fast path's Newton stalls, and the
