@@ -58,6 +58,7 @@ H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
 MAX_CONC = 1e5  # as problem.MAX_CONC [mol/m3]
 CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
+STALL_WINDOW = 10  # as newton.STALL_WINDOW [-]
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
 
@@ -597,11 +598,25 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
         phi = phi_new
         hist[nh] = big_new
         nh += 1
+        if not full and _stalled(hist, nh):
+            break
     if not full:  # stopped unconverged: the returned residual is the whole one
         _, hist[nh - 1], err = _with_metal_rows(q, x, h, y, r, phi, hist[nh - 1])
     if not math.isfinite(hist[nh - 1]):
         err = np.inf
     return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, have, err
+
+
+@njit(cache=True, error_model="numpy")
+def _stalled(hist, nh):
+    """newton._stalled on the first nh entries of hist."""
+    k = nh - 1
+    if k < STALL_WINDOW:
+        return False
+    best = hist[k]
+    for j in range(k - STALL_WINDOW + 1, k):
+        best = min(best, hist[j])
+    return not (best < 0.5 * hist[k - STALL_WINDOW])
 
 
 @njit(cache=True, error_model="numpy")
