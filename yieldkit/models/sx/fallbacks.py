@@ -13,7 +13,7 @@ import numpy as np
 
 from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
 from yieldkit.models.sx.loading_path import loading_path
-from yieldkit.models.sx.newton import _over_capacity, _run
+from yieldkit.models.sx.newton import _run
 from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at, check_feed_range
 from yieldkit.models.sx.reference import gauss_seidel_cascade
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
@@ -71,7 +71,7 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
                     kernel_out=kernel_out)  # fmt: skip
     except ConvergenceError as exc:
         first = exc
-    if getattr(first, "diagnosis", None) and _over_capacity(model, st) is not None:
+    if getattr(first, "proven", False):
         # a constant D that loads the organic beyond its capacity: no solution exists
         # (decided exactly, newton._over_capacity), so no fallback is tried
         raise InfeasibleStateError(first.diagnosis) from first

@@ -389,7 +389,8 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
         load = f / st.e
     low_f = load[np.isfinite(load)]
     fin_h = h[np.isfinite(h)]  # (a failed iterate may hold nan: no warning from min)
-    over = _over_capacity(model, st) if np.all(model.b == 0) else None
+    over = _over_capacity(model, st)
+    proven = over is not None  # decided from the balances, not read from the iterate
     if over is None and np.all(model.b == 0) and low_f.size and low_f.min() < 1e-9:
         over = k, st.e[k] - f[k]  # a D that depends on H+: as the failed iterate says
     if over is not None:
@@ -415,4 +416,5 @@ def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
         best_iterate=v,
     )
     exc.diagnosis = diagnosis
+    exc.proven = proven
     raise exc
