@@ -316,7 +316,7 @@ class Stream:
                 f"no density for phase {phase!r}: liquid densities are known for "
                 f"{sorted(self._rho)}; give densities={{'{phase}': '... kg/m^3'}}."
             )
-        return float(self._n @ self._c.phase_molar_masses(phase)) / rho * f
+        return self.mass_flow("kg/s", phase) / rho * f
 
     def conc(self, species: str, unit: str = "mol/L") -> float:
         """Concentration of a species in its liquid phase, molar or mass per volume."""
