@@ -3,75 +3,35 @@
 The use the SX solver is built for: extraction -> scrub -> strip sections (``add_sx_circuit``)
 with the stripped organic recycled through a make-up mixer and a 10 % bleed, converged by
 the flowsheet's tear solvers, each section re-solved warm from its last solution at every
-pass. A chloride La/Pr/Nd feed (illustrative inputs, not data: 5 / 3 / 2 mmol/L Nd / Pr /
-La at pH 2, 100 L/h), 0.6 mol/L D2EHPA, Yin 2015 separation factors around an estimated
-Pr log K of -1.98 (the unit tests' circuit), at 6 / 3 / 3, 40 / 30 / 15 and 100 / 60 / 30
-stages. Each benchmark records the tear iterations, the SX section solves, the share of
-the time spent inside ``solve_cascade`` and the time against direct substitution on the
-same circuit in the same process. Run with
+pass. The circuit of ``examples/sx_circuit.py`` (a chloride La/Pr/Nd feed, illustrative
+inputs, not data: 5 / 3 / 2 mmol/L Nd / Pr / La at pH 2, 100 L/h; 0.6 mol/L D2EHPA; Yin
+2015 separation factors around an estimated Pr log K of -1.98) at 6 / 3 / 3, 40 / 30 /
+15 and 100 / 60 / 30 stages. Each benchmark records the tear iterations, the SX section
+solves, the share of the time spent inside ``solve_cascade`` and the time against direct
+substitution on the same circuit in the same process. Run with
 ``python -m pytest benchmarks/test_bench_sx_circuit.py --benchmark-only``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import time
+from pathlib import Path
 
 import pytest
 
 import yieldkit.unitops.solvent_extraction as sx_unit
-from yieldkit.chemistry.components import Components
-from yieldkit.flowsheet.flowsheet import Flowsheet
-from yieldkit.flowsheet.sx_circuit import add_sx_circuit
-from yieldkit.stream import Stream
-from yieldkit.unitops.basic import Feed, Product
 
-C = Components(["H2O", "H+", "Cl-", "La+3", "Pr+3", "Nd+3", "La-D2EHPA", "Pr-D2EHPA",
-                "Nd-D2EHPA", "D2EHPA", "kerosene"])  # fmt: skip
-MODEL = dict(
-    model="cation_exchange",
-    parameter_set="yin2015_separation",
-    anchor="Pr+3",
-    log10_kex_anchor=-1.98,  # P507 Pr (Wu 2007) with D2EHPA factors: an estimate
-    metals=["La+3", "Pr+3", "Nd+3"],
+_SPEC = importlib.util.spec_from_file_location(
+    "_yk_example_sx_circuit", Path(__file__).parents[1] / "examples" / "sx_circuit.py"
 )
+_EXAMPLE = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_EXAMPLE)
+circuit = _EXAMPLE.build  # the example's circuit, at any stage numbers
+
 SCALES = {"bench-6-3-3": (6, 3, 3), "pilot-40-30-15": (40, 30, 15),
           "plant-100-60-30": (100, 60, 30)}  # fmt: skip
 SOLVERS = ["anderson", "wegstein", "direct"]
-
-
-def _aq(flow: str, conc: dict[str, float]) -> Stream:
-    return Stream.from_concentrations(C, flow, {k: f"{v} mol/L" for k, v in conc.items()},
-                                      phase="aq")  # fmt: skip
-
-
-def circuit(stages: tuple[int, int, int]) -> Flowsheet:
-    """The circuit with ``stages`` = (extraction, scrub, strip) stages."""
-    fs = Flowsheet("ndpr-sx-circuit", C)
-    organic = Stream.from_concentrations(C, "10 L/h", {"D2EHPA": "0.6 mol/L"}, phase="org",
-                                         solvent="kerosene")  # fmt: skip
-    ports = add_sx_circuit(
-        fs,
-        "ndpr",
-        extraction=dict(n_stages=stages[0], **MODEL),
-        scrub=dict(n_stages=stages[1], **MODEL),
-        strip=dict(n_stages=stages[2], **MODEL),
-        make_up=organic,
-        bleed=0.1,
-    )
-    feeds = {
-        "feed": _aq(
-            "100 L/h", {"Nd+3": 0.005, "Pr+3": 0.003, "La+3": 0.002, "H+": 0.01, "Cl-": 0.04}
-        ),  # fmt: skip
-        "scrub_liquor": _aq("20 L/h", {"H+": 0.05, "Cl-": 0.05}),
-        "strip_liquor": _aq("20 L/h", {"H+": 2.0, "Cl-": 2.0}),
-    }
-    for port, stream in feeds.items():
-        fs.add(Feed(port, stream, kind="feed" if port == "feed" else "reagent"))
-        fs.connect(f"{port}.out", ports[port], port)
-    for port in ("raffinate", "scrub_out", "strip_out", "bleed"):
-        fs.add(Product(port))
-        fs.connect(ports[port], f"{port}.in", port)
-    return fs
 
 
 _direct_seconds: dict[str, float] = {}

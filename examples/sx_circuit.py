@@ -39,8 +39,9 @@ def aqueous(flow: str, conc_mol_l: dict) -> Stream:
     return Stream.from_concentrations(C, flow, conc, phase="aq")
 
 
-def build() -> Flowsheet:
-    """The circuit with its feeds and products."""
+def build(stages: tuple[int, int, int] = (6, 3, 3)) -> Flowsheet:
+    """The circuit with its feeds and products; ``stages`` = (extraction, scrub, strip)
+    stages (``benchmarks/test_bench_sx_circuit.py`` builds it up to plant scale)."""
     fs = Flowsheet("ndpr-sx-circuit", C)
     make_up = Stream.from_concentrations(
         C, "10 L/h", {"D2EHPA": "0.6 mol/L"}, phase="org", solvent="kerosene"
@@ -48,9 +49,9 @@ def build() -> Flowsheet:
     ports = add_sx_circuit(
         fs,
         "ndpr",
-        extraction=dict(n_stages=6, **SX),
-        scrub=dict(n_stages=3, **SX),
-        strip=dict(n_stages=3, **SX),
+        extraction=dict(n_stages=stages[0], **SX),
+        scrub=dict(n_stages=stages[1], **SX),
+        strip=dict(n_stages=stages[2], **SX),
         make_up=make_up,
         bleed=0.1,
     )
