@@ -45,14 +45,14 @@ import math
 import numpy as np
 from numba import njit
 
-from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
+from yieldkit.models.sx._kernel_blocks import BORROWED, _block_lu, _block_solve
 
 #: SHA-256 of the source of :mod:`yieldkit.models.sx._kernel_blocks`. numba's on-disk cache
 #: of this module's functions holds the block algebra compiled into them, but only a change
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "c87a8baceb9939949a37436e47679302d6f9e3ebdec78f975407da2adf413dac"
+BLOCKS_SOURCE_SHA256 = "f90a4c844702858cb8941ad3dfebe5f229932ac48651f9b5e05c0560b74b6f38"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
@@ -158,7 +158,7 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
     return 0, qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, aq[m], f_in
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _metals(qa, qo, d, s_m, x, cp, dp):
     """x solving (qa_k + qo_k d_k) x_k - qa_(k-1) x_(k-1) - qo_(k+1) d_(k+1) x_(k+1) = s_k
     per metal, elimination without pivoting and without subtraction (system._thomas: the
@@ -206,7 +206,7 @@ def _exp_small(t):
     return s
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _distribution(v, p, h, f, d, vb, hb, fb, db, based):
     """H+, free extractant and D of every stage and metal from the log variables of v;
     False if a D overflows. With ``based``, (vb, hb, fb, db) is a nearby iterate and its
@@ -249,7 +249,7 @@ def _distribution(v, p, h, f, d, vb, hb, fb, db, based):
     return ok
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _unpack(v, p, x, h, f, y, d):
     """Parts of v as they are, metals not re-solved (the pseudo-transient's variables are
     all free; system._Cascade.unpack)."""
@@ -263,7 +263,7 @@ def _unpack(v, p, x, h, f, y, d):
             y[k, i] = d[k, i] * x[k, i]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
     """Iterate v with its metals re-solved exactly into out, its parts into (x, h, f, y,
     d) and its scaled residual into r, in one pass over the stages after the metal solve;
@@ -321,7 +321,7 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
     return phi, big
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _metal_rows(q, x, h, y, r):
     """Evaluate the metal rows of the scaled residual r (left at zero by :func:`_resolve`)
     and the balance check of the whole iterate: the largest relative imbalance of any stage
@@ -376,7 +376,7 @@ def _metal_rows(q, x, h, y, r):
     return phi, big, err
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _residual(q, x, h, f, y, r):
     """Scaled residual into r; returns (sum of squares, max abs)."""
     qa, qo, s_m, s_h, e, zz, nn2, sc_m, sc_h = q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]
@@ -491,14 +491,15 @@ def _work_parts(n, m):
     return np.empty((n, m)), np.empty(n), np.empty(n), np.empty((n, m)), np.empty((n, m))
 
 
-@njit(cache=True, error_model="numpy")
-def _capped_step(w, r, dv, m):
+@njit(cache=True, error_model="numpy", **BORROWED)
+def _capped_step(w, r, dv, m, tmp):
     """dv = -J^-1 r with the factors w, scaled down so that no ln h or ln f changes by more
-    than MAX_LOG_STEP (as the NumPy path); False if the solve is not finite."""
+    than MAX_LOG_STEP (as the NumPy path); False if the solve is not finite. tmp: the
+    (3, M+2) work array of _block_solve."""
     n, b = w.shape[0], w.shape[1]
     for j in range(n * b):
         dv[j] = -r[j]
-    if not _block_solve(w, dv):
+    if not _block_solve(w, dv, tmp):
         return False
     step = 0.0
     for k in range(n):
@@ -530,6 +531,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     h, f, h2, f2 = hf[0], hf[1], hf[2], hf[3]
     vv = np.empty((6, nn))
     v, v_new, trial, r, r_new, dv = vv[0], vv[1], vv[2], vv[3], vv[4], vv[5]
+    tmp = np.empty((3, b))
     hist = np.empty(max_iter + 1)
     phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r, v0, h, f, d, np.bool_(False))
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
@@ -555,7 +557,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 have = False
                 break
             have = True
-        if not _capped_step(w, r, dv, m):
+        if not _capped_step(w, r, dv, m, tmp):
             if chord:
                 chord = False
                 continue
@@ -607,7 +609,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     return v, x, h, f, y, hist[:nh].copy(), it, nfac, w, have, err
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _stalled(hist, nh):
     """newton._stalled on the first nh entries of hist."""
     k = nh - 1
@@ -619,7 +621,7 @@ def _stalled(hist, nh):
     return not (best < 0.5 * hist[k - STALL_WINDOW])
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _with_metal_rows(q, x, h, y, r, phi, big):
     """(phi, big) of r with its metal rows evaluated, and the balance error of the
     iterate (:func:`_metal_rows`)."""
@@ -684,6 +686,7 @@ def transient(v0, p, q, mp, max_iter, target):
     r = np.empty(nn)
     r_new = np.empty(nn)
     dv = np.empty(nn)
+    tmp = np.empty((3, b))
     hist = np.empty(max_iter + 1)
     _unpack(v, p, x, h, f, y, d)
     phi, big = _residual(q, x, h, f, y, r)
@@ -705,7 +708,7 @@ def transient(v0, p, q, mp, max_iter, target):
             for j in range(b):
                 w[k, j, m] *= g
         nfac += 1
-        ok = _block_lu(w) and _capped_step(w, r, dv, m)
+        ok = _block_lu(w) and _capped_step(w, r, dv, m, tmp)
         norm_new = 0.0
         big_new = 0.0
         if ok:
@@ -754,7 +757,7 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
     return v, x, h, f, y, hist_all, it_t + it, nfac_t + nfac, w, have, err, it_t
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", **BORROWED)
 def _jacobian_blocks(q, mp, x, h, f, y, d, w):
     """Analytic scaled Jacobian (entries of system._Cascade.jacobian_data) as blocks:
     w[k, :, :b] the diagonal block of stage k transposed (w[k, j, i] = J[row i, column j]

@@ -103,7 +103,8 @@ class _Path:
         """J^-1 rhs with factors from :meth:`factor` (None if not finite)."""
         if isinstance(fac, np.ndarray):  # the kernel's blocks
             out = np.array(rhs, dtype=float)
-            return out if self.kernel._block_solve(fac, out) else None
+            tmp = np.empty((3, fac.shape[1]))
+            return out if self.kernel._block_solve(fac, out, tmp) else None
         return self.cas.lu_solve(fac, rhs)
 
     @staticmethod
