@@ -219,6 +219,7 @@ def test_saponification_releases_na_and_raises_ph():
         ),
         ({"x0": np.zeros(4)}, r"x0 has shape \(4,\), expected \(18,\)"),
         ({"x0": np.full(18, np.nan)}, r"x0 has 18 non-finite values \(first x0\[0\] = nan\)"),
+        ({"x0": "warm"}, r"x0 = 'warm' must be a CascadeSolution or its state"),
         ({"model": "D2EHPA"}, r"is not a DistributionModel"),
         # scalar arguments: a bool is not a count, a string not a flow, tolerances checked
         ({"n_stages": True}, r"n_stages = True must be an integer >= 1"),

@@ -46,7 +46,13 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     warm = None
     warm_fac = None
     if x0 is not None:
-        warm = x0.state if isinstance(x0, CascadeSolution) else np.asarray(x0, dtype=float)
+        warm = x0.state if isinstance(x0, CascadeSolution) else x0
+        try:
+            warm = None if warm is None else np.asarray(warm, dtype=float)
+        except (TypeError, ValueError):
+            raise SpecificationError(
+                f"x0 = {x0!r} must be a CascadeSolution or its state (an array of numbers)."
+            ) from None
         if isinstance(x0, CascadeSolution) and x0.factors is not None:
             if x0.factors[0] == tuple(active) and x0.backend == backend:
                 warm_fac = x0.factors[1]

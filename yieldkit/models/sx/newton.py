@@ -69,16 +69,17 @@ def _run(
     """One Newton solve (with the pseudo-transient fallbacks chosen by ``transient`` and
     ``numpy_transient``) of the cascade set up in ``st``; metals absent from every feed
     are left out of the solve and reported as zeros. ``kernel_out``: the compiled
-    Newton's result for exactly this solve, already computed (the end-fed fast path's,
-    :func:`_newton_compiled`), so it is not run again."""
+    Newton's result for exactly this solve (of the metals present), already computed (the
+    end-fed fast path's, :func:`_newton_compiled`), so it is not run again."""
     n, m = st.s_m.shape
     sub, st_sub, keep = active_part(model, st)
     active = keep[:m]
     if sub is not model:
         warm_sub = None if warm is None else warm.reshape(n, m + 2)[:, keep].ravel()
         u, it, res, hist, err, fac, parts, used = _newton(
-            sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend, numpy_transient
-        )
+            sub, st_sub, warm_sub, tol, max_iter, warm_fac, transient, backend, numpy_transient,
+            kernel_out,
+        )  # fmt: skip
         full = np.zeros((n, m + 2))
         full[:, keep] = u.reshape(n, -1)
         state = full.ravel()
