@@ -94,3 +94,59 @@ def test_every_unit_class_has_a_case():
     assert classes <= covered, (
         f"unit classes without a conservation case: {sorted(classes - covered)}"
     )
+
+
+class _Leaky(UnitOperation):
+    """A unit whose outlet carries ``factor`` times one species of its inlet."""
+
+    def __init__(self, name, species, factor):
+        super().__init__(name)
+        self.species, self.factor = species, factor
+
+    def _run(self, inlets):
+        s = inlets["in"]
+        n = s.moles.copy()
+        n[s.components.index(self.species)] *= self.factor
+        return {"out": s.with_moles(n)}
+
+
+@pytest.mark.parametrize(
+    ("species", "factor", "match"),
+    [
+        ("Nd+3", 1 - 1e-6, r"does not close the Nd balance: in 0\.1 mol/s, out 0\.0999999"),
+        ("H2O", 1 + 3e-9, r"does not close the O balance.*relative error 3e-09 > 1e-09"),
+        ("Cl-", 1 + 1e-6, r"does not close the Cl balance"),
+    ],
+)
+def test_run_raises_on_a_unit_that_loses_or_makes_mass(species, factor, match):
+    """The balance check after every run (UnitOperation.check_balance) names the element,
+    its flows and the relative error; up to 1e-9 relative passes."""
+    from yieldkit.errors import BalanceError
+
+    with pytest.raises(BalanceError, match=match):
+        _Leaky("leaky", species, factor).run({"in": basic.liquor()})
+    _Leaky("tight", species, 1 + 5e-10).run({"in": basic.liquor()})
+
+
+def test_run_raises_on_a_charge_imbalance_and_ignores_round_off_elements():
+    """Charge is checked against the largest element flow (Fe+3 in, Fe+2 out: every
+    element closes, the charge does not); an element present only at round-off of the
+    others (1e-25 mol/s of Nd+3 against 55 mol/s of water, lost) is not judged against its
+    own flow, while 1e-15 mol/s lost is 1e-15 / (1e-14 x 110) = 9e-4 > 1e-9 relative."""
+    from yieldkit.chemistry.components import Components
+    from yieldkit.errors import BalanceError
+    from yieldkit.stream import Stream
+
+    c = Components(["H2O", "Fe+2", "Fe+3", "Cl-", "Nd+3"])
+    inlet = Stream(c, {"H2O": "55 mol/s", "Fe+3": "1 mol/s", "Cl-": "3 mol/s"})
+    u = _Leaky("any", "H2O", 1.0)
+    reduced = inlet.with_moles(np.array([55.0, 1.0, 0.0, 3.0, 0.0]))
+    with pytest.raises(BalanceError, match=r"does not close the charge balance: in 0, out -1"):
+        u.check_balance({"in": inlet}, {"out": reduced})
+    for lost, closes in ((1e-25, True), (1e-15, False)):
+        trace = inlet.with_moles(np.array([55.0, 0.0, 1.0, 3.0, lost]))
+        if closes:
+            assert u.check_balance({"in": trace}, {"out": inlet}).max_relative_error < 1e-9
+        else:
+            with pytest.raises(BalanceError, match=r"does not close the Nd balance"):
+                u.check_balance({"in": trace}, {"out": inlet})

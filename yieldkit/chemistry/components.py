@@ -127,6 +127,14 @@ class Components:
         m.setflags(write=False)
         return m
 
+    @cached_property
+    def balance_matrix(self) -> np.ndarray:
+        """:attr:`element_matrix` with the charges as a last row, shape (n_elements + 1,
+        n_species): one product gives a stream's element and charge flows; read-only."""
+        m = np.vstack((self.element_matrix, self.charges))
+        m.setflags(write=False)
+        return m
+
     def element_index(self, element: str) -> int:
         """Row of an element in :attr:`element_matrix`."""
         try:
