@@ -15,8 +15,9 @@ without NumPy call overhead:
   pivoting inside each (M+2)x(M+2) block, keeping each block's explicit inverse so that a
   solve is matrix-vector products (the NumPy path pivots across the whole band with
   LAPACK dgbtrf; a singular block ends the compiled Newton, and the NumPy fallbacks take
-  over as after any Newton failure); the solve is compiled for each block size of 1 to 6
-  metals (unrolled loops); the block algebra is in :mod:`yieldkit.models.sx._kernel_blocks`;
+  over as after any Newton failure); the solve runs in vector instructions for 1 to 15
+  metals (one code path per block size); the block algebra is in
+  :mod:`yieldkit.models.sx._kernel_blocks`;
 * damped Newton with the same step cap (MAX_LOG_STEP = 3 in ln h, ln f), backtracking
   line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x, and the same convergence test (max norm of
@@ -32,7 +33,9 @@ without NumPy call overhead:
   step for step), then Newton again; only if that fails too do the NumPy fallbacks run.
 
 Everything is in the units of the NumPy path (concentrations [mol/m3], flows [m3/s]).
-Functions are compiled on first use and cached on disk (``cache=True``). A flag passed as
+Functions are compiled on first use and cached on disk (``cache=True``); those that
+allocate no array and return none are compiled without reference counting
+(``_kernel_blocks.BORROWED``). A flag passed as
 a constant to another compiled function is written ``np.bool_(...)``: a bare True/False
 is a literal type, and numba compiles the callee and its callees once per literal
 (``_resolve`` was compiled twice, ~2 s of a first run, for no measurable speed).
