@@ -136,82 +136,106 @@ def solve_cascade(
     return _check_ph(sol, model)
 
 
+#: What :func:`_kernel_solve` returns for a cascade with a metal absent from both feeds
+_ABSENT = object()
+
+
 def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, tol, max_iter):
     """The common case in one kernel call: a cascade fed at its two ends, compiled Newton
-    converging. Metals absent from both feeds are left out of the kernel's solve and
-    reported as zeros (as the general path's ``newton._run``). Otherwise None (invalid
-    input, a warm start that does not fit) or, when the Newton ran and did not pass (not
-    converged, or a check failed), its result (v, x, h, f, y, hist, it, nfac, w, have,
-    err) for the metals present, which the general path takes as its first Newton instead
-    of repeating it; the general path then checks, recovers (compiled pseudo-transient
-    first) or reports."""
+    converging. Metals absent from both feeds are left out of a second kernel call and
+    reported as zeros (:func:`_absent_left_out`, as the general path's ``newton._run``).
+    Otherwise None (invalid input, a warm start that does not fit) or, when the Newton ran
+    and did not pass (not converged, or a check failed), its result (v, x, h, f, y, hist,
+    it, nfac, w, have, err) for the metals present, which the general path takes as its
+    first Newton instead of repeating it; the general path then checks, recovers
+    (compiled pseudo-transient first) or reports."""
     try:  # the scalar arguments are checked (check_arguments), the feeds not yet
         aq = np.asarray(aq_feed, dtype=float)
         org = np.asarray(org_feed, dtype=float)
     except (TypeError, ValueError):
         return None
-    m = len(model.metals)
-    if aq.shape != (m + 1,) or org.shape != (m + 1,):
+    if aq.ndim != 1 or org.ndim != 1:
         return None
-    present = (aq[:m] != 0) | (org[:m] != 0)  # nan or < 0: the kernel rejects (status 1)
-    sub = None
-    if not present.all():
-        if not present.any():
-            return None
-        sub = np.flatnonzero(present)
-        aq, org = np.append(aq[sub], aq[m]), np.append(org[sub], org[m])
-    arrays = _model_arrays(model, sub)
+    m = len(model.metals)
+    arrays = (model.z, model.ha_bound, model.c, model.a, model.b)
+    sol = _kernel_solve(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter, arrays,
+                        (True,) * m)  # fmt: skip
+    if sol is _ABSENT:  # a metal absent from both feeds (found by the kernel's setup)
+        return _absent_left_out(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter)
+    return sol
+
+
+def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter, arrays, present):
+    """One call of the kernel's end-fed entry with the model's ``arrays`` of the metals
+    ``present`` (a tuple of bools over the model's metals, as ``CascadeSolution.factors``
+    keeps it) and the feeds of those metals: a CascadeSolution of those metals, the
+    failed Newton's result (status 3), :data:`_ABSENT` (a metal absent from both feeds)
+    or None."""
     ms = arrays[0].shape[0]
     w_prev, chord, v0 = _NO_W, False, _NO_V
     if x0 is not None:
-        v0 = x0.state if isinstance(x0, CascadeSolution) else x0
+        if isinstance(x0, CascadeSolution):
+            v0 = x0.state
+            fac = x0.factors
+            if fac is not None and x0.backend == "compiled" and isinstance(fac[1], tuple):
+                w = fac[1][1]
+                if w.shape[:2] == (n_stages, ms + 2) and fac[0] == present:
+                    w_prev, chord = w, True
+        else:
+            v0 = x0
+        if v0 is None:
+            return None
         try:
-            v0 = np.asarray(v0, dtype=float)
+            v0 = np.ascontiguousarray(v0, dtype=float)
         except (TypeError, ValueError):
             return None  # the general path names it
-        if v0.shape != (n_stages * (m + 2),):
-            return None  # the general path names it
-        if sub is not None:
-            v0 = v0.reshape(n_stages, m + 2)[:, np.append(present, [True, True])].ravel()
-        v0 = np.ascontiguousarray(v0)
-        fac = x0.factors if isinstance(x0, CascadeSolution) else None
-        if fac is not None and x0.backend == "compiled" and isinstance(fac[1], tuple):
-            w = fac[1][1]
-            if w.shape[:2] == (n_stages, ms + 2) and tuple(fac[0]) == tuple(present.tolist()):
-                w_prev, chord = w, True
-    out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), *arrays,
-                               v0, x0 is not None, w_prev, chord, float(tol),
+        if v0.ndim != 1:
+            return None
+        if ms < len(present):  # the state of the metals present
+            if v0.shape[0] != n_stages * (len(present) + 2):
+                return None
+            keep = np.append(present, [True, True])
+            v0 = np.ascontiguousarray(v0.reshape(n_stages, -1)[:, keep].ravel())
+    out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), *arrays, v0,
+                               x0 is not None, w_prev, chord, float(tol),
                                min(int(max_iter), 25), balance_limit(tol))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status == 3:
         return v, x, h, f, y, hist, it, nfac, w, have, err
     if status != 0:
-        return None
-    if sub is not None:  # the absent metals back, as zeros
-        x_all = np.zeros((n_stages, m))
-        y_all = np.zeros((n_stages, m))
-        x_all[:, sub] = x
-        y_all[:, sub] = y
-        state = np.zeros((n_stages, m + 2))
-        state[:, np.append(present, [True, True])] = v.reshape(n_stages, ms + 2)
-        x, y, v = x_all, y_all, state.ravel()
+        return _ABSENT if status == 2 else None
     hist = hist.tolist()
     return CascadeSolution(model.metals, x, y, h, f, e, qa, qo, it, hist[-1], hist, err, v,
-                           (tuple(present.tolist()), ("compiled", w) if have else None),
-                           nfac, "compiled")  # fmt: skip
+                           (present, ("compiled", w) if have else None), nfac,
+                           "compiled")  # fmt: skip
 
 
-def _model_arrays(model: DistributionModel, sub: np.ndarray | None) -> tuple:
-    """The model's arrays the kernel takes (z, 2n, c, a, b), of the metals ``sub`` only
-    if given; read-only as the model's own, whose numba type (readonly) the kernel was
-    compiled for (a writeable copy would compile the whole Newton again)."""
-    arrays = (model.z, model.ha_bound, model.c, model.a, model.b)
-    if sub is None:
-        return arrays
-    out = tuple(a[sub] for a in arrays)
-    for a in out:
+def _absent_left_out(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter):
+    """:func:`_kernel_solve` of the metals present in some feed; the absent ones come back
+    as zeros in the solution (the same numbers as the general path)."""
+    m = len(model.metals)
+    if aq.shape != (m + 1,) or org.shape != (m + 1,):
+        return None
+    mask = (aq[:m] != 0) | (org[:m] != 0)  # nan or < 0: the kernel rejects it
+    if mask.all() or not mask.any():
+        return None  # (a flow so small that q * c underflows: the general path)
+    sub = np.flatnonzero(mask)
+    arrays = tuple(a[sub] for a in (model.z, model.ha_bound, model.c, model.a, model.b))
+    for a in arrays:  # read-only as the model's own: the kernel is compiled for that type
         a.setflags(write=False)
-    return out
+    present = tuple(mask.tolist())
+    sol = _kernel_solve(model, np.append(aq[sub], aq[m]), np.append(org[sub], org[m]), q_aq,
+                        q_org, n_stages, x0, tol, max_iter, arrays, present)  # fmt: skip
+    if not isinstance(sol, CascadeSolution):
+        return sol if isinstance(sol, tuple) else None
+    x = np.zeros((n_stages, m))
+    y = np.zeros((n_stages, m))
+    x[:, sub] = sol.x
+    y[:, sub] = sol.y
+    state = np.zeros((n_stages, m + 2))
+    state[:, np.append(mask, [True, True])] = sol.state.reshape(n_stages, -1)
+    sol.x, sol.y, sol.state = x, y, state.ravel()
+    return sol
 
 
 def _check_ph(sol: CascadeSolution, model: DistributionModel) -> CascadeSolution:
