@@ -167,7 +167,7 @@ def _block_lu(w):
 SIMD_MIN, SIMD_MAX = 3, 17
 
 
-@njit(cache=True, error_model="numpy", **BORROWED)
+@njit(cache=True, error_model="numpy", inline="always", **BORROWED)
 def _block_solve(w, rhs, tmp):
     """Solve J dv = rhs in place with the factors of :func:`_block_lu`; False if not
     finite. Block sizes :data:`SIMD_MIN` to :data:`SIMD_MAX` (1 to 15 metals) by
