@@ -119,6 +119,48 @@ def test_absent_metal_end_fed_stays_on_the_fast_path(monkeypatch):
     assert len(_kernel().solve_ends.signatures) == 1
 
 
+def test_side_fed_cascades_stay_on_the_fast_path(monkeypatch):
+    """Side feeds (an extraction-scrub cascade: feed mid-cascade, acid scrub at stage 1,
+    fresh organic at another stage; one metal absent from every feed) are set up in the
+    kernel (_add_side_feeds) like problem._setup does: the same solution as the general
+    path, cold and warm (chord steps with the cold solve's factors), without it (~80 us of
+    Python per call before: 10 stages 104 -> 29 us cold, 99 -> 19 us warm)."""
+    from yieldkit.models.sx import SideFeed, cascade
+    from yieldkit.models.sx.backend import _kernel
+    from yieldkit.models.sx.fallbacks import _solve_general
+
+    model = cation_exchange(["La+3", "Pr+3", "Nd+3", "Sm+3"], [-3.0, -1.98, -1.9, -1.2],
+                            [3.0] * 4)  # fmt: skip
+    feed = np.array([20.0, 5.0, 15.0, 0.0, 40.0])  # no Sm anywhere
+    scrub = np.array([0.0, 0.0, 0.0, 0.0, 300.0])
+    org = np.array([0.0, 0.0, 0.0, 0.0, 900.0])
+    cases = []
+    for sides in ([SideFeed(6, "aq", 1.0, feed)],
+                  [SideFeed(6, "aq", 1.0, feed), SideFeed(9, "org", 0.4, org)]):  # fmt: skip
+        changed = [SideFeed(s.stage, s.phase, s.flow * 1.01, s.conc) for s in sides]
+        cold = _solve_general(model, scrub, org, 0.3, 1.0, 12, sides, None, 1e-12, 100,
+                              "compiled")  # fmt: skip
+        warm = _solve_general(model, scrub, org, 0.3, 1.0, 12, changed, cold, 1e-12, 100,
+                              "compiled")  # fmt: skip
+        cases.append((sides, changed, cold, warm))
+
+    def no_general(*args, **kwargs):
+        raise AssertionError("the general path ran")
+
+    monkeypatch.setattr(cascade, "_solve_general", no_general)
+    for sides, changed, ref_cold, ref_warm in cases:
+        cold = solve_cascade(scrub, org, 0.3, 1.0, model, 12, side_feeds=sides)
+        warm = solve_cascade(scrub, org, 0.3, 1.0, model, 12, side_feeds=changed, x0=cold)
+        for got, want in ((cold, ref_cold), (warm, ref_warm)):
+            for name in ("q_aq", "q_org", "total_extractant"):
+                assert np.allclose(getattr(got, name), getattr(want, name), rtol=1e-14)
+            assert np.allclose(got.h, want.h, rtol=1e-10, atol=0)
+            assert np.allclose(got.x, want.x, rtol=1e-10, atol=1e-12 * want.x.max())
+            assert got.balance_error < 1e-10
+        assert np.all(cold.x[:, 3] == 0) and warm.jacobians == 0
+    assert len(_kernel().solve_ends.signatures) == 1
+
+
 def test_model_arrays_are_contiguous_copies():
     """Parameters given as strided views (columns of a table) are stored as C-contiguous
     copies: the kernel specialises on the layout, and making them read-only must not
@@ -142,14 +184,16 @@ def test_general_path_reuses_the_kernel_specialisation():
 
     from yieldkit.models.sx import SideFeed
     from yieldkit.models.sx.backend import _kernel
+    from yieldkit.models.sx.fallbacks import _solve_general
 
     table = np.array([[-1.9, 3.0], [-1.98, 3.0], [-3.0, 3.0]])
     model = cation_exchange(["Nd+3", "Pr+3", "La+3"], table[:, 0], table[:, 1])
     aq = np.array([5.0, 2.0, 0.0, 30.0])  # no La in the main feed
     org = np.array([0.0, 0.0, 0.0, 600.0])
     side = [SideFeed(3, "aq", 0.2, np.array([0.0, 0.0, 1.0, 50.0]))]
-    for sf in (None, side):
-        assert solve_cascade(aq, org, 1.0, 1.0, model, 6, side_feeds=sf).backend == "compiled"
+    for sf in (None, side):  # the general path (fallbacks, invalid input) called directly
+        sol = _solve_general(model, aq, org, 1.0, 1.0, 6, sf, None, 1e-12, 100, "compiled")
+        assert sol.backend == "compiled"
     solve = _kernel().solve
     assert solve.signatures
     for sig in solve.signatures:

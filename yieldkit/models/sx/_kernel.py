@@ -166,6 +166,67 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
     return 0, qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, aq[m], f_in
 
 
+@njit(cache=True, error_model="numpy")
+def _add_side_feeds(aq, org, q_aq, q_org, z, nn2, qa, qo, s_m, s_h, e, scale_m, stage, is_aq,
+                    flow, conc):  # fmt: skip
+    """The side feeds (stage 1..N, aqueous or organic, flow [m3/s], conc as the end feeds)
+    added in place to the end-fed setup of :func:`fast_setup`, as problem._setup sums them
+    (flows leaving each stage, sources, total extractant, scales); returns (status,
+    scale_h), status 1 if a side feed is invalid (the caller runs the Python checks for
+    the message)."""
+    n, m = s_m.shape
+    aq_side = np.zeros(n)
+    org_side = np.zeros(n)
+    e_in = np.zeros(n)
+    aq_side[0] = q_aq
+    org_side[n - 1] = q_org
+    e_in[n - 1] = q_org * org[m]
+    h_aq = q_aq * aq[m]  # H+ of the aqueous feeds [mol/s]
+    for j in range(stage.shape[0]):
+        k = stage[j] - 1
+        q = flow[j]
+        if not (0 <= k < n and math.isfinite(q) and q > 0):
+            return 1, 0.0
+        for i in range(m + 1):
+            if not (0 <= conc[j, i] <= MAX_CONC):
+                return 1, 0.0
+        oz = 0.0
+        bound = 0.0
+        for i in range(m):
+            s_m[k, i] += q * conc[j, i]
+            oz += conc[j, i] * z[i]
+            bound += conc[j, i] * nn2[i]
+        if is_aq[j]:
+            aq_side[k] += q
+            s_h[k] += q * conc[j, m]
+            h_aq += q * conc[j, m]
+        else:
+            if bound > conc[j, m] * (1 + 1e-12):
+                return 1, 0.0
+            org_side[k] += q
+            s_h[k] -= q * oz
+            e_in[k] += q * conc[j, m]
+    run = 0.0
+    for k in range(n):
+        run += aq_side[k]
+        qa[k] = run
+    run = 0.0
+    ext = 0.0
+    for k in range(n - 1, -1, -1):
+        run += org_side[k]
+        ext += e_in[k]
+        qo[k] = run
+        e[k] = ext / run
+    tz = 0.0
+    for i in range(m):
+        total = 0.0
+        for k in range(n):
+            total += s_m[k, i]
+        scale_m[i] = total
+        tz += total * z[i]
+    return 0, h_aq + tz
+
+
 @njit(cache=True, error_model="numpy", **BORROWED)
 def _metals(qa, qo, d, s_m, x, cp, dp):
     """x solving (qa_k + qo_k d_k) x_k - qa_(k-1) x_(k-1) - qo_(k+1) d_(k+1) x_(k+1) = s_k
@@ -820,11 +881,13 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
 
 @njit(cache=True, error_model="numpy")
 def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, chord,
-               tol, max_iter, check):  # fmt: skip
-    """:func:`fast_setup` and :func:`solve` in one call, for a cascade fed at its ends only
-    (the pseudo-transient fallback is a separate entry point, :func:`solve_transient`,
-    compiled only when a Newton first stalls: keeping it out of this function keeps the
-    compile and cache-load time of every process that solves a cascade as it was).
+               tol, max_iter, check, stage, is_aq, flow, conc):  # fmt: skip
+    """:func:`fast_setup` (and :func:`_add_side_feeds` for the side feeds given as arrays:
+    stage numbers, aqueous or not, flows, (k, M+1) concentrations; empty for none) and
+    :func:`solve` in one call (the pseudo-transient fallback is a separate entry point,
+    :func:`solve_transient`, compiled only when a Newton first stalls: keeping it out of
+    this function keeps the compile and cache-load time of every process that solves a
+    cascade as it was).
 
     Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
     err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
@@ -834,6 +897,12 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
         aq, org, q_aq, q_org, n, z, nn2
     )
+    if st == 0 and stage.shape[0] > 0:
+        if conc.shape[1] != m + 1:
+            st = 1
+        else:
+            st, scale_h = _add_side_feeds(aq, org, q_aq, q_org, z, nn2, qa, qo, s_m, s_h, e,
+                                          scale_m, stage, is_aq, flow, conc)  # fmt: skip
     if st == 0:
         for i in range(m):
             if not scale_m[i] > 0:

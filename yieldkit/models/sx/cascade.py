@@ -46,7 +46,7 @@ from yieldkit.models.sx.backend import _NO_V, _NO_W, _choose_backend, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.fallbacks import _solve_general
 from yieldkit.models.sx.newton import balance_limit, short_of_acid
-from yieldkit.models.sx.problem import check_arguments
+from yieldkit.models.sx.problem import _INTEGERS, _is_real, check_arguments
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
 
@@ -125,9 +125,9 @@ def solve_cascade(
     check_arguments(Q_aq, Q_org, n_stages, tol, max_iter)
     backend = _choose_backend(model, backend)
     kernel_out = None
-    if backend == "compiled" and not side_feeds:
-        sol = _solve_ends_compiled(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, x0, tol,
-                                   max_iter)  # fmt: skip
+    if backend == "compiled":
+        sol = _solve_compiled(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0,
+                              tol, max_iter)  # fmt: skip
         if isinstance(sol, CascadeSolution):
             return sol
         kernel_out = sol
@@ -136,19 +136,21 @@ def solve_cascade(
     return _check_ph(sol, model)
 
 
-#: What :func:`_kernel_solve` returns for a cascade with a metal absent from both feeds
+#: What :func:`_kernel_solve` returns for a cascade with a metal absent from every feed
 _ABSENT = object()
 
 
-def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, tol, max_iter):
-    """The common case in one kernel call: a cascade fed at its two ends, compiled Newton
-    converging. Metals absent from both feeds are left out of a second kernel call and
-    reported as zeros (:func:`_absent_left_out`, as the general path's ``newton._run``).
-    Otherwise None (invalid input, a warm start that does not fit) or, when the Newton ran
-    and did not pass (not converged, or a check failed), its result (v, x, h, f, y, hist,
-    it, nfac, w, have, err) for the metals present, which the general path takes as its
-    first Newton instead of repeating it; the general path then checks, recovers
-    (compiled pseudo-transient first) or reports."""
+def _solve_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds, x0, tol,
+                    max_iter):  # fmt: skip
+    """The common case in one kernel call: the cascade's setup (end feeds and side feeds)
+    and a compiled Newton that converges. Metals absent from every feed are left out of a
+    second kernel call and reported as zeros (:func:`_absent_left_out`, as the general
+    path's ``newton._run``). Otherwise None (invalid input, a warm start that does not
+    fit: the general path names it) or, when the Newton ran and did not pass (not
+    converged, or a check failed), its result (v, x, h, f, y, hist, it, nfac, w, have,
+    err) for the metals present, which the general path takes as its first Newton instead
+    of repeating it; the general path then checks, recovers (compiled pseudo-transient
+    first) or reports."""
     try:  # the scalar arguments are checked (check_arguments), the feeds not yet
         aq = np.asarray(aq_feed, dtype=float)
         org = np.asarray(org_feed, dtype=float)
@@ -157,20 +159,61 @@ def _solve_ends_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, x0, to
     if aq.ndim != 1 or org.ndim != 1:
         return None
     m = len(model.metals)
+    sides = _side_arrays(side_feeds, m)
+    if sides is None:
+        return None
     arrays = (model.z, model.ha_bound, model.c, model.a, model.b)
-    sol = _kernel_solve(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter, arrays,
-                        (True,) * m)  # fmt: skip
-    if sol is _ABSENT:  # a metal absent from both feeds (found by the kernel's setup)
-        return _absent_left_out(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter)
+    sol = _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter,
+                        arrays, (True,) * m)  # fmt: skip
+    if sol is _ABSENT:  # a metal absent from every feed (found by the kernel's setup)
+        return _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol,
+                                max_iter)  # fmt: skip
     return sol
 
 
-def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter, arrays, present):
-    """One call of the kernel's end-fed entry with the model's ``arrays`` of the metals
-    ``present`` (a tuple of bools over the model's metals, as ``CascadeSolution.factors``
-    keeps it) and the feeds of those metals: a CascadeSolution of those metals, the
-    failed Newton's result (status 3), :data:`_ABSENT` (a metal absent from both feeds)
-    or None."""
+_NO_SIDES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_), np.zeros(0),
+             np.zeros((0, 1)))  # fmt: skip
+
+
+def _side_arrays(side_feeds, m: int) -> tuple | None:
+    """The side feeds as the kernel takes them (stages, aqueous or not, flows, (k, M+1)
+    concentrations), or None if one is not a SideFeed of numbers of the right shape (the
+    general path names it; the kernel checks the ranges)."""
+    if not side_feeds:
+        return _NO_SIDES
+    try:
+        k = len(side_feeds)
+    except TypeError:
+        return None
+    stage = np.empty(k, dtype=np.int64)
+    is_aq = np.empty(k, dtype=np.bool_)
+    flow = np.empty(k)
+    conc = np.empty((k, m + 1))
+    for j, sf in enumerate(side_feeds):
+        if not (isinstance(sf, SideFeed) and sf.phase in ("aq", "org")):
+            return None
+        if not (_is_real(sf.stage, _INTEGERS) and _is_real(sf.flow)):
+            return None
+        try:
+            c = np.asarray(sf.conc, dtype=float)
+        except (TypeError, ValueError):
+            return None
+        if c.shape != (m + 1,):
+            return None
+        stage[j] = sf.stage
+        is_aq[j] = sf.phase == "aq"
+        flow[j] = sf.flow
+        conc[j] = c
+    return stage, is_aq, flow, conc
+
+
+def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter, arrays,
+                  present):  # fmt: skip
+    """One call of the kernel's entry with the model's ``arrays`` of the metals ``present``
+    (a tuple of bools over the model's metals, as ``CascadeSolution.factors`` keeps it)
+    and the feeds (end feeds, ``sides`` as :func:`_side_arrays` gives them) of those
+    metals: a CascadeSolution of those metals, the failed Newton's result (status 3),
+    :data:`_ABSENT` (a metal absent from every feed) or None."""
     ms = arrays[0].shape[0]
     w_prev, chord, v0 = _NO_W, False, _NO_V
     if x0 is not None:
@@ -198,7 +241,7 @@ def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter, arra
             v0 = np.ascontiguousarray(v0.reshape(n_stages, -1)[:, keep].ravel())
     out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), *arrays, v0,
                                x0 is not None, w_prev, chord, float(tol),
-                               min(int(max_iter), 25), balance_limit(tol))  # fmt: skip
+                               min(int(max_iter), 25), balance_limit(tol), *sides)  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status == 3:
         return v, x, h, f, y, hist, it, nfac, w, have, err
@@ -210,22 +253,27 @@ def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter, arra
                            "compiled")  # fmt: skip
 
 
-def _absent_left_out(model, aq, org, q_aq, q_org, n_stages, x0, tol, max_iter):
+def _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter):
     """:func:`_kernel_solve` of the metals present in some feed; the absent ones come back
     as zeros in the solution (the same numbers as the general path)."""
     m = len(model.metals)
-    if aq.shape != (m + 1,) or org.shape != (m + 1,):
+    stage, is_aq, flow, conc = sides
+    if aq.shape != (m + 1,) or org.shape != (m + 1,) or conc.shape[1:] not in ((m + 1,), (1,)):
         return None
     mask = (aq[:m] != 0) | (org[:m] != 0)  # nan or < 0: the kernel rejects it
+    if stage.shape[0]:
+        mask |= np.any(conc[:, :m] != 0, axis=0)
     if mask.all() or not mask.any():
         return None  # (a flow so small that q * c underflows: the general path)
     sub = np.flatnonzero(mask)
     arrays = tuple(a[sub] for a in (model.z, model.ha_bound, model.c, model.a, model.b))
     for a in arrays:  # read-only as the model's own: the kernel is compiled for that type
         a.setflags(write=False)
-    present = tuple(mask.tolist())
+    if stage.shape[0]:
+        sides = (stage, is_aq, flow, np.ascontiguousarray(conc[:, np.append(sub, m)]))
     sol = _kernel_solve(model, np.append(aq[sub], aq[m]), np.append(org[sub], org[m]), q_aq,
-                        q_org, n_stages, x0, tol, max_iter, arrays, present)  # fmt: skip
+                        q_org, n_stages, sides, x0, tol, max_iter, arrays,
+                        tuple(mask.tolist()))  # fmt: skip
     if not isinstance(sol, CascadeSolution):
         return sol if isinstance(sol, tuple) else None
     x = np.zeros((n_stages, m))
