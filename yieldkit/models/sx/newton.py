@@ -70,7 +70,7 @@ def _run(
     ``numpy_transient``) of the cascade set up in ``st``; metals absent from every feed
     are left out of the solve and reported as zeros. ``kernel_out``: the compiled
     Newton's result for exactly this solve (of the metals present), already computed (the
-    end-fed fast path's, :func:`_newton_compiled`), so it is not run again."""
+    compiled fast path's, :func:`_newton_compiled`), so it is not run again."""
     n, m = st.s_m.shape
     sub, st_sub, keep = active_part(model, st)
     active = keep[:m]
@@ -223,7 +223,7 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
     run, and the failure report is NumPy's. ``transient='from_warm'`` starts
     the pseudo-transient from ``warm`` instead of the initial guess. ``kernel_out``: the
     kernel's Newton result (v, x, h, f, y, hist, it, nfac, w, have, err) for these
-    arguments, computed before (the end-fed fast path, which ran the same kernel Newton
+    arguments, computed before (the compiled fast path, which ran the same kernel Newton
     on the same setup: repeating it cost a third of the time of a cascade whose first
     Newton fails, 2026-12-06); only with ``transient`` False, whose start it does not
     need."""
