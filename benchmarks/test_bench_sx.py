@@ -172,3 +172,46 @@ def test_warm_over_cold_interleaved(benchmark, n):
         cold_us=round(cold_us, 1), warm_us=round(warm_us, 1), ratio=round(cold_us / warm_us, 2),
         chord_steps=sol.iterations,
     )  # fmt: skip
+
+
+def extraction_scrub_case(n: int):
+    """six_metal_case as a combined extraction-scrub cascade: the aqueous feed enters the
+    middle stage as a side feed (flow 1), an acid scrub (500 mol/m3 H+, no metals, flow
+    0.2) enters stage 1, the organic (flow 1) stage n."""
+    from yieldkit.models.sx import SideFeed
+
+    model, aq, org = six_metal_case()
+    scrub = np.zeros_like(aq)
+    scrub[-1] = 500.0
+    return model, scrub, org, [SideFeed(max(n // 2, 1), "aq", 1.0, aq)]
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+@pytest.mark.parametrize("n", [10, 50, 200])
+def test_side_fed(benchmark, n, warm):
+    """A side-fed cascade on the compiled fast path (side feeds set up in the kernel) and,
+    in the same process, through the general path it took before (Python setup, then the
+    same kernel Newton): extra_info holds both minima and their ratio."""
+    from yieldkit.models.sx import SideFeed
+    from yieldkit.models.sx.fallbacks import _solve_general
+
+    model, scrub, org, side = extraction_scrub_case(n)
+    benchmark.group = f"sx side-fed {n} stages x 6 metals"
+    base = solve_cascade(scrub, org, 0.2, 1.0, model, n, side_feeds=side)
+    feed = [SideFeed(s.stage, s.phase, s.flow * 1.01, s.conc) for s in side] if warm else side
+    x0 = base if warm else None
+
+    def fast():
+        return solve_cascade(scrub, org, 0.2, 1.0, model, n, side_feeds=feed, x0=x0)
+
+    def general():
+        return _solve_general(model, scrub, org, 0.2, 1.0, n, feed, x0, 1e-12, 100, "compiled")
+
+    assert np.allclose(fast().x, general().x, rtol=1e-9, atol=1e-12 * base.x.max())
+    t_fast, t_general = interleaved_minima(fast, general, calls=max(2000 // n, 5))
+    sol = benchmark(fast)
+    assert sol.balance_error < 1e-10
+    benchmark.extra_info.update(
+        fast_us=round(t_fast, 1), general_path_us=round(t_general, 1),
+        general_over_fast=round(t_general / t_fast, 2), iterations=sol.iterations,
+    )  # fmt: skip
