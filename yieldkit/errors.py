@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 
 class YieldkitError(Exception):
     """Base class of every yieldkit error."""
@@ -79,6 +81,16 @@ def expect_dict(value, name: str, example: str):
     if not isinstance(value, Mapping):
         raise SpecificationError(f"{name} = {value!r} must be a dict, e.g. {example}.")
     return value
+
+
+def float_array(value, message: str) -> np.ndarray:
+    """``value`` as an array of floats, else SpecificationError with ``message``, whose
+    ``{!r}`` is filled with the value (only when it fails: the repr of a large array is not
+    built on every call)."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise SpecificationError(message.format(value)) from None
 
 
 def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:

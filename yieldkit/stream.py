@@ -20,7 +20,13 @@ import pint
 from molmass import ELEMENTS
 
 from yieldkit.chemistry.components import Components
-from yieldkit.errors import SpecificationError, UnitsError, expect_dict, unknown_name
+from yieldkit.errors import (
+    SpecificationError,
+    UnitsError,
+    expect_dict,
+    float_array,
+    unknown_name,
+)
 from yieldkit.units import Q_, check_unit, parse_quantity, to_si, ureg
 
 DEFAULT_DENSITY = {"aq": 1000.0, "org": 820.0}  # [kg/m3]
@@ -470,12 +476,7 @@ def _mol_s_to(value: float, molar_mass: float, unit: str, name: str) -> float:
 
 
 def _check_state(c: Components, n, T: float, P: float, rho) -> None:
-    try:
-        n = np.asarray(n, dtype=float)
-    except (TypeError, ValueError):
-        raise SpecificationError(
-            f"molar flows {n!r} must be an array of numbers [mol/s], one per species."
-        ) from None
+    n = float_array(n, "molar flows {!r} must be an array of numbers [mol/s], one per species.")
     if n.shape != (len(c),):
         raise SpecificationError(f"molar flow array has shape {n.shape}, expected ({len(c)},).")
     if n.size and n.min() >= 0 and n.max() < math.inf:

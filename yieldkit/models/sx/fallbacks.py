@@ -11,7 +11,12 @@ from contextvars import ContextVar
 
 import numpy as np
 
-from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
+from yieldkit.errors import (
+    ConvergenceError,
+    InfeasibleStateError,
+    SpecificationError,
+    float_array,
+)
 from yieldkit.models.sx.loading_path import loading_path
 from yieldkit.models.sx.newton import _run
 from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at, check_feed_range
@@ -47,12 +52,10 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     warm_fac = None
     if x0 is not None:
         warm = x0.state if isinstance(x0, CascadeSolution) else x0
-        try:
-            warm = None if warm is None else np.asarray(warm, dtype=float)
-        except (TypeError, ValueError):
-            raise SpecificationError(
-                f"x0 = {x0!r} must be a CascadeSolution or its state (an array of numbers)."
-            ) from None
+        if warm is not None:  # (x0 itself unless a solution, whose state is an array)
+            warm = float_array(
+                warm, "x0 = {!r} must be a CascadeSolution or its state (an array of numbers)."
+            )
         if isinstance(x0, CascadeSolution) and x0.factors is not None:
             if x0.factors[0] == tuple(active) and x0.backend == backend:
                 warm_fac = x0.factors[1]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from yieldkit.errors import InfeasibleStateError, SpecificationError, did_you_mean
+from yieldkit.errors import InfeasibleStateError, SpecificationError, did_you_mean, float_array
 from yieldkit.models.sx.backend import _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.solution import SideFeed
@@ -52,12 +52,7 @@ MAX_CONC = 1e5
 
 
 def _check_array(name: str, arr, shape) -> np.ndarray:
-    try:
-        a = np.asarray(arr, dtype=float)
-    except (TypeError, ValueError):
-        raise SpecificationError(
-            f"{name} = {arr!r} must be an array of concentrations [mol/m3] (numbers)."
-        ) from None
+    a = float_array(arr, f"{name} = {{!r}} must be an array of concentrations [mol/m3] (numbers).")
     if a.shape != shape:
         raise SpecificationError(f"{name} has shape {a.shape}, expected {shape}.")
     if not np.all(np.isfinite(a)) or np.any(a < 0):
