@@ -420,11 +420,12 @@ def test_block_factorisation_solves_the_assembled_jacobian(seed):
     of the Jacobian _jacobian_blocks fills, at the initial guess of a random cascade."""
     from yieldkit.models.sx import _kernel as kern
     from yieldkit.models.sx._kernel_blocks import _block_lu, _block_solve
+    from yieldkit.models.sx.backend import _NO_SIDES
 
     aq, org, qa, qo, model, n = random_case(seed)
     m, b = model.n_metals, model.n_metals + 2
     _, qa_, qo_, s_m, s_h, _, e, sc_m, sc_h, h_in, f_in = kern.fast_setup(
-        aq, org, qa, qo, n, model.z, model.ha_bound
+        aq, org, qa, qo, n, model.z, model.ha_bound, *_NO_SIDES
     )
     p, q, mp = kern._pack(qa_, qo_, s_m, s_h, e, sc_m, sc_h, model.z, model.ha_bound,
                           model.c, model.a, model.b)  # fmt: skip

@@ -118,8 +118,10 @@ def power_form(c, a, bb):
 
 
 @njit(cache=True, error_model="numpy")
-def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
-    """Sources, flows and scales of a cascade with only its two end feeds.
+def fast_setup(aq, org, q_aq, q_org, n, z, nn2, stage, is_aq, flow, conc):
+    """Sources, flows and scales of a cascade (problem._setup): its two end feeds and the
+    side feeds given as arrays (stage numbers, aqueous or not, flows, (k, M+1)
+    concentrations; empty for none, :func:`_add_side_feeds`).
 
     Returns (status, qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in); status 0
     when the inputs are valid, else 1 (the caller re-runs the Python checks for the
@@ -156,75 +158,76 @@ def fast_setup(aq, org, q_aq, q_org, n, z, nn2):
     s_h[0] += q_aq * aq[m]
     s_h[n - 1] -= q_org * oz
     s_hm[n - 1] -= q_org * oz
-    tz = 0.0
     for i in range(m):
         scale_m[i] = q_aq * aq[i] + q_org * org[i]
+    h_aq = q_aq * aq[m]  # H+ of the aqueous feeds [mol/s]
+    if stage.shape[0] > 0:
+        if conc.shape[1] != m + 1:
+            return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0
+        ok, h_side = _add_side_feeds(q_aq, q_org, org[m], z, nn2, qa, qo, s_m, s_h, s_hm, e,
+                                     scale_m, stage, is_aq, flow, conc)  # fmt: skip
+        if not ok:
+            return 1, qa, qo, s_m, s_h, s_hm, e, scale_m, 0.0, 0.0, 0.0
+        h_aq += h_side
+    tz = 0.0
+    for i in range(m):
         tz += scale_m[i] * z[i]
-    scale_h = q_aq * aq[m] + tz
+    scale_h = h_aq + tz
     free_org = org[m] - bound
     f_in = max(free_org, 0.05 * org[m])
     return 0, qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, aq[m], f_in
 
 
 @njit(cache=True, error_model="numpy")
-def _add_side_feeds(aq, org, q_aq, q_org, z, nn2, qa, qo, s_m, s_h, e, scale_m, stage, is_aq,
-                    flow, conc):  # fmt: skip
-    """The side feeds (stage 1..N, aqueous or organic, flow [m3/s], conc as the end feeds)
-    added in place to the end-fed setup of :func:`fast_setup`, as problem._setup sums them
-    (flows leaving each stage, sources, total extractant, scales); returns (status,
-    scale_h), status 1 if a side feed is invalid (the caller runs the Python checks for
-    the message)."""
+def _add_side_feeds(q_aq, q_org, e_org, z, nn2, qa, qo, s_m, s_h, s_hm, e, scale_m, stage,
+                    is_aq, flow, conc):  # fmt: skip
+    """The side feeds of :func:`fast_setup` added in place to its end-fed setup (sources
+    and scales; the flows leaving each stage and the total extractant summed again from
+    the end feeds' q_aq, q_org and extractant e_org), as problem._setup sums them.
+    Returns (valid, H+ of the aqueous side feeds [mol/s])."""
     n, m = s_m.shape
     aq_side = np.zeros(n)
     org_side = np.zeros(n)
     e_in = np.zeros(n)
-    aq_side[0] = q_aq
-    org_side[n - 1] = q_org
-    e_in[n - 1] = q_org * org[m]
-    h_aq = q_aq * aq[m]  # H+ of the aqueous feeds [mol/s]
+    h_side = 0.0
     for j in range(stage.shape[0]):
         k = stage[j] - 1
         q = flow[j]
         if not (0 <= k < n and math.isfinite(q) and q > 0):
-            return 1, 0.0
+            return False, 0.0
         for i in range(m + 1):
             if not (0 <= conc[j, i] <= MAX_CONC):
-                return 1, 0.0
+                return False, 0.0
         oz = 0.0
         bound = 0.0
         for i in range(m):
             s_m[k, i] += q * conc[j, i]
+            scale_m[i] += q * conc[j, i]
             oz += conc[j, i] * z[i]
             bound += conc[j, i] * nn2[i]
         if is_aq[j]:
             aq_side[k] += q
             s_h[k] += q * conc[j, m]
-            h_aq += q * conc[j, m]
+            h_side += q * conc[j, m]
         else:
             if bound > conc[j, m] * (1 + 1e-12):
-                return 1, 0.0
+                return False, 0.0
             org_side[k] += q
             s_h[k] -= q * oz
+            s_hm[k] -= q * oz
             e_in[k] += q * conc[j, m]
-    run = 0.0
+    run = q_aq
     for k in range(n):
         run += aq_side[k]
         qa[k] = run
-    run = 0.0
-    ext = 0.0
+    run = q_org
+    ext = q_org * e_org
     for k in range(n - 1, -1, -1):
         run += org_side[k]
         ext += e_in[k]
         qo[k] = run
         e[k] = ext / run
-    tz = 0.0
-    for i in range(m):
-        total = 0.0
-        for k in range(n):
-            total += s_m[k, i]
-        scale_m[i] = total
-        tz += total * z[i]
-    return 0, h_aq + tz
+    return True, h_side
 
 
 @njit(cache=True, error_model="numpy", **BORROWED)
@@ -882,8 +885,7 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
 @njit(cache=True, error_model="numpy")
 def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, chord,
                tol, max_iter, check, stage, is_aq, flow, conc):  # fmt: skip
-    """:func:`fast_setup` (and :func:`_add_side_feeds` for the side feeds given as arrays:
-    stage numbers, aqueous or not, flows, (k, M+1) concentrations; empty for none) and
+    """:func:`fast_setup` (end feeds, and side feeds as arrays: empty for none) and
     :func:`solve` in one call (the pseudo-transient fallback is a separate entry point,
     :func:`solve_transient`, compiled only when a Newton first stalls: keeping it out of
     this function keeps the compile and cache-load time of every process that solves a
@@ -895,14 +897,8 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     x >= 0, H+ >= H_MIN: the caller takes the general path, which reports or recovers)."""
     m = z.shape[0]
     st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
-        aq, org, q_aq, q_org, n, z, nn2
+        aq, org, q_aq, q_org, n, z, nn2, stage, is_aq, flow, conc
     )
-    if st == 0 and stage.shape[0] > 0:
-        if conc.shape[1] != m + 1:
-            st = 1
-        else:
-            st, scale_h = _add_side_feeds(aq, org, q_aq, q_org, z, nn2, qa, qo, s_m, s_h, e,
-                                          scale_m, stage, is_aq, flow, conc)  # fmt: skip
     if st == 0:
         for i in range(m):
             if not scale_m[i] > 0:

@@ -46,7 +46,7 @@ from yieldkit.models.sx.backend import _NO_V, _NO_W, _choose_backend, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.fallbacks import _solve_general
 from yieldkit.models.sx.newton import balance_limit, short_of_acid
-from yieldkit.models.sx.problem import _INTEGERS, _is_real, check_arguments
+from yieldkit.models.sx.problem import _side_arrays, check_arguments
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
 
@@ -169,42 +169,6 @@ def _solve_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds,
         return _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol,
                                 max_iter)  # fmt: skip
     return sol
-
-
-_NO_SIDES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_), np.zeros(0),
-             np.zeros((0, 1)))  # fmt: skip
-
-
-def _side_arrays(side_feeds, m: int) -> tuple | None:
-    """The side feeds as the kernel takes them (stages, aqueous or not, flows, (k, M+1)
-    concentrations), or None if one is not a SideFeed of numbers of the right shape (the
-    general path names it; the kernel checks the ranges)."""
-    if not side_feeds:
-        return _NO_SIDES
-    try:
-        k = len(side_feeds)
-    except TypeError:
-        return None
-    stage = np.empty(k, dtype=np.int64)
-    is_aq = np.empty(k, dtype=np.bool_)
-    flow = np.empty(k)
-    conc = np.empty((k, m + 1))
-    for j, sf in enumerate(side_feeds):
-        if not (isinstance(sf, SideFeed) and sf.phase in ("aq", "org")):
-            return None
-        if not (_is_real(sf.stage, _INTEGERS) and _is_real(sf.flow)):
-            return None
-        try:
-            c = np.asarray(sf.conc, dtype=float)
-        except (TypeError, ValueError):
-            return None
-        if c.shape != (m + 1,):
-            return None
-        stage[j] = sf.stage
-        is_aq[j] = sf.phase == "aq"
-        flow[j] = sf.flow
-        conc[j] = c
-    return stage, is_aq, flow, conc
 
 
 def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter, arrays,

@@ -42,8 +42,8 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     if not _SHIFTED.get():
         check_feed_range(aq_feed, org_feed, side_feeds)
     st = None
-    if backend == "compiled" and not side_feeds:
-        st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages)
+    if backend == "compiled":
+        st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
     if st is None:
         st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
     n, m = st.s_m.shape

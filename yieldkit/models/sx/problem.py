@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from yieldkit.errors import InfeasibleStateError, SpecificationError, did_you_mean, float_array
-from yieldkit.models.sx.backend import _kernel
+from yieldkit.models.sx.backend import _NO_SIDES, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.solution import SideFeed
 
@@ -205,24 +205,57 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     )
 
 
-def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages) -> _Setup | None:
-    """:func:`_setup` for a cascade fed at its ends only, checked and built in the kernel
-    (None when the input is invalid: the caller runs :func:`_setup` for the message).
-    The scalar arguments are checked already (:func:`check_arguments`)."""
+def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setup | None:
+    """:func:`_setup`, checked and built in the kernel (None when the input is invalid:
+    the caller runs :func:`_setup` for the message). The scalar arguments are checked
+    already (:func:`check_arguments`)."""
     try:
         aq = np.asarray(aq_feed, dtype=float)
         org = np.asarray(org_feed, dtype=float)
     except (TypeError, ValueError):
         return None
-    if aq.ndim != 1 or org.ndim != 1:
+    sides = _side_arrays(side_feeds, model.n_metals)
+    if aq.ndim != 1 or org.ndim != 1 or sides is None:
         return None
     out = _kernel().fast_setup(
-        aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound
+        aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound, *sides
     )
     if out[0] != 0:
         return None
     qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
     return _Setup(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, s_hm, model.z)
+
+
+def _side_arrays(side_feeds, m: int) -> tuple | None:
+    """The side feeds as the kernel takes them (stages, aqueous or not, flows, (k, M+1)
+    concentrations), or None if one is not a SideFeed of numbers of the right shape (the
+    general path names it; the kernel checks the ranges)."""
+    if not side_feeds:
+        return _NO_SIDES
+    try:
+        k = len(side_feeds)
+    except TypeError:
+        return None
+    stage = np.empty(k, dtype=np.int64)
+    is_aq = np.empty(k, dtype=np.bool_)
+    flow = np.empty(k)
+    conc = np.empty((k, m + 1))
+    for j, sf in enumerate(side_feeds):
+        if not (isinstance(sf, SideFeed) and sf.phase in ("aq", "org")):
+            return None
+        if not (_is_real(sf.stage, _INTEGERS) and _is_real(sf.flow)):
+            return None
+        try:
+            c = np.asarray(sf.conc, dtype=float)
+        except (TypeError, ValueError):
+            return None
+        if c.shape != (m + 1,):
+            return None
+        stage[j] = sf.stage
+        is_aq[j] = sf.phase == "aq"
+        flow[j] = sf.flow
+        conc[j] = c
+    return stage, is_aq, flow, conc
 
 
 def _subset_model(model: DistributionModel, keep: np.ndarray) -> DistributionModel:
