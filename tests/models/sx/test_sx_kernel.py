@@ -396,6 +396,40 @@ def test_small_step_exponential_matches_exp():
     assert np.max(np.abs(got - want) / want) <= 2 * np.finfo(float).eps
 
 
+@pytest.mark.parametrize("based", [False, True])
+def test_distribution_of_runs_of_exponents(based):
+    """D of every stage and metal as exp(c + a ln h + b ln f), for metals whose integer
+    exponents form runs (one power product per run and stage), broken by a metal with a
+    non-integer exponent, from the state itself and from a nearby iterate (the small-step
+    exponentials), and False when a D overflows."""
+    from yieldkit.models.sx import _kernel as kern
+
+    rng = np.random.default_rng(3)
+    n, m = 7, 6
+    c = np.array([-6.0, -5.0, -4.0, -3.0, -7.0, 1.0])
+    a = np.array([-3.0, -3.0, -2.0, -2.5, -3.0, -3.0])  # runs {0, 1}, {2}, {4, 5}
+    bb = np.array([3.0, 3.0, 2.0, 2.5, 3.0, 3.0])
+    ec, fast, run, ka, kb = kern.power_form(c, a, bb)
+    assert fast.tolist() == [True, True, True, False, True, True]
+    assert run.tolist() == [2, 0, 3, 0, 6, 0]
+    p = (None,) * 3 + (c, a, bb, None, ec, fast, run, ka, kb)
+    b = m + 2
+    vb = rng.uniform(-1.0, 1.0, n * b)
+    v = vb + rng.uniform(-0.9, 0.9, n * b) * kern.EXP_STEP
+    v[3 * b + m] += 0.5  # stage 4: ln h moved too far for the small step
+    hb, fb, db = np.exp(vb[m::b]), np.exp(vb[m + 1 :: b]), np.empty((n, m))
+    assert kern._distribution(vb, p, np.empty(n), np.empty(n), db, vb, hb, fb, db, False)
+    h, f, d = np.empty(n), np.empty(n), np.empty((n, m))
+    assert kern._distribution(v, p, h, f, d, vb, hb, fb, db, based)
+    lh, lf = v[m::b], v[m + 1 :: b]
+    assert np.allclose(h, np.exp(lh), rtol=4e-16, atol=0)
+    assert np.allclose(f, np.exp(lf), rtol=4e-16, atol=0)
+    want = np.exp(c + np.outer(lh, a) + np.outer(lf, bb))
+    assert np.allclose(d, want, rtol=1e-14, atol=0)
+    v[2 * b + m] = -300.0  # h^-3 overflows
+    assert not kern._distribution(v, p, h, f, d, vb, hb, fb, db, based)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2, 4, 5, 8])
 def test_returned_parts_match_the_state(seed):
     """The parts of a solution (H+, free extractant, D y/x) stay within 1e-13 of those
