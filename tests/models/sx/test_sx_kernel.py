@@ -529,6 +529,41 @@ def test_block_solve_every_block_size(b):
             assert not _block_solve(w, r, np.empty((3, b)))
 
 
+@pytest.mark.parametrize("b", [3, 5, 8, 9, 12])
+def test_block_factorisation_pivots_and_reports_a_singular_block(b):
+    """_block_lu with row swaps in every block (diagonal blocks without a dominant
+    diagonal, the largest entry of each column off the diagonal) against a dense solve,
+    by the vector code (block sizes LU_MIN to LU_MAX) and by the loops (larger); a
+    singular block and a nan in a block end the factorisation with False."""
+    from yieldkit.models.sx._kernel_blocks import LU_MAX, LU_MIN, _block_lu, _block_solve
+
+    assert (LU_MIN, LU_MAX) == (3, 8)
+    rng = np.random.default_rng(100 + b)
+    w, _ = _random_blocks(rng, 6, b)
+    for k in range(6):  # reversed rows of S: every pivot search swaps
+        w[k, :, :b] = w[k, :, :b][:, ::-1] * rng.uniform(0.5, 2.0, b)
+    jac = np.zeros((6 * b, 6 * b))
+    for k in range(6):
+        s = slice(k * b, (k + 1) * b)
+        jac[s, s] = w[k, :, :b].T
+        if k < 5:
+            jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
+        if k > 0:
+            jac[s, (k - 1) * b : k * b] += np.diag(w[k, :, 2 * b])
+    rhs = rng.standard_normal(6 * b)
+    want = np.linalg.solve(jac, rhs)
+    singular, poisoned = w.copy(), w.copy()
+    assert _block_lu(w)
+    got = rhs.copy()
+    assert _block_solve(w, got, np.empty((3, b)))
+    assert np.max(np.abs(got - want)) <= 1e-10 * np.max(np.abs(want))
+    singular[3, :, 1] = 0.0  # a zero row of S_4 (stored transposed) ...
+    singular[3, 1, 2 * b] = 0.0  # ... which the Schur update leaves zero
+    assert not _block_lu(singular)
+    poisoned[2, 1, 1] = np.nan
+    assert not _block_lu(poisoned)
+
+
 def test_kernel_records_the_source_of_the_block_algebra():
     """A change of _kernel_blocks.py must change _kernel.py as well, or numba keeps running
     the old block algebra from its cache of _kernel.py (found 2026-12-06: a faster

@@ -5,7 +5,8 @@ diagonal of its lower block; see ``_kernel._jacobian_blocks``) by block eliminat
 partial pivoting inside each (M+2)x(M+2) block, keeping each Schur complement's inverse
 S_k^-1 and G_k = S_k^-1 U_k, both stored transposed in place of the diagonal and upper
 blocks (so a column of either is a contiguous row of w[k]), and the solve with those
-factors as block matrix-vector products (vector instructions for block sizes 3 to 17).
+factors as block matrix-vector products (vector instructions for block sizes 3 to 17;
+the factorisation's for block sizes 3 to 8).
 """
 
 from __future__ import annotations
@@ -57,9 +58,18 @@ def _lu_row(w, k, e, b, piv):
     cheap. Gauss-Jordan on S_k alone replaced (2026-12-06) an elimination of
     [S_k | U_k | I] with back substitution: ~1000 instead of ~1200 flops per block of 8,
     15-20 % less time per factorisation at 100 stages x 6 metals. False if S_k is
-    singular (the caller treats it as a failed Newton step)."""
+    singular (the caller treats it as a failed Newton step).
+
+    Block sizes :data:`LU_MIN` to :data:`LU_MAX` take the same steps in vector
+    instructions (:func:`_simd_gj`, :func:`_simd_g`), the others these loops."""
     n = w.shape[0]
     wk = w[k]
+    if LU_MIN <= b <= LU_MAX:
+        if not _simd_gj(w, k, piv):
+            return False
+        _unpivot(wk, piv, b)
+        _simd_g(w, k)
+        return True
     b2 = 2 * b
     last = b2 if k < n - 1 else b
     if k > 0:  # S^T = D^T - G_(k-1)^T L_k, L_k diagonal: column i of G^T times L_k[i]
@@ -101,13 +111,7 @@ def _lu_row(w, k, e, b, piv):
             ajc = wk[j, c]
             for r in range(b):
                 wk[j, r] -= lr[r] * ajc
-    for c in range(b - 1, -1, -1):  # columns c and piv[c] of S^-1
-        p = piv[c]
-        if p != c:
-            for i in range(b):
-                tmp = wk[c, i]
-                wk[c, i] = wk[p, i]
-                wk[p, i] = tmp
+    _unpivot(wk, piv, b)
     if k < n - 1:
         # G_k = S_k^-1 U_k with the structure of U_k (_kernel._jacobian_blocks): a metal
         # row r holds U[r, r], U[r, hh], U[r, ff]; the H+ row is full; the extractant row
@@ -150,6 +154,19 @@ def _lu_row(w, k, e, b, piv):
     return True
 
 
+@njit(cache=True, error_model="numpy", inline="always", **BORROWED)
+def _unpivot(wk, piv, b):
+    """Columns c and piv[c] of S^-1 (rows of the stored S^-T) swapped back, last pivot
+    first: the row pivoting of :func:`_lu_row` undone in the inverse."""
+    for c in range(b - 1, -1, -1):
+        p = piv[c]
+        if p != c:
+            for i in range(b):
+                tmp = wk[c, i]
+                wk[c, i] = wk[p, i]
+                wk[p, i] = tmp
+
+
 @njit(cache=True, error_model="numpy")
 def _block_lu(w):
     """Block-tridiagonal factorisation of a filled Jacobian in place (:func:`_lu_row` for
@@ -161,6 +178,243 @@ def _block_lu(w):
         if not _lu_row(w, k, e, b, piv):
             return False
     return True
+
+
+#: Smallest and largest block size (M + 2) factorised by :func:`_simd_gj` and
+#: :func:`_simd_g`: 1 to 6 metals. Their code is unrolled per size and compiled again into
+#: every compiled function that calls the factorisation, and LLVM's time for it grows
+#: fast with the size: the first solve of a process with an empty cache took 15.6-16.0 s
+#: before, 16.7-17.5 s with sizes 3-8, 18.2-19.7 s with 3-10 (a standalone test of sizes
+#: 3-17 took 12 s to compile); larger blocks take the loops of :func:`_lu_row` [-]
+LU_MIN, LU_MAX = 3, 8
+
+#: Fast-math flags of the vector factorisation: multiply-adds may be fused, as in the
+#: loops of :func:`_lu_row` (``_FAST`` without reordering, which the code needs not)
+_CONTRACT = ("contract",)
+
+
+def _vector_tools(builder, n, cols, b):
+    """Helpers of the factorisation IR for the block size b: (const, vec type, row, splat),
+    row(base, j, c0) the b doubles of row j of a stage's block from column c0 as a vector
+    pointer, splat(x) a vector of b copies of x."""
+    vec = ir.VectorType(ir.DoubleType(), b)
+    intp = n.type
+    i32 = ir.IntType(32)
+
+    def const(v):
+        return ir.Constant(intp, v)
+
+    def row(base, j, c0):
+        off = builder.add(builder.mul(const(j), cols), const(c0))
+        return builder.bitcast(builder.gep(base, [off]), vec.as_pointer())
+
+    def splat(x):
+        v = builder.insert_element(ir.Constant(vec, ir.Undefined), x, ir.Constant(i32, 0))
+        return builder.shuffle_vector(v, v, ir.Constant(ir.VectorType(i32, b), [0] * b))
+
+    return const, vec, row, splat
+
+
+def _emit_gj(builder, w, k, n, cols, piv, b):
+    """IR of the first part of :func:`_lu_row` for the block size b: the Schur complement
+    S_k^T = D_k^T - G_(k-1)^T L_k and its Gauss-Jordan inversion with partial pivoting by
+    rows of S, written back in place (pivot rows into piv; the columns of the inverse are
+    swapped back by the caller). Each stored row j (column j of S) is one vector of b
+    doubles, so an elimination step is one multiply-add per column, and the steps of
+    :func:`_lu_row`'s loops run in the same order (the pivot search too: the first
+    largest |S[r, c]|, r >= c). Returns the i1 flag "no pivot was 0 or not finite"."""
+    dbl = ir.DoubleType()
+    i32 = ir.IntType(32)
+    const, vec, row, _ = _vector_tools(builder, n, cols, b)
+    fabs = builder.module.declare_intrinsic("llvm.fabs", [dbl])
+    base = builder.gep(w, [builder.mul(k, builder.mul(const(b), cols))])
+    # the columns live in stack slots, which LLVM keeps in registers (SROA)
+    col = [cgutils.alloca_once(builder, vec) for _ in range(b)]
+    for j in range(b):
+        builder.store(builder.load(row(base, j, 0), align=8), col[j])
+    with builder.if_then(builder.icmp_signed(">", k, const(0))):
+        prev = builder.gep(w, [builder.mul(builder.sub(k, const(1)), builder.mul(const(b), cols))])
+        low = ir.Constant(vec, ir.Undefined)  # the diagonal of L_k: w[k, :, 2b]
+        for i in range(b):
+            off = builder.add(builder.mul(const(i), cols), const(2 * b))
+            low = builder.insert_element(low, builder.load(builder.gep(base, [off])),
+                                         ir.Constant(i32, i))  # fmt: skip
+        for j in range(b):
+            g = builder.load(row(prev, j, b), align=8)
+            v = builder.fsub(builder.load(col[j]), builder.fmul(g, low, flags=_CONTRACT),
+                             flags=_CONTRACT)  # fmt: skip
+            builder.store(v, col[j])
+    ok = cgutils.alloca_once_value(builder, cgutils.true_bit)
+    end = builder.append_basic_block(f"lu{b}_end")
+    ones = ir.Constant(vec, [1.0] * b)
+    zeros = ir.Constant(vec, [0.0] * b)
+    for c in range(b):
+        ci = ir.Constant(i32, c)
+        vc = builder.load(col[c])
+        best = builder.call(fabs, [builder.extract_element(vc, ci)])
+        p = const(c)
+        for r in range(c + 1, b):
+            val = builder.call(fabs, [builder.extract_element(vc, ir.Constant(i32, r))])
+            more = builder.fcmp_ordered(">", val, best)
+            best = builder.select(more, val, best)
+            p = builder.select(more, const(r), p)
+        usable = builder.and_(builder.fcmp_ordered(">", best, ir.Constant(dbl, 0.0)),
+                              builder.fcmp_ordered("<", best, ir.Constant(dbl, math.inf)))  # fmt: skip
+        step = builder.append_basic_block(f"lu{b}_step{c}")
+        fail = builder.append_basic_block(f"lu{b}_singular{c}")
+        builder.cbranch(usable, step, fail)
+        builder.position_at_end(fail)
+        builder.store(cgutils.false_bit, ok)
+        builder.branch(end)
+        builder.position_at_end(step)
+        builder.store(p, builder.gep(piv, [const(c)]))
+        with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, const(c))):
+            for j in range(b):  # rows c and p of S: lanes c and p of every column
+                v = builder.load(col[j])
+                a = builder.extract_element(v, ci)
+                v = builder.insert_element(v, builder.extract_element(v, p), ci)
+                builder.store(builder.insert_element(v, a, p), col[j])
+        vc = builder.load(col[c])
+        inv = builder.fdiv(ir.Constant(dbl, 1.0), builder.extract_element(vc, ci))
+        lr = builder.insert_element(vc, ir.Constant(dbl, 0.0), ci)  # S[r, c], r != c
+        scale = builder.insert_element(ones, inv, ci)  # row c of S times inv
+        lane = ir.Constant(ir.VectorType(i32, b), [c] * b)
+        for j in range(b):  # S[r, :] -= S[r, c] S[c, :] for every r != c
+            if j == c:
+                v = builder.insert_element(zeros, inv, ci)
+            else:
+                v = builder.fmul(builder.load(col[j]), scale)
+            a = builder.shuffle_vector(v, v, lane)
+            builder.store(builder.fsub(v, builder.fmul(lr, a, flags=_CONTRACT),
+                                       flags=_CONTRACT), col[j])  # fmt: skip
+    for j in range(b):
+        builder.store(builder.load(col[j]), row(base, j, 0), align=8)
+    builder.branch(end)
+    builder.position_at_end(end)
+    return builder.load(ok)
+
+
+def _emit_g(builder, w, k, n, cols, b):
+    """IR of the second part of :func:`_lu_row` for the block size b, after the columns
+    of the inverse are swapped back: G_k^T = (S_k^-1 U_k)^T from the non-zeros of U_k
+    (unless k is the last stage), each row of G^T a sum of rows of S^-T as vectors, and
+    the flush of the block's entries below FLUSH."""
+    const, vec, row, splat = _vector_tools(builder, n, cols, b)
+    fabs = cgutils.get_or_insert_function(builder.module, ir.FunctionType(vec, [vec]),
+                                          f"llvm.fabs.v{b}f64")  # fmt: skip
+    m = b - 2
+    hh, ff = m, m + 1
+    base = builder.gep(w, [builder.mul(k, builder.mul(const(b), cols))])
+
+    def entry(j, c):
+        return builder.load(builder.gep(base, [builder.add(builder.mul(const(j), cols), const(c))]))
+
+    floor = ir.Constant(vec, [FLUSH] * b)
+    zeros = ir.Constant(vec, [0.0] * b)
+
+    def flushed(v):
+        return builder.select(builder.fcmp_ordered(">=", builder.call(fabs, [v]), floor),
+                              v, zeros)  # fmt: skip
+
+    def mul(v, x):
+        return builder.fmul(v, splat(x), flags=_CONTRACT)
+
+    def add(u, v):
+        return builder.fadd(u, v, flags=_CONTRACT)
+
+    rows = [builder.load(row(base, j, 0), align=8) for j in range(b)]
+    with builder.if_then(builder.icmp_signed("<", k, builder.sub(n, const(1)))):
+        # U: a metal row r holds U[r, r], U[r, hh], U[r, ff]; the H+ row is full
+        u_rr = [entry(r, b + r) for r in range(m)]
+        u_rh = [entry(r, b + hh) for r in range(m)]
+        u_rf = [entry(r, b + ff) for r in range(m)]
+        u_h = [entry(hh, b + j) for j in range(b)]
+        for c in range(m):
+            g = add(mul(rows[c], u_rr[c]), mul(rows[hh], u_h[c]))
+            builder.store(flushed(g), row(base, c, b), align=8)
+        gh = mul(rows[hh], u_h[hh])
+        gf = mul(rows[hh], u_h[ff])
+        for r in range(m):
+            gh = add(gh, mul(rows[r], u_rh[r]))
+            gf = add(gf, mul(rows[r], u_rf[r]))
+        builder.store(flushed(gh), row(base, hh, b), align=8)
+        builder.store(flushed(gf), row(base, ff, b), align=8)
+    for j in range(b):
+        builder.store(flushed(rows[j]), row(base, j, 0), align=8)
+
+
+def _size_switch(builder, rows, emit, sizes):
+    """A switch on the block size ``rows`` with one case per size in ``sizes``, each the
+    IR ``emit(b)`` returns (an i1, or None); returns the i1 of the case that ran (False
+    for another size)."""
+    done = builder.append_basic_block("size_done")
+    other = builder.append_basic_block("size_other")
+    switch = builder.switch(rows, other)
+    results = []
+    for b in sizes:
+        block = builder.append_basic_block(f"size_b{b}")
+        switch.add_case(ir.Constant(rows.type, b), block)
+        builder.position_at_end(block)
+        ok = emit(b)
+        results.append((cgutils.true_bit if ok is None else ok, builder.block))
+        builder.branch(done)
+    builder.position_at_end(other)
+    builder.branch(done)
+    builder.position_at_end(done)
+    phi = builder.phi(ir.IntType(1))
+    for ok, block in results:
+        phi.add_incoming(ok, block)
+    phi.add_incoming(cgutils.false_bit, other)
+    return phi
+
+
+def _is_blocks(w):
+    return (
+        isinstance(w, types.Array) and w.ndim == 3 and w.layout == "C" and w.dtype == types.float64
+    )
+
+
+@intrinsic
+def _simd_gj(typingctx, w, k, piv):
+    """Schur complement and its inverse of stage k of the factorisation, in vector
+    instructions (:func:`_emit_gj`, one code path per block size from :data:`LU_MIN` to
+    :data:`LU_MAX`; the caller checks the range), the pivot rows into piv. Measured
+    2026-12-06, 100 stages x 6 metals, one process: block LU 32 -> 17 us with
+    :func:`_simd_g` (the loops were scalar code: the compiler vectorises no loop of a
+    run-time length of 8). Returns False if a pivot is 0 or not finite."""
+    if not (_is_blocks(w) and isinstance(k, types.Integer) and isinstance(piv, types.Array)
+            and piv.dtype == types.int64 and piv.layout == "C"):  # fmt: skip
+        return None
+
+    def codegen(context, builder, signature, args):
+        wa = context.make_array(signature.args[0])(context, builder, args[0])
+        pa = context.make_array(signature.args[2])(context, builder, args[2])
+        kk = context.cast(builder, args[1], signature.args[1], types.intp)
+        n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
+        return _size_switch(
+            builder, rows, lambda b: _emit_gj(builder, wa.data, kk, n, cols, pa.data, b),
+            range(LU_MIN, LU_MAX + 1),
+        )  # fmt: skip
+
+    return types.boolean(w, k, piv), codegen
+
+
+@intrinsic
+def _simd_g(typingctx, w, k):
+    """G_k and the flush of stage k's block in vector instructions (:func:`_emit_g`),
+    block sizes :data:`LU_MIN` to :data:`LU_MAX`."""
+    if not (_is_blocks(w) and isinstance(k, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        wa = context.make_array(signature.args[0])(context, builder, args[0])
+        kk = context.cast(builder, args[1], signature.args[1], types.intp)
+        n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
+        _size_switch(builder, rows, lambda b: _emit_g(builder, wa.data, kk, n, cols, b),
+                     range(LU_MIN, LU_MAX + 1))  # fmt: skip
+        return context.get_dummy_value()
+
+    return types.none(w, k), codegen
 
 
 #: Smallest and largest block size (M + 2) solved by :func:`_simd_solve`: 1 to 15 metals [-]
@@ -197,10 +451,7 @@ def _simd_solve(typingctx, w, rhs):
     0 * every result, summed, is nan unless all are finite. Returns True if the solution
     is finite."""
     if not (
-        isinstance(w, types.Array)
-        and w.ndim == 3
-        and w.layout == "C"
-        and w.dtype == types.float64
+        _is_blocks(w)
         and isinstance(rhs, types.Array)
         and rhs.ndim == 1
         and rhs.layout == "C"
@@ -212,25 +463,10 @@ def _simd_solve(typingctx, w, rhs):
         wa = context.make_array(signature.args[0])(context, builder, args[0])
         ra = context.make_array(signature.args[1])(context, builder, args[1])
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
-        done = builder.append_basic_block("simd_done")
-        other = builder.append_basic_block("simd_other_size")
-        switch = builder.switch(rows, other)
-        results = []
-        for b in range(SIMD_MIN, SIMD_MAX + 1):
-            block = builder.append_basic_block(f"simd_b{b}")
-            switch.add_case(ir.Constant(rows.type, b), block)
-            builder.position_at_end(block)
-            ok = _emit_solve(builder, wa.data, ra.data, n, cols, b)
-            results.append((ok, builder.block))
-            builder.branch(done)
-        builder.position_at_end(other)  # not reached: _block_solve checks the size
-        builder.branch(done)
-        builder.position_at_end(done)
-        phi = builder.phi(ir.IntType(1))
-        for ok, block in results:
-            phi.add_incoming(ok, block)
-        phi.add_incoming(ir.Constant(ir.IntType(1), 0), other)
-        return phi
+        return _size_switch(  # another size is not reached: _block_solve checks it
+            builder, rows, lambda b: _emit_solve(builder, wa.data, ra.data, n, cols, b),
+            range(SIMD_MIN, SIMD_MAX + 1),
+        )  # fmt: skip
 
     return types.boolean(w, rhs), codegen
 
