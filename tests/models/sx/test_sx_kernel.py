@@ -529,7 +529,7 @@ def test_block_solve_every_block_size(b):
             assert not _block_solve(w, r, np.empty((3, b)))
 
 
-@pytest.mark.parametrize("b", [3, 5, 8, 9, 12])
+@pytest.mark.parametrize("b", [3, 8, 10, 11, 17])
 def test_block_factorisation_pivots_and_reports_a_singular_block(b):
     """_block_lu with row swaps in every block (diagonal blocks without a dominant
     diagonal, the largest entry of each column off the diagonal) against a dense solve,
@@ -537,7 +537,7 @@ def test_block_factorisation_pivots_and_reports_a_singular_block(b):
     singular block and a nan in a block end the factorisation with False."""
     from yieldkit.models.sx._kernel_blocks import LU_MAX, LU_MIN, _block_lu, _block_solve
 
-    assert (LU_MIN, LU_MAX) == (3, 8)
+    assert (LU_MIN, LU_MAX) == (3, 10)
     rng = np.random.default_rng(100 + b)
     w, _ = _random_blocks(rng, 6, b)
     for k in range(6):  # reversed rows of S: every pivot search swaps

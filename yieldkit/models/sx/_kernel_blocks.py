@@ -5,8 +5,8 @@ diagonal of its lower block; see ``_kernel._jacobian_blocks``) by block eliminat
 partial pivoting inside each (M+2)x(M+2) block, keeping each Schur complement's inverse
 S_k^-1 and G_k = S_k^-1 U_k, both stored transposed in place of the diagonal and upper
 blocks (so a column of either is a contiguous row of w[k]), and the solve with those
-factors as block matrix-vector products (vector instructions for block sizes 3 to 17;
-the factorisation's for block sizes 3 to 8).
+factors as block matrix-vector products (vector instructions for block sizes 3 to 17,
+the factorisation's for 3 to 10).
 """
 
 from __future__ import annotations
@@ -181,12 +181,12 @@ def _block_lu(w):
 
 
 #: Smallest and largest block size (M + 2) factorised by :func:`_simd_gj` and
-#: :func:`_simd_g`: 1 to 6 metals. Their code is unrolled per size and compiled again into
-#: every compiled function that calls the factorisation, and LLVM's time for it grows
-#: fast with the size: the first solve of a process with an empty cache took 15.6-16.0 s
-#: before, 16.7-17.5 s with sizes 3-8, 18.2-19.7 s with 3-10 (a standalone test of sizes
-#: 3-17 took 12 s to compile); larger blocks take the loops of :func:`_lu_row` [-]
-LU_MIN, LU_MAX = 3, 8
+#: :func:`_simd_g`: 1 to 8 metals; larger blocks take the loops of :func:`_lu_row`. The
+#: code of each size is compiled again into every compiled function that calls the
+#: factorisation: the first solve of a process with an empty cache took 15.6-16.0 s with
+#: the loops alone, 15.5-16.2 s with sizes 3-10, 16.6-17.4 s with 3-12 and 19.3-20.4 s
+#: with 3-17 (2026-12-06) [-]
+LU_MIN, LU_MAX = 3, 10
 
 #: Fast-math flags of the vector factorisation: multiply-adds may be fused, as in the
 #: loops of :func:`_lu_row` (``_FAST`` without reordering, which the code needs not)
@@ -218,80 +218,84 @@ def _vector_tools(builder, n, cols, b):
 def _emit_gj(builder, w, k, n, cols, piv, b):
     """IR of the first part of :func:`_lu_row` for the block size b: the Schur complement
     S_k^T = D_k^T - G_(k-1)^T L_k and its Gauss-Jordan inversion with partial pivoting by
-    rows of S, written back in place (pivot rows into piv; the columns of the inverse are
-    swapped back by the caller). Each stored row j (column j of S) is one vector of b
-    doubles, so an elimination step is one multiply-add per column, and the steps of
-    :func:`_lu_row`'s loops run in the same order (the pivot search too: the first
-    largest |S[r, c]|, r >= c). Returns the i1 flag "no pivot was 0 or not finite"."""
+    rows of S, in place (pivot rows into piv; the columns of the inverse are swapped back
+    by the caller). Each stored row j (column j of S) is one vector of b doubles, so an
+    elimination step is one multiply-add per column; the steps and the pivot search (the
+    first largest |S[r, c]|, r >= c) are those of :func:`_lu_row`'s loops, with the same
+    results. The pivot columns c are a loop at run time and the columns j of each step
+    unrolled: code in proportion to b (unrolled in c too it was as fast, and sizes 3-17
+    took ~12 s to compile). Returns the i1 flag "no pivot was 0 or not finite"."""
     dbl = ir.DoubleType()
     i32 = ir.IntType(32)
-    const, vec, row, _ = _vector_tools(builder, n, cols, b)
+    const, vec, row, splat = _vector_tools(builder, n, cols, b)
     fabs = builder.module.declare_intrinsic("llvm.fabs", [dbl])
-    base = builder.gep(w, [builder.mul(k, builder.mul(const(b), cols))])
-    # the columns live in stack slots, which LLVM keeps in registers (SROA)
-    col = [cgutils.alloca_once(builder, vec) for _ in range(b)]
-    for j in range(b):
-        builder.store(builder.load(row(base, j, 0), align=8), col[j])
+    block = builder.mul(const(b), cols)
+    base = builder.gep(w, [builder.mul(k, block)])
+
+    def at(j, c):  # pointer to entry (j, c) of the block; j, c IR values
+        return builder.gep(base, [builder.add(builder.mul(j, cols), c)])
+
     with builder.if_then(builder.icmp_signed(">", k, const(0))):
-        prev = builder.gep(w, [builder.mul(builder.sub(k, const(1)), builder.mul(const(b), cols))])
+        prev = builder.gep(w, [builder.mul(builder.sub(k, const(1)), block)])
         low = ir.Constant(vec, ir.Undefined)  # the diagonal of L_k: w[k, :, 2b]
         for i in range(b):
-            off = builder.add(builder.mul(const(i), cols), const(2 * b))
-            low = builder.insert_element(low, builder.load(builder.gep(base, [off])),
+            low = builder.insert_element(low, builder.load(at(const(i), const(2 * b))),
                                          ir.Constant(i32, i))  # fmt: skip
         for j in range(b):
             g = builder.load(row(prev, j, b), align=8)
-            v = builder.fsub(builder.load(col[j]), builder.fmul(g, low, flags=_CONTRACT),
+            dst = row(base, j, 0)
+            v = builder.fsub(builder.load(dst, align=8), builder.fmul(g, low, flags=_CONTRACT),
                              flags=_CONTRACT)  # fmt: skip
-            builder.store(v, col[j])
+            builder.store(v, dst, align=8)
     ok = cgutils.alloca_once_value(builder, cgutils.true_bit)
-    end = builder.append_basic_block(f"lu{b}_end")
+    best_slot = cgutils.alloca_once(builder, dbl)
+    p_slot = cgutils.alloca_once(builder, n.type)
     ones = ir.Constant(vec, [1.0] * b)
     zeros = ir.Constant(vec, [0.0] * b)
-    for c in range(b):
-        ci = ir.Constant(i32, c)
-        vc = builder.load(col[c])
-        best = builder.call(fabs, [builder.extract_element(vc, ci)])
-        p = const(c)
-        for r in range(c + 1, b):
-            val = builder.call(fabs, [builder.extract_element(vc, ir.Constant(i32, r))])
+    with cgutils.for_range(builder, const(b)) as loop:
+        c = loop.index
+        c32 = builder.trunc(c, i32)
+        builder.store(builder.call(fabs, [builder.load(at(c, c))]), best_slot)
+        builder.store(c, p_slot)
+        rows_below = (builder.add(c, const(1)), const(b), const(1))
+        with cgutils.for_range_slice(builder, *rows_below) as (r, _):
+            val = builder.call(fabs, [builder.load(at(c, r))])
+            best = builder.load(best_slot)
             more = builder.fcmp_ordered(">", val, best)
-            best = builder.select(more, val, best)
-            p = builder.select(more, const(r), p)
+            builder.store(builder.select(more, val, best), best_slot)
+            builder.store(builder.select(more, r, builder.load(p_slot)), p_slot)
+        best = builder.load(best_slot)
+        p = builder.load(p_slot)
         usable = builder.and_(builder.fcmp_ordered(">", best, ir.Constant(dbl, 0.0)),
                               builder.fcmp_ordered("<", best, ir.Constant(dbl, math.inf)))  # fmt: skip
-        step = builder.append_basic_block(f"lu{b}_step{c}")
-        fail = builder.append_basic_block(f"lu{b}_singular{c}")
-        builder.cbranch(usable, step, fail)
-        builder.position_at_end(fail)
-        builder.store(cgutils.false_bit, ok)
-        builder.branch(end)
-        builder.position_at_end(step)
-        builder.store(p, builder.gep(piv, [const(c)]))
-        with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, const(c))):
-            for j in range(b):  # rows c and p of S: lanes c and p of every column
-                v = builder.load(col[j])
-                a = builder.extract_element(v, ci)
-                v = builder.insert_element(v, builder.extract_element(v, p), ci)
-                builder.store(builder.insert_element(v, a, p), col[j])
-        vc = builder.load(col[c])
-        inv = builder.fdiv(ir.Constant(dbl, 1.0), builder.extract_element(vc, ci))
-        lr = builder.insert_element(vc, ir.Constant(dbl, 0.0), ci)  # S[r, c], r != c
-        scale = builder.insert_element(ones, inv, ci)  # row c of S times inv
-        lane = ir.Constant(ir.VectorType(i32, b), [c] * b)
-        for j in range(b):  # S[r, :] -= S[r, c] S[c, :] for every r != c
-            if j == c:
-                v = builder.insert_element(zeros, inv, ci)
-            else:
-                v = builder.fmul(builder.load(col[j]), scale)
-            a = builder.shuffle_vector(v, v, lane)
-            builder.store(builder.fsub(v, builder.fmul(lr, a, flags=_CONTRACT),
-                                       flags=_CONTRACT), col[j])  # fmt: skip
-    for j in range(b):
-        builder.store(builder.load(col[j]), row(base, j, 0), align=8)
-    builder.branch(end)
-    builder.position_at_end(end)
+        usable = builder.and_(usable, builder.load(ok))  # after a failure: nothing more
+        builder.store(usable, ok)
+        with builder.if_then(usable, likely=True):
+            builder.store(p, builder.gep(piv, [c]))
+            with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, c)):
+                for j in range(b):  # rows c and p of S: entries c and p of every column
+                    pc, pp = at(const(j), c), at(const(j), p)
+                    vc, vp = builder.load(pc), builder.load(pp)
+                    builder.store(vp, pc)
+                    builder.store(vc, pp)
+            vc = builder.load(_row_at(builder, base, c, cols, vec), align=8)
+            inv = builder.fdiv(ir.Constant(dbl, 1.0), builder.extract_element(vc, c32))
+            lr = builder.insert_element(vc, ir.Constant(dbl, 0.0), c32)  # S[r, c], r != c
+            scale = builder.insert_element(ones, inv, c32)  # row c of S times inv
+            unit = builder.insert_element(zeros, inv, c32)
+            for j in range(b):  # S[r, :] -= S[r, c] S[c, :] for every r != c
+                dst = row(base, j, 0)
+                v = builder.fmul(builder.load(dst, align=8), scale)
+                v = builder.select(builder.icmp_signed("==", c, const(j)), unit, v)
+                a = splat(builder.extract_element(v, c32))
+                builder.store(builder.fsub(v, builder.fmul(lr, a, flags=_CONTRACT),
+                                           flags=_CONTRACT), dst, align=8)  # fmt: skip
     return builder.load(ok)
+
+
+def _row_at(builder, base, j, cols, vec):
+    """Pointer to row j (an IR value) of a block from ``base`` as a vector pointer."""
+    return builder.bitcast(builder.gep(base, [builder.mul(j, cols)]), vec.as_pointer())
 
 
 def _emit_g(builder, w, k, n, cols, b):
