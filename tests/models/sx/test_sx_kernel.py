@@ -529,7 +529,7 @@ def test_block_solve_every_block_size(b):
             assert not _block_solve(w, r, np.empty((3, b)))
 
 
-@pytest.mark.parametrize("b", [3, 8, 10, 11, 17])
+@pytest.mark.parametrize("b", [3, 8, 10, 11, 13, 15, 16, 17, 18])
 def test_block_factorisation_pivots_and_reports_a_singular_block(b):
     """_block_lu with row swaps in every block (diagonal blocks without a dominant
     diagonal, the largest entry of each column off the diagonal) against a dense solve,
@@ -537,7 +537,7 @@ def test_block_factorisation_pivots_and_reports_a_singular_block(b):
     singular block and a nan in a block end the factorisation with False."""
     from yieldkit.models.sx._kernel_blocks import LU_MAX, LU_MIN, _block_lu, _block_solve
 
-    assert (LU_MIN, LU_MAX) == (3, 10)
+    assert (LU_MIN, LU_MAX) == (3, 17)
     rng = np.random.default_rng(100 + b)
     w, _ = _random_blocks(rng, 6, b)
     for k in range(6):  # reversed rows of S: every pivot search swaps
@@ -562,6 +562,21 @@ def test_block_factorisation_pivots_and_reports_a_singular_block(b):
     assert not _block_lu(singular)
     poisoned[2, 1, 1] = np.nan
     assert not _block_lu(poisoned)
+
+
+def test_wide_factorisation_reads_inside_the_array():
+    """The block sizes the vector factorisation serves with one code path per vector
+    width follow on the sizes with code of their own without a gap, up to LU_MAX, and
+    each width is at most 2b + 1 for the smallest b it serves (a vector read from column
+    b of a row then ends inside the next row: _kernel_blocks._Wide)."""
+    from yieldkit.models.sx._kernel_blocks import _WIDE, LU_MAX, UNROLLED_MAX
+
+    start = UNROLLED_MAX + 1
+    for lo, hi, width in _WIDE:
+        assert lo == start and hi >= lo
+        assert hi <= width <= 2 * lo + 1
+        start = hi + 1
+    assert start == LU_MAX + 1
 
 
 def test_kernel_records_the_source_of_the_block_algebra():

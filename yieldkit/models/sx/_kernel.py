@@ -60,7 +60,7 @@ from yieldkit.models.sx._kernel_blocks import BORROWED, _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "a8fbeff3cf6bc3cab230c5e9c0fc83feb7fdb46ada670ed3e9309722a24e2e32"
+BLOCKS_SOURCE_SHA256 = "7b5e5ade81355ccb2cdd9ce9fca1bbb61108df086ad8cdf7dae8cb406897e343"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]

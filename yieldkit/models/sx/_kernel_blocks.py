@@ -5,8 +5,8 @@ diagonal of its lower block; see ``_kernel._jacobian_blocks``) by block eliminat
 partial pivoting inside each (M+2)x(M+2) block, keeping each Schur complement's inverse
 S_k^-1 and G_k = S_k^-1 U_k, both stored transposed in place of the diagonal and upper
 blocks (so a column of either is a contiguous row of w[k]), and the solve with those
-factors as block matrix-vector products (vector instructions for block sizes 3 to 17,
-the factorisation's for 3 to 10).
+factors as block matrix-vector products (both in vector instructions for block sizes 3
+to 17, 1 to 15 metals).
 """
 
 from __future__ import annotations
@@ -181,12 +181,13 @@ def _block_lu(w):
 
 
 #: Smallest and largest block size (M + 2) factorised by :func:`_simd_gj` and
-#: :func:`_simd_g`: 1 to 8 metals; larger blocks take the loops of :func:`_lu_row`. The
-#: code of each size is compiled again into every compiled function that calls the
-#: factorisation: the first solve of a process with an empty cache took 15.6-16.0 s with
-#: the loops alone, 15.5-16.2 s with sizes 3-10, 16.6-17.4 s with 3-12 and 19.3-20.4 s
-#: with 3-17 (2026-12-06) [-]
-LU_MIN, LU_MAX = 3, 10
+#: :func:`_simd_g`: 1 to 15 metals, as the solve; larger blocks take the loops of
+#: :func:`_lu_row`. Sizes up to :data:`UNROLLED_MAX` have code of their own, larger ones
+#: share one code path per vector width (:data:`_WIDE`): LLVM compiles the factorisation
+#: again into every compiled function that calls it, and code of its own for every size
+#: up to 17 made the first solve of a process with an empty cache 3.5 s longer; as it is,
+#: 1-1.5 s longer than with the loops alone (2026-12-06) [-]
+LU_MIN, LU_MAX = 3, 17
 
 #: Fast-math flags of the vector factorisation: multiply-adds may be fused, as in the
 #: loops of :func:`_lu_row` (``_FAST`` without reordering, which the code needs not)
@@ -215,6 +216,30 @@ def _vector_tools(builder, n, cols, b):
     return const, vec, row, splat
 
 
+def _emit_pivot(builder, at, c, stop, ok):
+    """IR of the pivot search of step c: the first largest |S[r, c]| for r = c .. stop - 1
+    (``at(j, r)`` points to the stored entry (j, r), which is S[r, j]). Returns (usable,
+    p): usable the i1 "that pivot is > 0 and finite, and no earlier one failed", also
+    stored into the i1 slot ``ok``; p its row."""
+    dbl = ir.DoubleType()
+    fabs = builder.module.declare_intrinsic("llvm.fabs", [dbl])
+    best_slot = cgutils.alloca_once_value(builder, builder.call(fabs, [builder.load(at(c, c))]))
+    p_slot = cgutils.alloca_once_value(builder, c)
+    with cgutils.for_range_slice(builder, builder.add(c, ir.Constant(c.type, 1)), stop,
+                                 ir.Constant(c.type, 1)) as (r, _):  # fmt: skip
+        val = builder.call(fabs, [builder.load(at(c, r))])
+        best = builder.load(best_slot)
+        more = builder.fcmp_ordered(">", val, best)
+        builder.store(builder.select(more, val, best), best_slot)
+        builder.store(builder.select(more, r, builder.load(p_slot)), p_slot)
+    best = builder.load(best_slot)
+    usable = builder.and_(builder.fcmp_ordered(">", best, ir.Constant(dbl, 0.0)),
+                          builder.fcmp_ordered("<", best, ir.Constant(dbl, math.inf)))  # fmt: skip
+    usable = builder.and_(usable, builder.load(ok))  # after a failure: nothing more
+    builder.store(usable, ok)
+    return usable, builder.load(p_slot)
+
+
 def _emit_gj(builder, w, k, n, cols, piv, b):
     """IR of the first part of :func:`_lu_row` for the block size b: the Schur complement
     S_k^T = D_k^T - G_(k-1)^T L_k and its Gauss-Jordan inversion with partial pivoting by
@@ -228,7 +253,6 @@ def _emit_gj(builder, w, k, n, cols, piv, b):
     dbl = ir.DoubleType()
     i32 = ir.IntType(32)
     const, vec, row, splat = _vector_tools(builder, n, cols, b)
-    fabs = builder.module.declare_intrinsic("llvm.fabs", [dbl])
     block = builder.mul(const(b), cols)
     base = builder.gep(w, [builder.mul(k, block)])
 
@@ -248,28 +272,12 @@ def _emit_gj(builder, w, k, n, cols, piv, b):
                              flags=_CONTRACT)  # fmt: skip
             builder.store(v, dst, align=8)
     ok = cgutils.alloca_once_value(builder, cgutils.true_bit)
-    best_slot = cgutils.alloca_once(builder, dbl)
-    p_slot = cgutils.alloca_once(builder, n.type)
     ones = ir.Constant(vec, [1.0] * b)
     zeros = ir.Constant(vec, [0.0] * b)
     with cgutils.for_range(builder, const(b)) as loop:
         c = loop.index
         c32 = builder.trunc(c, i32)
-        builder.store(builder.call(fabs, [builder.load(at(c, c))]), best_slot)
-        builder.store(c, p_slot)
-        rows_below = (builder.add(c, const(1)), const(b), const(1))
-        with cgutils.for_range_slice(builder, *rows_below) as (r, _):
-            val = builder.call(fabs, [builder.load(at(c, r))])
-            best = builder.load(best_slot)
-            more = builder.fcmp_ordered(">", val, best)
-            builder.store(builder.select(more, val, best), best_slot)
-            builder.store(builder.select(more, r, builder.load(p_slot)), p_slot)
-        best = builder.load(best_slot)
-        p = builder.load(p_slot)
-        usable = builder.and_(builder.fcmp_ordered(">", best, ir.Constant(dbl, 0.0)),
-                              builder.fcmp_ordered("<", best, ir.Constant(dbl, math.inf)))  # fmt: skip
-        usable = builder.and_(usable, builder.load(ok))  # after a failure: nothing more
-        builder.store(usable, ok)
+        usable, p = _emit_pivot(builder, at, c, const(b), ok)
         with builder.if_then(usable, likely=True):
             builder.store(p, builder.gep(piv, [c]))
             with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, c)):
@@ -347,19 +355,207 @@ def _emit_g(builder, w, k, n, cols, b):
         builder.store(flushed(rows[j]), row(base, j, 0), align=8)
 
 
-def _size_switch(builder, rows, emit, sizes):
-    """A switch on the block size ``rows`` with one case per size in ``sizes``, each the
-    IR ``emit(b)`` returns (an i1, or None); returns the i1 of the case that ran (False
-    for another size)."""
+class _Wide:
+    """IR helpers of the factorisation for a block size b known at run time, held in
+    vectors of W >= b doubles (W <= 2b + 1, so that a vector read from a block's row
+    stays inside the array: within the row from its first column; from column b into the
+    next row, which exists for every block read that way). A store writes lanes >= b back
+    with the values just read from there (``store``), so only the block's b columns
+    change."""
+
+    def __init__(self, builder, w, k, n, cols, rows, width):
+        self.builder = builder
+        self.intp = n.type
+        self.vec = ir.VectorType(ir.DoubleType(), width)
+        self.width = width
+        self.cols = cols
+        self.rows = rows
+        lanes = ir.Constant(ir.VectorType(self.intp, width), list(range(width)))
+        self.lanes = lanes
+        self.inside = builder.icmp_signed("<", lanes, self.splat_int(rows))
+        self.block = builder.mul(rows, cols)
+        self.base = builder.gep(w, [builder.mul(k, self.block)])
+
+    def const(self, v):
+        return ir.Constant(self.intp, v)
+
+    def splat(self, x):
+        b = self.builder
+        v = b.insert_element(ir.Constant(self.vec, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
+        return b.shuffle_vector(
+            v, v, ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width)
+        )
+
+    def splat_int(self, x):
+        b = self.builder
+        t = ir.VectorType(self.intp, self.width)
+        v = b.insert_element(ir.Constant(t, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
+        return b.shuffle_vector(
+            v, v, ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width)
+        )
+
+    def at(self, j, c, base=None):  # pointer to entry (j, c); j, c IR values
+        b = self.builder
+        return b.gep(self.base if base is None else base, [b.add(b.mul(j, self.cols), c)])
+
+    def row(self, j, c0, base=None):  # W doubles of row j from column c0 (an IR value)
+        return self.builder.bitcast(self.at(j, c0, base), self.vec.as_pointer())
+
+    def load(self, ptr):
+        return self.builder.load(ptr, align=8)
+
+    def store(self, v, ptr):
+        b = self.builder
+        b.store(b.select(self.inside, v, b.load(ptr, align=8)), ptr, align=8)
+
+    def loop(self, stop, body):  # body(j) for j = 0 .. stop - 1 (IR values)
+        with cgutils.for_range(self.builder, stop) as loop:
+            body(loop.index)
+
+
+def _emit_gj_wide(builder, w, k, n, cols, piv, rows, width):
+    """:func:`_emit_gj` for a block size known at run time (``rows``, from 9 to
+    ``width``), in vectors of ``width`` doubles (:class:`_Wide`): the same operations on
+    the block's lanes, so the same results; one code path for a range of sizes, where
+    unrolled code per size made LLVM's compile time grow fast (sizes 11-17: +3.5 s)."""
+    dbl = ir.DoubleType()
+    x = _Wide(builder, w, k, n, cols, rows, width)
+    ones = ir.Constant(x.vec, [1.0] * width)
+    zeros = ir.Constant(x.vec, [0.0] * width)
+    b2 = builder.mul(rows, x.const(2))
+    with builder.if_then(builder.icmp_signed(">", k, x.const(0))):
+        prev = builder.gep(w, [builder.mul(builder.sub(k, x.const(1)), x.block)])
+        low_slot = cgutils.alloca_once_value(builder, zeros)  # the diagonal of L_k
+        low_ptr = builder.bitcast(low_slot, dbl.as_pointer())
+        x.loop(rows, lambda i: builder.store(builder.load(x.at(i, b2)), builder.gep(low_ptr, [i])))
+        low = builder.load(low_slot)
+
+        def update(j):
+            g = x.load(x.row(j, rows, prev))
+            dst = x.row(j, x.const(0))
+            v = builder.fsub(x.load(dst), builder.fmul(g, low, flags=_CONTRACT), flags=_CONTRACT)
+            x.store(v, dst)
+
+        x.loop(rows, update)
+    ok = cgutils.alloca_once_value(builder, cgutils.true_bit)
+    with cgutils.for_range(builder, rows) as outer:
+        c = outer.index
+        usable, p = _emit_pivot(builder, x.at, c, rows, ok)
+        with builder.if_then(usable, likely=True):
+            builder.store(p, builder.gep(piv, [c]))
+
+            def swap(j):
+                pc, pp = x.at(j, c), x.at(j, p)
+                vc, vp = builder.load(pc), builder.load(pp)
+                builder.store(vp, pc)
+                builder.store(vc, pp)
+
+            with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, c)):
+                x.loop(rows, swap)
+            vc = x.load(x.row(c, x.const(0)))
+            inv = builder.fdiv(ir.Constant(dbl, 1.0), builder.load(x.at(c, c)))
+            lane_c = builder.icmp_signed("==", x.lanes, x.splat_int(c))
+            lr = builder.select(lane_c, zeros, vc)  # S[r, c], r != c
+            scale = builder.select(lane_c, x.splat(inv), ones)  # row c of S times inv
+            unit = builder.select(lane_c, x.splat(inv), zeros)
+
+            def eliminate(j):
+                dst = x.row(j, x.const(0))
+                pivot = builder.icmp_signed("==", c, j)
+                v = builder.select(pivot, unit, builder.fmul(x.load(dst), scale))
+                a = builder.select(pivot, inv, builder.fmul(builder.load(x.at(j, c)), inv))
+                x.store(builder.fsub(v, builder.fmul(lr, x.splat(a), flags=_CONTRACT),
+                                     flags=_CONTRACT), dst)  # fmt: skip
+
+            x.loop(rows, eliminate)
+    return builder.load(ok)
+
+
+def _emit_g_wide(builder, w, k, n, cols, rows, width):
+    """:func:`_emit_g` for a block size known at run time, in vectors of ``width``
+    doubles (:class:`_Wide`), in the same order of operations."""
+    x = _Wide(builder, w, k, n, cols, rows, width)
+    fabs = cgutils.get_or_insert_function(builder.module, ir.FunctionType(x.vec, [x.vec]),
+                                          f"llvm.fabs.v{width}f64")  # fmt: skip
+    floor = ir.Constant(x.vec, [FLUSH] * width)
+    zeros = ir.Constant(x.vec, [0.0] * width)
+    m = builder.sub(rows, x.const(2))
+    hh, ff = m, builder.add(m, x.const(1))
+    zero = x.const(0)
+
+    def flushed(v):
+        return builder.select(builder.fcmp_ordered(">=", builder.call(fabs, [v]), floor),
+                              v, zeros)  # fmt: skip
+
+    def mul(v, s):
+        return builder.fmul(v, x.splat(s), flags=_CONTRACT)
+
+    def add(u, v):
+        return builder.fadd(u, v, flags=_CONTRACT)
+
+    def entry(j, c):
+        return builder.load(x.at(j, c))
+
+    with builder.if_then(builder.icmp_signed("<", k, builder.sub(n, x.const(1)))):
+        rh = x.load(x.row(hh, zero))
+        gh = cgutils.alloca_once_value(builder, mul(rh, entry(hh, builder.add(rows, hh))))
+        gf = cgutils.alloca_once_value(builder, mul(rh, entry(hh, builder.add(rows, ff))))
+
+        def h_f_rows(r):
+            rr = x.load(x.row(r, zero))
+            builder.store(add(builder.load(gh), mul(rr, entry(r, builder.add(rows, hh)))), gh)
+            builder.store(add(builder.load(gf), mul(rr, entry(r, builder.add(rows, ff)))), gf)
+
+        def metal_row(c):
+            u_cc = entry(c, builder.add(rows, c))
+            u_hc = entry(hh, builder.add(rows, c))
+            g = add(mul(x.load(x.row(c, zero)), u_cc), mul(rh, u_hc))
+            x.store(flushed(g), x.row(c, rows))
+
+        x.loop(m, h_f_rows)
+        x.loop(m, metal_row)
+        x.store(flushed(builder.load(gh)), x.row(hh, rows))
+        x.store(flushed(builder.load(gf)), x.row(ff, rows))
+
+    def flush_row(j):
+        ptr = x.row(j, zero)
+        x.store(flushed(x.load(ptr)), ptr)
+
+    x.loop(rows, flush_row)
+
+
+#: Vector widths of the factorisation for block sizes above :data:`UNROLLED_MAX`: each
+#: (smallest size, largest size, width), width <= 2 * smallest + 1 so that no vector read
+#: leaves the array (see :class:`_Wide`; a test checks it). Block LU at 100 stages,
+#: random blocks, one process (2026-12-06): 10 metals 92 -> 62 us, 15 metals 186 -> 142 us
+_WIDE = ((11, 15, 16), (16, 17, 32))
+#: Largest block size with code of its own in the vector factorisation [-]
+UNROLLED_MAX = 10
+
+
+def _lu_switch(builder, rows, exact, wide):
+    """The factorisation's switch on the block size: one case per size up to
+    :data:`UNROLLED_MAX` (``exact(b)``), then one per range of :data:`_WIDE`
+    (``wide(width)``); returns the i1 of the case that ran (False for another size)."""
+    cases = [(b, b, lambda b=b: exact(b)) for b in range(LU_MIN, UNROLLED_MAX + 1)]
+    cases += [(lo, hi, lambda width=width: wide(width)) for lo, hi, width in _WIDE]
+    return _size_switch(builder, rows, cases)
+
+
+def _size_switch(builder, rows, cases):
+    """A switch on the block size ``rows``: for each (lo, hi, emit) of ``cases`` one block
+    of IR, ``emit()``'s, for the sizes lo to hi, emit() returning an i1 or None (True);
+    returns the i1 of the case that ran (False for a size of no case)."""
     done = builder.append_basic_block("size_done")
     other = builder.append_basic_block("size_other")
     switch = builder.switch(rows, other)
     results = []
-    for b in sizes:
-        block = builder.append_basic_block(f"size_b{b}")
-        switch.add_case(ir.Constant(rows.type, b), block)
+    for lo, hi, emit in cases:
+        block = builder.append_basic_block(f"size_b{lo}_{hi}")
+        for b in range(lo, hi + 1):
+            switch.add_case(ir.Constant(rows.type, b), block)
         builder.position_at_end(block)
-        ok = emit(b)
+        ok = emit()
         results.append((cgutils.true_bit if ok is None else ok, builder.block))
         builder.branch(done)
     builder.position_at_end(other)
@@ -395,9 +591,9 @@ def _simd_gj(typingctx, w, k, piv):
         pa = context.make_array(signature.args[2])(context, builder, args[2])
         kk = context.cast(builder, args[1], signature.args[1], types.intp)
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
-        return _size_switch(
+        return _lu_switch(
             builder, rows, lambda b: _emit_gj(builder, wa.data, kk, n, cols, pa.data, b),
-            range(LU_MIN, LU_MAX + 1),
+            lambda width: _emit_gj_wide(builder, wa.data, kk, n, cols, pa.data, rows, width),
         )  # fmt: skip
 
     return types.boolean(w, k, piv), codegen
@@ -414,8 +610,8 @@ def _simd_g(typingctx, w, k):
         wa = context.make_array(signature.args[0])(context, builder, args[0])
         kk = context.cast(builder, args[1], signature.args[1], types.intp)
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
-        _size_switch(builder, rows, lambda b: _emit_g(builder, wa.data, kk, n, cols, b),
-                     range(LU_MIN, LU_MAX + 1))  # fmt: skip
+        _lu_switch(builder, rows, lambda b: _emit_g(builder, wa.data, kk, n, cols, b),
+                   lambda width: _emit_g_wide(builder, wa.data, kk, n, cols, rows, width))  # fmt: skip
         return context.get_dummy_value()
 
     return types.none(w, k), codegen
@@ -467,10 +663,9 @@ def _simd_solve(typingctx, w, rhs):
         wa = context.make_array(signature.args[0])(context, builder, args[0])
         ra = context.make_array(signature.args[1])(context, builder, args[1])
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
-        return _size_switch(  # another size is not reached: _block_solve checks it
-            builder, rows, lambda b: _emit_solve(builder, wa.data, ra.data, n, cols, b),
-            range(SIMD_MIN, SIMD_MAX + 1),
-        )  # fmt: skip
+        cases = [(b, b, lambda b=b: _emit_solve(builder, wa.data, ra.data, n, cols, b))
+                 for b in range(SIMD_MIN, SIMD_MAX + 1)]  # fmt: skip
+        return _size_switch(builder, rows, cases)  # another size: _block_solve checks it
 
     return types.boolean(w, rhs), codegen
 
