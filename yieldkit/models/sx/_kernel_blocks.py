@@ -577,8 +577,9 @@ def _is_blocks(w):
 @intrinsic
 def _simd_gj(typingctx, w, k, piv):
     """Schur complement and its inverse of stage k of the factorisation, in vector
-    instructions (:func:`_emit_gj`, one code path per block size from :data:`LU_MIN` to
-    :data:`LU_MAX`; the caller checks the range), the pivot rows into piv. Measured
+    instructions for the block sizes :data:`LU_MIN` to :data:`LU_MAX` (the caller checks
+    the range): :func:`_emit_gj` per size up to :data:`UNROLLED_MAX`, :func:`_emit_gj_wide`
+    per vector width of :data:`_WIDE` above; the pivot rows into piv. Measured
     2026-12-06, 100 stages x 6 metals, one process: block LU 32 -> 17 us with
     :func:`_simd_g` (the loops were scalar code: the compiler vectorises no loop of a
     run-time length of 8). Returns False if a pivot is 0 or not finite."""
@@ -601,8 +602,9 @@ def _simd_gj(typingctx, w, k, piv):
 
 @intrinsic
 def _simd_g(typingctx, w, k):
-    """G_k and the flush of stage k's block in vector instructions (:func:`_emit_g`),
-    block sizes :data:`LU_MIN` to :data:`LU_MAX`."""
+    """G_k and the flush of stage k's block in vector instructions, block sizes
+    :data:`LU_MIN` to :data:`LU_MAX` (:func:`_emit_g` per size up to :data:`UNROLLED_MAX`,
+    :func:`_emit_g_wide` per vector width above)."""
     if not (_is_blocks(w) and isinstance(k, types.Integer)):
         return None
 
