@@ -106,6 +106,23 @@ def test_newton_many_metals_100_stages(benchmark, m, warm):
     benchmark.extra_info.update(iterations=sol.iterations, jacobians=sol.jacobians)
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_full_separation_scale(benchmark, warm):
+    """The scale of a full rare-earth separation plant (DOMAIN.md section 3: up to 1000
+    mixer-settlers; here all 15 metals of many_metal_case in one 1000-stage cascade),
+    cold and warm after a 1 % feed change (compiled backend)."""
+    m, n = 15, 1000
+    model, aq, org = many_metal_case(m)
+    benchmark.group = f"sx cascade {n} stages x {m} metals"
+    base = solve_cascade(aq, org, 1.0, 1.0, model, n)
+    aq2 = aq * np.r_[1.0 + 0.01 * np.sign(np.sin(np.arange(m) + 1.0)), 1.0]
+    sol = benchmark.pedantic(solve_cascade, (aq2, org, 1.0, 1.0, model, n),
+                             {"x0": base if warm else None}, rounds=10, iterations=1)  # fmt: skip
+    assert sol.balance_error < 1e-10
+    assert sol.backend == "compiled"
+    benchmark.extra_info.update(iterations=sol.iterations, jacobians=sol.jacobians)
+
+
 def recycle_sequence(model, aq, org, n):
     """One cold solve, then 12 warm re-solves with feed changes shrinking from 1 % by half
     each time (as in a converging recycle loop), each from the previous solution."""
