@@ -46,7 +46,7 @@ from yieldkit.models.sx.backend import _NO_V, _NO_W, _choose_backend, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.fallbacks import _solve_general
 from yieldkit.models.sx.newton import balance_limit, short_of_acid
-from yieldkit.models.sx.problem import _side_arrays, check_arguments
+from yieldkit.models.sx.problem import check_arguments, kernel_feeds
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
 
@@ -151,17 +151,11 @@ def _solve_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds,
     err) for the metals present, which the general path takes as its first Newton instead
     of repeating it; the general path then checks, recovers (compiled pseudo-transient
     first) or reports."""
-    try:  # the scalar arguments are checked (check_arguments), the feeds not yet
-        aq = np.asarray(aq_feed, dtype=float)
-        org = np.asarray(org_feed, dtype=float)
-    except (TypeError, ValueError):
+    feeds = kernel_feeds(model, aq_feed, org_feed, side_feeds)  # (scalars: check_arguments)
+    if feeds is None:
         return None
-    if aq.ndim != 1 or org.ndim != 1:
-        return None
+    aq, org, sides = feeds
     m = len(model.metals)
-    sides = _side_arrays(side_feeds, m)
-    if sides is None:
-        return None
     arrays = (model.z, model.ha_bound, model.c, model.a, model.b)
     sol = _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter,
                         arrays, (True,) * m)  # fmt: skip

@@ -209,6 +209,23 @@ def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> 
     """:func:`_setup`, checked and built in the kernel (None when the input is invalid:
     the caller runs :func:`_setup` for the message). The scalar arguments are checked
     already (:func:`check_arguments`)."""
+    feeds = kernel_feeds(model, aq_feed, org_feed, side_feeds)
+    if feeds is None:
+        return None
+    aq, org, sides = feeds
+    out = _kernel().fast_setup(
+        aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound, *sides
+    )
+    if out[0] != 0:
+        return None
+    qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
+    return _Setup(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, s_hm, model.z)
+
+
+def kernel_feeds(model, aq_feed, org_feed, side_feeds) -> tuple | None:
+    """The feeds as the kernel takes them: (aq, org) as float arrays of one dimension and
+    the side feeds as :func:`_side_arrays` gives them; None if one does not convert (the
+    general path's checks name it; the kernel checks shapes and ranges)."""
     try:
         aq = np.asarray(aq_feed, dtype=float)
         org = np.asarray(org_feed, dtype=float)
@@ -217,13 +234,7 @@ def _fast_setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> 
     sides = _side_arrays(side_feeds, model.n_metals)
     if aq.ndim != 1 or org.ndim != 1 or sides is None:
         return None
-    out = _kernel().fast_setup(
-        aq, org, float(q_aq), float(q_org), int(n_stages), model.z, model.ha_bound, *sides
-    )
-    if out[0] != 0:
-        return None
-    qa, qo, s_m, s_h, s_hm, e, scale_m, scale_h, h_in, f_in = out[1:]
-    return _Setup(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, s_hm, model.z)
+    return aq, org, sides
 
 
 def _side_arrays(side_feeds, m: int) -> tuple | None:
