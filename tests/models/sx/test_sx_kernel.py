@@ -568,7 +568,7 @@ def test_wide_factorisation_reads_inside_the_array():
     """The block sizes the vector factorisation serves with one code path per vector
     width follow on the sizes with code of their own without a gap, up to LU_MAX, and
     each width is at most 2b + 1 for the smallest b it serves (a vector read from column
-    b of a row then ends inside the next row: _kernel_blocks._Wide)."""
+    b of a row then ends inside the next row: _kernel_blocks._Block)."""
     from yieldkit.models.sx._kernel_blocks import _WIDE, LU_MAX, UNROLLED_MAX
 
     start = UNROLLED_MAX + 1

@@ -60,7 +60,7 @@ from yieldkit.models.sx._kernel_blocks import BORROWED, _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "fdeced0d6b891ea6d8acd53856c941e5177658a6842e8c86288d8f29d057bf5b"
+BLOCKS_SOURCE_SHA256 = "2c0b963475953cd12954751f49462bb24bb131b84461d5900c85cce4ac695c7f"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]

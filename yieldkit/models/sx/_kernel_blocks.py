@@ -194,26 +194,72 @@ LU_MIN, LU_MAX = 3, 17
 _CONTRACT = ("contract",)
 
 
-def _vector_tools(builder, n, cols, b):
-    """Helpers of the factorisation IR for the block size b: (const, vec type, row, splat),
-    row(base, j, c0) the b doubles of row j of a stage's block from column c0 as a vector
-    pointer, splat(x) a vector of b copies of x."""
-    vec = ir.VectorType(ir.DoubleType(), b)
-    intp = n.type
-    i32 = ir.IntType(32)
+class _Block:
+    """IR helpers of the factorisation of stage k's block, its rows and columns held in
+    vectors of ``width`` doubles. ``size`` is the block size b when it is known at compile
+    time (then ``width`` is b, and loops over the block's columns are unrolled), or None
+    for a size known at run time (``rows``, b <= width <= 2b + 1: a vector read from a
+    row stays inside the array, within the row from its first column and from column b
+    into the next row, which exists for every block read that way; a store writes the
+    lanes beyond b back as they were read, so only the block's b columns change)."""
 
-    def const(v):
-        return ir.Constant(intp, v)
+    def __init__(self, builder, w, k, n, cols, rows, width, size=None):
+        self.builder = builder
+        self.intp = n.type
+        self.vec = ir.VectorType(ir.DoubleType(), width)
+        self.width = width
+        self.cols = cols
+        self.rows = rows
+        self.count = rows if size is None else size  # b, as a Python int when known
+        self.padded = size != width
+        self.lanes = ir.Constant(ir.VectorType(self.intp, width), list(range(width)))
+        self.inside = builder.icmp_signed("<", self.lanes, self.splat(rows))
+        self.block = builder.mul(rows, cols)
+        self.base = builder.gep(w, [builder.mul(k, self.block)])
 
-    def row(base, j, c0):
-        off = builder.add(builder.mul(const(j), cols), const(c0))
-        return builder.bitcast(builder.gep(base, [off]), vec.as_pointer())
+    def const(self, v):
+        return ir.Constant(self.intp, v)
 
-    def splat(x):
-        v = builder.insert_element(ir.Constant(vec, ir.Undefined), x, ir.Constant(i32, 0))
-        return builder.shuffle_vector(v, v, ir.Constant(ir.VectorType(i32, b), [0] * b))
+    def int_(self, v):  # a Python int or an IR value as an IR value
+        return self.const(v) if isinstance(v, int) else v
 
-    return const, vec, row, splat
+    def plus(self, a, b):  # a + b for Python ints or IR values
+        if isinstance(a, int) and isinstance(b, int):
+            return a + b
+        return self.builder.add(self.int_(a), self.int_(b))
+
+    def splat(self, x):  # a vector of copies of x (a double, or an integer for lanes)
+        b = self.builder
+        t = ir.VectorType(x.type, self.width)
+        v = b.insert_element(ir.Constant(t, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
+        return b.shuffle_vector(
+            v, v, ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width)
+        )
+
+    def at(self, j, c, base=None):  # pointer to entry (j, c); Python ints or IR values
+        b = self.builder
+        off = b.add(b.mul(self.int_(j), self.cols), self.int_(c))
+        return b.gep(self.base if base is None else base, [off])
+
+    def row(self, j, c0, base=None):  # the vector of row j from column c0
+        return self.builder.bitcast(self.at(j, c0, base), self.vec.as_pointer())
+
+    def load(self, ptr):
+        return self.builder.load(ptr, align=8)
+
+    def store(self, v, ptr):
+        b = self.builder
+        if self.padded:
+            v = b.select(self.inside, v, b.load(ptr, align=8))
+        b.store(v, ptr, align=8)
+
+    def loop(self, stop, body):  # body(j) for j = 0 .. stop - 1 (IR values)
+        if isinstance(stop, int):
+            for j in range(stop):
+                body(self.const(j))
+        else:
+            with cgutils.for_range(self.builder, stop) as loop:
+                body(loop.index)
 
 
 def _emit_pivot(builder, at, c, stop, ok):
@@ -240,248 +286,86 @@ def _emit_pivot(builder, at, c, stop, ok):
     return usable, builder.load(p_slot)
 
 
-def _emit_gj(builder, w, k, n, cols, piv, b):
-    """IR of the first part of :func:`_lu_row` for the block size b: the Schur complement
-    S_k^T = D_k^T - G_(k-1)^T L_k and its Gauss-Jordan inversion with partial pivoting by
-    rows of S, in place (pivot rows into piv; the columns of the inverse are swapped back
-    by the caller). Each stored row j (column j of S) is one vector of b doubles, so an
-    elimination step is one multiply-add per column; the steps and the pivot search (the
-    first largest |S[r, c]|, r >= c) are those of :func:`_lu_row`'s loops, with the same
-    results. The pivot columns c are a loop at run time and the columns j of each step
-    unrolled: code in proportion to b (unrolled in c too it was as fast, and sizes 3-17
-    took ~12 s to compile). Returns the i1 flag "no pivot was 0 or not finite"."""
+def _emit_gj(x, w, k, n, piv):
+    """IR of the first part of :func:`_lu_row` for the block of ``x`` (:class:`_Block`):
+    the Schur complement S_k^T = D_k^T - G_(k-1)^T L_k and its Gauss-Jordan inversion with
+    partial pivoting by rows of S, in place (pivot rows into piv; the columns of the
+    inverse are swapped back by the caller). Each stored row j (column j of S) is one
+    vector, so an elimination step is one multiply-add per column; the steps and the pivot
+    search (the first largest |S[r, c]|, r >= c) are those of :func:`_lu_row`'s loops, with
+    the same results. The pivot columns c are a loop at run time, the columns j of a step
+    unrolled when the size is known: code in proportion to b (unrolled in c too it was as
+    fast, and sizes 3-17 took ~12 s to compile). Returns the i1 flag "no pivot was 0 or
+    not finite"."""
+    builder = x.builder
     dbl = ir.DoubleType()
-    i32 = ir.IntType(32)
-    const, vec, row, splat = _vector_tools(builder, n, cols, b)
-    block = builder.mul(const(b), cols)
-    base = builder.gep(w, [builder.mul(k, block)])
-
-    def at(j, c):  # pointer to entry (j, c) of the block; j, c IR values
-        return builder.gep(base, [builder.add(builder.mul(j, cols), c)])
-
-    with builder.if_then(builder.icmp_signed(">", k, const(0))):
-        prev = builder.gep(w, [builder.mul(builder.sub(k, const(1)), block)])
-        low = ir.Constant(vec, ir.Undefined)  # the diagonal of L_k: w[k, :, 2b]
-        for i in range(b):
-            low = builder.insert_element(low, builder.load(at(const(i), const(2 * b))),
-                                         ir.Constant(i32, i))  # fmt: skip
-        for j in range(b):
-            g = builder.load(row(prev, j, b), align=8)
-            dst = row(base, j, 0)
-            v = builder.fsub(builder.load(dst, align=8), builder.fmul(g, low, flags=_CONTRACT),
-                             flags=_CONTRACT)  # fmt: skip
-            builder.store(v, dst, align=8)
-    ok = cgutils.alloca_once_value(builder, cgutils.true_bit)
-    ones = ir.Constant(vec, [1.0] * b)
-    zeros = ir.Constant(vec, [0.0] * b)
-    with cgutils.for_range(builder, const(b)) as loop:
-        c = loop.index
-        c32 = builder.trunc(c, i32)
-        usable, p = _emit_pivot(builder, at, c, const(b), ok)
-        with builder.if_then(usable, likely=True):
-            builder.store(p, builder.gep(piv, [c]))
-            with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, c)):
-                for j in range(b):  # rows c and p of S: entries c and p of every column
-                    pc, pp = at(const(j), c), at(const(j), p)
-                    vc, vp = builder.load(pc), builder.load(pp)
-                    builder.store(vp, pc)
-                    builder.store(vc, pp)
-            vc = builder.load(_row_at(builder, base, c, cols, vec), align=8)
-            inv = builder.fdiv(ir.Constant(dbl, 1.0), builder.extract_element(vc, c32))
-            lr = builder.insert_element(vc, ir.Constant(dbl, 0.0), c32)  # S[r, c], r != c
-            scale = builder.insert_element(ones, inv, c32)  # row c of S times inv
-            unit = builder.insert_element(zeros, inv, c32)
-            for j in range(b):  # S[r, :] -= S[r, c] S[c, :] for every r != c
-                dst = row(base, j, 0)
-                v = builder.fmul(builder.load(dst, align=8), scale)
-                v = builder.select(builder.icmp_signed("==", c, const(j)), unit, v)
-                a = splat(builder.extract_element(v, c32))
-                builder.store(builder.fsub(v, builder.fmul(lr, a, flags=_CONTRACT),
-                                           flags=_CONTRACT), dst, align=8)  # fmt: skip
-    return builder.load(ok)
-
-
-def _row_at(builder, base, j, cols, vec):
-    """Pointer to row j (an IR value) of a block from ``base`` as a vector pointer."""
-    return builder.bitcast(builder.gep(base, [builder.mul(j, cols)]), vec.as_pointer())
-
-
-def _emit_g(builder, w, k, n, cols, b):
-    """IR of the second part of :func:`_lu_row` for the block size b, after the columns
-    of the inverse are swapped back: G_k^T = (S_k^-1 U_k)^T from the non-zeros of U_k
-    (unless k is the last stage), each row of G^T a sum of rows of S^-T as vectors, and
-    the flush of the block's entries below FLUSH."""
-    const, vec, row, splat = _vector_tools(builder, n, cols, b)
-    fabs = cgutils.get_or_insert_function(builder.module, ir.FunctionType(vec, [vec]),
-                                          f"llvm.fabs.v{b}f64")  # fmt: skip
-    m = b - 2
-    hh, ff = m, m + 1
-    base = builder.gep(w, [builder.mul(k, builder.mul(const(b), cols))])
-
-    def entry(j, c):
-        return builder.load(builder.gep(base, [builder.add(builder.mul(const(j), cols), const(c))]))
-
-    floor = ir.Constant(vec, [FLUSH] * b)
-    zeros = ir.Constant(vec, [0.0] * b)
-
-    def flushed(v):
-        return builder.select(builder.fcmp_ordered(">=", builder.call(fabs, [v]), floor),
-                              v, zeros)  # fmt: skip
-
-    def mul(v, x):
-        return builder.fmul(v, splat(x), flags=_CONTRACT)
-
-    def add(u, v):
-        return builder.fadd(u, v, flags=_CONTRACT)
-
-    rows = [builder.load(row(base, j, 0), align=8) for j in range(b)]
-    with builder.if_then(builder.icmp_signed("<", k, builder.sub(n, const(1)))):
-        # U: a metal row r holds U[r, r], U[r, hh], U[r, ff]; the H+ row is full
-        u_rr = [entry(r, b + r) for r in range(m)]
-        u_rh = [entry(r, b + hh) for r in range(m)]
-        u_rf = [entry(r, b + ff) for r in range(m)]
-        u_h = [entry(hh, b + j) for j in range(b)]
-        for c in range(m):
-            g = add(mul(rows[c], u_rr[c]), mul(rows[hh], u_h[c]))
-            builder.store(flushed(g), row(base, c, b), align=8)
-        gh = mul(rows[hh], u_h[hh])
-        gf = mul(rows[hh], u_h[ff])
-        for r in range(m):
-            gh = add(gh, mul(rows[r], u_rh[r]))
-            gf = add(gf, mul(rows[r], u_rf[r]))
-        builder.store(flushed(gh), row(base, hh, b), align=8)
-        builder.store(flushed(gf), row(base, ff, b), align=8)
-    for j in range(b):
-        builder.store(flushed(rows[j]), row(base, j, 0), align=8)
-
-
-class _Wide:
-    """IR helpers of the factorisation for a block size b known at run time, held in
-    vectors of W >= b doubles (W <= 2b + 1, so that a vector read from a block's row
-    stays inside the array: within the row from its first column; from column b into the
-    next row, which exists for every block read that way). A store writes lanes >= b back
-    with the values just read from there (``store``), so only the block's b columns
-    change."""
-
-    def __init__(self, builder, w, k, n, cols, rows, width):
-        self.builder = builder
-        self.intp = n.type
-        self.vec = ir.VectorType(ir.DoubleType(), width)
-        self.width = width
-        self.cols = cols
-        self.rows = rows
-        lanes = ir.Constant(ir.VectorType(self.intp, width), list(range(width)))
-        self.lanes = lanes
-        self.inside = builder.icmp_signed("<", lanes, self.splat_int(rows))
-        self.block = builder.mul(rows, cols)
-        self.base = builder.gep(w, [builder.mul(k, self.block)])
-
-    def const(self, v):
-        return ir.Constant(self.intp, v)
-
-    def splat(self, x):
-        b = self.builder
-        v = b.insert_element(ir.Constant(self.vec, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
-        return b.shuffle_vector(
-            v, v, ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width)
-        )
-
-    def splat_int(self, x):
-        b = self.builder
-        t = ir.VectorType(self.intp, self.width)
-        v = b.insert_element(ir.Constant(t, ir.Undefined), x, ir.Constant(ir.IntType(32), 0))
-        return b.shuffle_vector(
-            v, v, ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width)
-        )
-
-    def at(self, j, c, base=None):  # pointer to entry (j, c); j, c IR values
-        b = self.builder
-        return b.gep(self.base if base is None else base, [b.add(b.mul(j, self.cols), c)])
-
-    def row(self, j, c0, base=None):  # W doubles of row j from column c0 (an IR value)
-        return self.builder.bitcast(self.at(j, c0, base), self.vec.as_pointer())
-
-    def load(self, ptr):
-        return self.builder.load(ptr, align=8)
-
-    def store(self, v, ptr):
-        b = self.builder
-        b.store(b.select(self.inside, v, b.load(ptr, align=8)), ptr, align=8)
-
-    def loop(self, stop, body):  # body(j) for j = 0 .. stop - 1 (IR values)
-        with cgutils.for_range(self.builder, stop) as loop:
-            body(loop.index)
-
-
-def _emit_gj_wide(builder, w, k, n, cols, piv, rows, width):
-    """:func:`_emit_gj` for a block size known at run time (``rows``, from 9 to
-    ``width``), in vectors of ``width`` doubles (:class:`_Wide`): the same operations on
-    the block's lanes, so the same results; one code path for a range of sizes, where
-    unrolled code per size made LLVM's compile time grow fast (sizes 11-17: +3.5 s)."""
-    dbl = ir.DoubleType()
-    x = _Wide(builder, w, k, n, cols, rows, width)
-    ones = ir.Constant(x.vec, [1.0] * width)
-    zeros = ir.Constant(x.vec, [0.0] * width)
-    b2 = builder.mul(rows, x.const(2))
+    ones = ir.Constant(x.vec, [1.0] * x.width)
+    zeros = ir.Constant(x.vec, [0.0] * x.width)
     with builder.if_then(builder.icmp_signed(">", k, x.const(0))):
         prev = builder.gep(w, [builder.mul(builder.sub(k, x.const(1)), x.block)])
         low_slot = cgutils.alloca_once_value(builder, zeros)  # the diagonal of L_k
         low_ptr = builder.bitcast(low_slot, dbl.as_pointer())
-        x.loop(rows, lambda i: builder.store(builder.load(x.at(i, b2)), builder.gep(low_ptr, [i])))
+        b2 = builder.mul(x.rows, x.const(2))
+        x.loop(x.count, lambda i: builder.store(builder.load(x.at(i, b2)),
+                                                builder.gep(low_ptr, [i])))  # fmt: skip
         low = builder.load(low_slot)
 
         def update(j):
-            g = x.load(x.row(j, rows, prev))
-            dst = x.row(j, x.const(0))
+            g = x.load(x.row(j, x.rows, prev))
+            dst = x.row(j, 0)
             v = builder.fsub(x.load(dst), builder.fmul(g, low, flags=_CONTRACT), flags=_CONTRACT)
             x.store(v, dst)
 
-        x.loop(rows, update)
+        x.loop(x.count, update)
     ok = cgutils.alloca_once_value(builder, cgutils.true_bit)
-    with cgutils.for_range(builder, rows) as outer:
+    with cgutils.for_range(builder, x.rows) as outer:
         c = outer.index
-        usable, p = _emit_pivot(builder, x.at, c, rows, ok)
+        usable, p = _emit_pivot(builder, x.at, c, x.rows, ok)
         with builder.if_then(usable, likely=True):
             builder.store(p, builder.gep(piv, [c]))
 
-            def swap(j):
+            def swap(j):  # rows c and p of S: entries c and p of column j
                 pc, pp = x.at(j, c), x.at(j, p)
                 vc, vp = builder.load(pc), builder.load(pp)
                 builder.store(vp, pc)
                 builder.store(vc, pp)
 
             with cgutils.if_unlikely(builder, builder.icmp_signed("!=", p, c)):
-                x.loop(rows, swap)
-            vc = x.load(x.row(c, x.const(0)))
+                x.loop(x.count, swap)
+            vc = x.load(x.row(c, 0))
             inv = builder.fdiv(ir.Constant(dbl, 1.0), builder.load(x.at(c, c)))
-            lane_c = builder.icmp_signed("==", x.lanes, x.splat_int(c))
+            lane_c = builder.icmp_signed("==", x.lanes, x.splat(c))
             lr = builder.select(lane_c, zeros, vc)  # S[r, c], r != c
             scale = builder.select(lane_c, x.splat(inv), ones)  # row c of S times inv
             unit = builder.select(lane_c, x.splat(inv), zeros)
 
-            def eliminate(j):
-                dst = x.row(j, x.const(0))
+            def eliminate(j):  # S[r, :] -= S[r, c] S[c, :] for every r != c, column j
+                dst = x.row(j, 0)
                 pivot = builder.icmp_signed("==", c, j)
                 v = builder.select(pivot, unit, builder.fmul(x.load(dst), scale))
                 a = builder.select(pivot, inv, builder.fmul(builder.load(x.at(j, c)), inv))
                 x.store(builder.fsub(v, builder.fmul(lr, x.splat(a), flags=_CONTRACT),
                                      flags=_CONTRACT), dst)  # fmt: skip
 
-            x.loop(rows, eliminate)
+            x.loop(x.count, eliminate)
     return builder.load(ok)
 
 
-def _emit_g_wide(builder, w, k, n, cols, rows, width):
-    """:func:`_emit_g` for a block size known at run time, in vectors of ``width``
-    doubles (:class:`_Wide`), in the same order of operations."""
-    x = _Wide(builder, w, k, n, cols, rows, width)
+def _emit_g(x, k, n):
+    """IR of the second part of :func:`_lu_row` for the block of ``x`` (:class:`_Block`),
+    after the columns of the inverse are swapped back: G_k^T = (S_k^-1 U_k)^T from the
+    non-zeros of U_k (unless k is the last stage), each row of G^T a sum of rows of S^-T as
+    vectors, in the loops' order of operations, and the flush of the block's entries below
+    FLUSH. U_k is read before G_k^T takes its place: the H+ and extractant rows of G^T
+    first (from U's columns hh and ff of the metal rows), then the metal rows (each from
+    U[c, c] and U's H+ row), then the H+ and extractant rows stored (over U's H+ row)."""
+    builder = x.builder
     fabs = cgutils.get_or_insert_function(builder.module, ir.FunctionType(x.vec, [x.vec]),
-                                          f"llvm.fabs.v{width}f64")  # fmt: skip
-    floor = ir.Constant(x.vec, [FLUSH] * width)
-    zeros = ir.Constant(x.vec, [0.0] * width)
-    m = builder.sub(rows, x.const(2))
-    hh, ff = m, builder.add(m, x.const(1))
-    zero = x.const(0)
+                                          f"llvm.fabs.v{x.width}f64")  # fmt: skip
+    floor = ir.Constant(x.vec, [FLUSH] * x.width)
+    zeros = ir.Constant(x.vec, [0.0] * x.width)
+    m = x.plus(x.count, -2)
+    hh, ff = m, x.plus(m, 1)
 
     def flushed(v):
         return builder.select(builder.fcmp_ordered(">=", builder.call(fabs, [v]), floor),
@@ -493,52 +377,52 @@ def _emit_g_wide(builder, w, k, n, cols, rows, width):
     def add(u, v):
         return builder.fadd(u, v, flags=_CONTRACT)
 
-    def entry(j, c):
-        return builder.load(x.at(j, c))
+    def u(j, c):  # U[j, c]: column c of the upper part
+        return builder.load(x.at(j, x.plus(x.rows, c)))
 
     with builder.if_then(builder.icmp_signed("<", k, builder.sub(n, x.const(1)))):
-        rh = x.load(x.row(hh, zero))
-        gh = cgutils.alloca_once_value(builder, mul(rh, entry(hh, builder.add(rows, hh))))
-        gf = cgutils.alloca_once_value(builder, mul(rh, entry(hh, builder.add(rows, ff))))
+        rh = x.load(x.row(hh, 0))
+        gh = cgutils.alloca_once_value(builder, mul(rh, u(hh, hh)))
+        gf = cgutils.alloca_once_value(builder, mul(rh, u(hh, ff)))
 
-        def h_f_rows(r):
-            rr = x.load(x.row(r, zero))
-            builder.store(add(builder.load(gh), mul(rr, entry(r, builder.add(rows, hh)))), gh)
-            builder.store(add(builder.load(gf), mul(rr, entry(r, builder.add(rows, ff)))), gf)
+        def h_f_rows(r):  # U[r, hh] and U[r, ff] of metal row r
+            rr = x.load(x.row(r, 0))
+            builder.store(add(builder.load(gh), mul(rr, u(r, hh))), gh)
+            builder.store(add(builder.load(gf), mul(rr, u(r, ff))), gf)
 
-        def metal_row(c):
-            u_cc = entry(c, builder.add(rows, c))
-            u_hc = entry(hh, builder.add(rows, c))
-            g = add(mul(x.load(x.row(c, zero)), u_cc), mul(rh, u_hc))
-            x.store(flushed(g), x.row(c, rows))
+        def metal_row(c):  # U[c, c] and U[hh, c]
+            g = add(mul(x.load(x.row(c, 0)), u(c, c)), mul(rh, u(hh, c)))
+            x.store(flushed(g), x.row(c, x.rows))
 
         x.loop(m, h_f_rows)
         x.loop(m, metal_row)
-        x.store(flushed(builder.load(gh)), x.row(hh, rows))
-        x.store(flushed(builder.load(gf)), x.row(ff, rows))
+        x.store(flushed(builder.load(gh)), x.row(hh, x.rows))
+        x.store(flushed(builder.load(gf)), x.row(ff, x.rows))
 
     def flush_row(j):
-        ptr = x.row(j, zero)
+        ptr = x.row(j, 0)
         x.store(flushed(x.load(ptr)), ptr)
 
-    x.loop(rows, flush_row)
+    x.loop(x.count, flush_row)
 
 
 #: Vector widths of the factorisation for block sizes above :data:`UNROLLED_MAX`: each
 #: (smallest size, largest size, width), width <= 2 * smallest + 1 so that no vector read
-#: leaves the array (see :class:`_Wide`; a test checks it). Block LU at 100 stages,
+#: leaves the array (see :class:`_Block`; a test checks it). Block LU at 100 stages,
 #: random blocks, one process (2026-12-06): 10 metals 92 -> 62 us, 15 metals 186 -> 142 us
 _WIDE = ((11, 15, 16), (16, 17, 32))
 #: Largest block size with code of its own in the vector factorisation [-]
 UNROLLED_MAX = 10
 
 
-def _lu_switch(builder, rows, exact, wide):
-    """The factorisation's switch on the block size: one case per size up to
-    :data:`UNROLLED_MAX` (``exact(b)``), then one per range of :data:`_WIDE`
-    (``wide(width)``); returns the i1 of the case that ran (False for another size)."""
-    cases = [(b, b, lambda b=b: exact(b)) for b in range(LU_MIN, UNROLLED_MAX + 1)]
-    cases += [(lo, hi, lambda width=width: wide(width)) for lo, hi, width in _WIDE]
+def _lu_switch(builder, rows, emit):
+    """The factorisation's switch on the block size ``rows``: one case per size b up to
+    :data:`UNROLLED_MAX` (``emit(b as an IR constant, b, b)``), then one per range of
+    :data:`_WIDE` (``emit(rows, width, None)``); returns the i1 of the case that ran
+    (False for another size)."""
+    cases = [(b, b, lambda b=b: emit(ir.Constant(rows.type, b), b, b))
+             for b in range(LU_MIN, UNROLLED_MAX + 1)]  # fmt: skip
+    cases += [(lo, hi, lambda width=width: emit(rows, width, None)) for lo, hi, width in _WIDE]
     return _size_switch(builder, rows, cases)
 
 
@@ -578,8 +462,8 @@ def _is_blocks(w):
 def _simd_gj(typingctx, w, k, piv):
     """Schur complement and its inverse of stage k of the factorisation, in vector
     instructions for the block sizes :data:`LU_MIN` to :data:`LU_MAX` (the caller checks
-    the range): :func:`_emit_gj` per size up to :data:`UNROLLED_MAX`, :func:`_emit_gj_wide`
-    per vector width of :data:`_WIDE` above; the pivot rows into piv. Measured
+    the range; :func:`_emit_gj`, with code of its own per size up to :data:`UNROLLED_MAX`
+    and per vector width of :data:`_WIDE` above); the pivot rows into piv. Measured
     2026-12-06, 100 stages x 6 metals, one process: block LU 32 -> 17 us with
     :func:`_simd_g` (the loops were scalar code: the compiler vectorises no loop of a
     run-time length of 8). Returns False if a pivot is 0 or not finite."""
@@ -593,9 +477,12 @@ def _simd_gj(typingctx, w, k, piv):
         kk = context.cast(builder, args[1], signature.args[1], types.intp)
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
         return _lu_switch(
-            builder, rows, lambda b: _emit_gj(builder, wa.data, kk, n, cols, pa.data, b),
-            lambda width: _emit_gj_wide(builder, wa.data, kk, n, cols, pa.data, rows, width),
-        )  # fmt: skip
+            builder,
+            rows,
+            lambda rows_, width, size: _emit_gj(
+                _Block(builder, wa.data, kk, n, cols, rows_, width, size), wa.data, kk, n, pa.data
+            ),
+        )
 
     return types.boolean(w, k, piv), codegen
 
@@ -603,8 +490,8 @@ def _simd_gj(typingctx, w, k, piv):
 @intrinsic
 def _simd_g(typingctx, w, k):
     """G_k and the flush of stage k's block in vector instructions, block sizes
-    :data:`LU_MIN` to :data:`LU_MAX` (:func:`_emit_g` per size up to :data:`UNROLLED_MAX`,
-    :func:`_emit_g_wide` per vector width above)."""
+    :data:`LU_MIN` to :data:`LU_MAX` (:func:`_emit_g`, per size or width as
+    :func:`_simd_gj`)."""
     if not (_is_blocks(w) and isinstance(k, types.Integer)):
         return None
 
@@ -612,8 +499,13 @@ def _simd_g(typingctx, w, k):
         wa = context.make_array(signature.args[0])(context, builder, args[0])
         kk = context.cast(builder, args[1], signature.args[1], types.intp)
         n, rows, cols = cgutils.unpack_tuple(builder, wa.shape, 3)
-        _lu_switch(builder, rows, lambda b: _emit_g(builder, wa.data, kk, n, cols, b),
-                   lambda width: _emit_g_wide(builder, wa.data, kk, n, cols, rows, width))  # fmt: skip
+        _lu_switch(
+            builder,
+            rows,
+            lambda rows_, width, size: _emit_g(
+                _Block(builder, wa.data, kk, n, cols, rows_, width, size), kk, n
+            ),
+        )
         return context.get_dummy_value()
 
     return types.none(w, k), codegen
