@@ -174,6 +174,28 @@ def test_warm_start_needs_fewer_iterations():
     np.testing.assert_allclose(warm.x, cold2.x, rtol=1e-9)
 
 
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_sweep_of_warm_starts_refreshes_aged_factors(backend):
+    """30 feed changes of 1 % in a row, each solve warm from the last: the factors of the
+    first cold solve age along the sweep; once a chord step cuts the residual less than
+    20x (CHORD_AGED) the next step makes fresh factors, so the chord steps per solve stay
+    few (without the refresh they grew from 4 to 9-10 along this sweep, no new Jacobian)."""
+    model, aq, org = _small_case()
+    sol = solve_cascade(aq, org, 1.0, 1.0, model, 40, backend=backend)
+    feed = aq.copy()
+    steps, jacobians = [], 0
+    for _ in range(30):
+        feed = feed * np.array([1.01, 0.99, 1.0, 1.01, 1.0])
+        sol = solve_cascade(feed, org, 1.0, 1.0, model, 40, x0=sol, backend=backend)
+        steps.append(sol.iterations)
+        jacobians += sol.jacobians
+        assert sol.balance_error < 1e-10
+    cold = solve_cascade(feed, org, 1.0, 1.0, model, 40, backend=backend)
+    np.testing.assert_allclose(sol.x, cold.x, rtol=1e-9, atol=1e-12 * cold.x.max())
+    assert 0 < jacobians < 30  # refreshed now and then, not every solve
+    assert max(steps) <= 6, steps
+
+
 def test_saponification_releases_na_and_raises_ph():
     from yieldkit.models.sx.parameters import p507_pr, saponified_organic, with_saponification
 

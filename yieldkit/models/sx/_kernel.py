@@ -20,7 +20,8 @@ without NumPy call overhead:
   :mod:`yieldkit.models.sx._kernel_blocks`;
 * damped Newton with the same step cap (MAX_LOG_STEP = 3 in ln h, ln f), backtracking
   line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
-  while each cuts the squared residual 25x, and the same convergence test (max norm of
+  while each cuts the squared residual 25x (fresh factors after a step that cut it less
+  than 400x: newton.CHORD_AGED), and the same convergence test (max norm of
   the scaled residual <= tol);
 * every trial iterate after the first takes H+, the free extractant and each D given by
   a non-integer power from the last accepted iterate where the exponent changed by at
@@ -66,6 +67,7 @@ H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
 MAX_CONC = 1e5  # as problem.MAX_CONC [mol/m3]
 CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
+CHORD_AGED = 0.05**2  # as newton.CHORD_AGED [-]
 STALL_WINDOW = 10  # as newton.STALL_WINDOW [-]
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
@@ -670,6 +672,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 chord = False
                 if not (math.isfinite(phi_new) and phi_new < phi):
                     continue
+            elif phi_new > CHORD_AGED * phi and big_new > tol:
+                chord = False  # accepted, but the factors have aged: fresh ones next
         else:
             alpha = 1.0
             accepted = False
