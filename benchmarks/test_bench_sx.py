@@ -150,21 +150,67 @@ def test_recycle_loop_sequence(benchmark, n):
     benchmark.extra_info.update(warm_iterations=chord)
 
 
-def interleaved_minima(cold, warm, calls: int, rounds: int = 9):
+def sweep_feeds(aq, count: int = 30, step: float = 0.01) -> list[np.ndarray]:
+    """Aqueous feeds of a design sweep: ``count`` changes of ``step`` in a row (La, Nd up,
+    Ce down), each from the last."""
+    change = np.array([1 + step, 1 - step, 1.0, 1 + step, 1.0, 1.0, 1.0])
+    return [aq * change ** (k + 1) for k in range(count)]
+
+
+def warm_sweep(model, feeds, org, n, base):
+    """Solve each feed warm from the previous solution; returns the last solution and the
+    Newton steps and Jacobians summed."""
+    sol, steps, jacobians = base, 0, 0
+    for feed in feeds:
+        sol = solve_cascade(feed, org, 1.0, 1.0, model, n, x0=sol)
+        steps += sol.iterations
+        jacobians += sol.jacobians
+    return sol, steps, jacobians
+
+
+@pytest.mark.parametrize("n", [20, 100, 500])
+def test_warm_sweep(benchmark, n):
+    """A sweep of 30 feed changes of 1 % in a row, each solve warm from the last (the first
+    from a cold solve of the unchanged feed), against cold solves of the same 30 feeds in
+    the same process (interleaved minima): the factors of the first solve age along the
+    sweep and are refreshed when a chord step cuts the residual less than 20x
+    (newton.CHORD_AGED). extra_info: per-solve minima, ratio, steps and Jacobians."""
+    model, aq, org = six_metal_case()
+    benchmark.group = f"sx sweep of 30 warm solves, {n} stages x 6 metals"
+    feeds = sweep_feeds(aq)
+    base = solve_cascade(aq, org, 1.0, 1.0, model, n)
+
+    def cold():
+        for feed in feeds:
+            solve_cascade(feed, org, 1.0, 1.0, model, n)
+
+    cold_us, warm_us = interleaved_minima(cold, lambda: warm_sweep(model, feeds, org, n, base),
+                                          calls=max(100 // n, 1), rounds=5, warm_calls=1)  # fmt: skip
+    sol, steps, jacobians = benchmark(warm_sweep, model, feeds, org, n, base)
+    assert sol.balance_error < 1e-10
+    benchmark.extra_info.update(
+        cold_us_per_solve=round(cold_us / len(feeds), 1),
+        warm_us_per_solve=round(warm_us / len(feeds), 1),
+        ratio=round(cold_us / warm_us, 2), warm_steps=steps, warm_jacobians=jacobians,
+    )  # fmt: skip
+
+
+def interleaved_minima(cold, warm, calls: int, rounds: int = 9, warm_calls: int = 4):
     """Best time per call [us] of ``cold`` and of ``warm`` over ``rounds`` alternating
-    rounds of ``calls`` calls each: both see the same machine state, so their ratio does not
-    carry the drift (+-20 % over minutes on the 2-core VM) between separately run tests."""
+    rounds of ``calls`` calls of ``cold`` and ``warm_calls`` times as many of ``warm``: both
+    see the same machine state, so their ratio does not carry the drift (+-20 % over
+    minutes on the 2-core VM) between separately run tests."""
     best_cold, best_warm = np.inf, np.inf
     for _ in range(rounds):
         t0 = time.perf_counter()
         for _ in range(calls):
             cold()
         t1 = time.perf_counter()
-        for _ in range(4 * calls):
+        for _ in range(warm_calls * calls):
             warm()
         t2 = time.perf_counter()
         best_cold = min(best_cold, (t1 - t0) / calls * 1e6)
-        best_warm = min(best_warm, (t2 - t1) / (4 * calls) * 1e6)
+        best_warm = min(best_warm, (t2 - t1) / (warm_calls * calls) * 1e6)
     return best_cold, best_warm
 
 
