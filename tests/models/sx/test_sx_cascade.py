@@ -178,8 +178,9 @@ def test_warm_start_needs_fewer_iterations():
 def test_sweep_of_warm_starts_refreshes_aged_factors(backend):
     """30 feed changes of 1 % in a row, each solve warm from the last: the factors of the
     first cold solve age along the sweep; once a chord step cuts the residual less than
-    20x (CHORD_AGED) the next step makes fresh factors, so the chord steps per solve stay
-    few (without the refresh they grew from 4 to 9-10 along this sweep, no new Jacobian)."""
+    20x with more than six such steps left (CHORD_AGED, CHORD_LEFT), the next step makes
+    fresh factors, so the chord steps per solve stay few (without the refresh they grew to
+    10 along this sweep, with one new Jacobian)."""
     model, aq, org = _small_case()
     sol = solve_cascade(aq, org, 1.0, 1.0, model, 40, backend=backend)
     feed = aq.copy()
@@ -193,7 +194,7 @@ def test_sweep_of_warm_starts_refreshes_aged_factors(backend):
     cold = solve_cascade(feed, org, 1.0, 1.0, model, 40, backend=backend)
     np.testing.assert_allclose(sol.x, cold.x, rtol=1e-9, atol=1e-12 * cold.x.max())
     assert 0 < jacobians < 30  # refreshed now and then, not every solve
-    assert max(steps) <= 6, steps
+    assert max(steps) <= 7, steps
 
 
 def test_saponification_releases_na_and_raises_ph():

@@ -604,5 +604,6 @@ def test_kernel_constants_match_the_python_ones():
     assert _kernel.MAX_LOG_STEP == newton.MAX_LOG_STEP
     assert _kernel.CHORD_BELOW == newton.CHORD_BELOW
     assert _kernel.CHORD_AGED == newton.CHORD_AGED
+    assert _kernel.CHORD_LEFT == newton.CHORD_LEFT
     assert _kernel.STALL_WINDOW == newton.STALL_WINDOW
     assert _kernel.X_FLUSH == system.X_FLUSH

@@ -21,7 +21,7 @@ without NumPy call overhead:
 * damped Newton with the same step cap (MAX_LOG_STEP = 3 in ln h, ln f), backtracking
   line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
   while each cuts the squared residual 25x (fresh factors after a step that cut it less
-  than 400x: newton.CHORD_AGED), and the same convergence test (max norm of
+  than 400x when more than six such steps would be left: newton.CHORD_AGED), and the same convergence test (max norm of
   the scaled residual <= tol);
 * every trial iterate after the first takes H+, the free extractant and each D given by
   a non-integer power from the last accepted iterate where the exponent changed by at
@@ -68,6 +68,7 @@ H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
 MAX_CONC = 1e5  # as problem.MAX_CONC [mol/m3]
 CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
 CHORD_AGED = 0.05**2  # as newton.CHORD_AGED [-]
+CHORD_LEFT = 6.0  # as newton.CHORD_LEFT [-]
 STALL_WINDOW = 10  # as newton.STALL_WINDOW [-]
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
@@ -672,8 +673,11 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 chord = False
                 if not (math.isfinite(phi_new) and phi_new < phi):
                     continue
-            elif phi_new > CHORD_AGED * phi and big_new > tol:
-                chord = False  # accepted, but the factors have aged: fresh ones next
+            elif phi_new > CHORD_AGED * phi > 0 and big_new > tol:
+                # accepted; the factors have aged if many chord steps at this rate are left
+                left = math.log(tol / big_new) / (0.5 * math.log(phi_new / phi))
+                if left > CHORD_LEFT:
+                    chord = False  # fresh factors next
         else:
             alpha = 1.0
             accepted = False

@@ -6,6 +6,8 @@ InfeasibleStateError when the cascade is short of acid).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from yieldkit.errors import ConvergenceError
@@ -42,17 +44,22 @@ from yieldkit.models.sx.system import (
 CHORD_BELOW = 1e-4
 
 #: A chord step that cuts the scaled residual (2-norm) less than 1 / 0.05 = 20x is still
-#: taken (while it cuts 5x) but the next step makes fresh factors: stale factors from far
-#: along a sweep otherwise cost ever more chord steps (a warm re-solve after each of 30
-#: feed changes of 1 % in a row took 4 chord steps at first, 9-10 at the end, with no new
-#: Jacobian). Kernel A/B in one process, 2026-12-06, 6-metal benchmark cascade, 30 warm
-#: solves per sweep: 1 % steps 20 / 100 / 500 stages 0.93 / 0.84 / 0.87 of the time
-#: before (chord steps 204 -> 150 at 100 stages, 3 Jacobians instead of 0), 3 % steps
-#: 0.82 / 0.91 / 0.97; unchanged (same steps and Jacobians, time within noise): the
-#: benchmark's cold and warm solves, sequences of 12 warm solves with halving feed changes,
-#: 400 random cascades cold and warm (1091 -> 1068 chord and Newton steps warm). Cuts of
-#: 1 / 0.02 and 1 / 0.1 measured alike on the sweeps (0.82-0.96, 0.88-0.95) [-]
+#: taken (while it cuts 5x) but, if at its rate more than CHORD_LEFT steps would be left
+#: to the tolerance, the next step makes fresh factors: each warm solve passes on the
+#: factors it started from, so along a sweep the first cold solve's factors aged and the
+#: chord steps per solve grew (30 feed changes of 1 % in a row: 4 chord steps per solve
+#: at first, 9-10 at the end, no new Jacobian). Kernel A/B in one process, 2026-12-06,
+#: 6-metal benchmark cascade, 30 warm solves per sweep: 1 % steps 0.95 / 0.88 / 0.90 of
+#: the time at 20 / 100 / 500 stages, 3 % steps 0.88 / 0.86 / 0.94; within the noise
+#: (+-1.5 %): 1500 random end-fed (1-1000 stages) and side-fed (2-200) cascades of 2-15
+#: metals cold and warm after a 1 % change, the benchmark's cold and warm solves,
+#: sequences of 12 warm solves with halving changes. Without the CHORD_LEFT condition the
+#: sweeps gained as much but the random cascades' warm re-solves took up to 6 % longer
+#: (Jacobians of 15-metal cascades for chord steps that were nearly done); with 4 instead
+#: of 6, +1.3 % cold and warm [-]
 CHORD_AGED = 0.05**2
+#: See CHORD_AGED [-]
+CHORD_LEFT = 6.0
 
 #: Largest change of ln h or ln f in one Newton or pseudo-transient step [-]
 MAX_LOG_STEP = 3.0
@@ -134,7 +141,7 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
     With ``fac`` (LU factors of a previous, nearby Jacobian: a warm start) the first steps
     are chord steps that reuse it, kept while each one cuts the residual at least five
     times (a step that cuts it less than 20x is taken, and the next one makes fresh
-    factors: :data:`CHORD_AGED`); then (or without ``fac``) full Newton steps with a
+    factors if more than six steps at that rate would be left: :data:`CHORD_AGED`); then (or without ``fac``) full Newton steps with a
     backtracking line search.
     Once a Newton step has cut the residual 100x to below :data:`CHORD_BELOW`, the next
     steps are chord steps again under the same rule (one Jacobian saved per step).
@@ -168,8 +175,11 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
                 chord = False  # too slow (or worse): switch to Newton from the same point
                 if not (np.isfinite(phi_new) and phi_new < phi):
                     continue
-            elif phi_new > CHORD_AGED * phi and np.abs(r_new).max() > tol:
-                chord = False  # accepted, but the factors have aged: fresh ones next
+            elif phi_new > CHORD_AGED * phi > 0 and (big := np.abs(r_new).max()) > tol:
+                # accepted; the factors have aged if many chord steps at this rate are left
+                left = math.log(tol / big) / (0.5 * math.log(phi_new / phi))
+                if left > CHORD_LEFT:
+                    chord = False  # fresh factors next
         else:
             alpha = 1.0
             while alpha > 1e-6:
