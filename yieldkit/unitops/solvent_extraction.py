@@ -261,7 +261,7 @@ class SolventExtraction(UnitOperation):
         """Set aside solid/gas traces (a tear solver's probe), run the cascade, re-add them."""
         c = inlets["aq_in"].components
         other_idx = _other_phases(c)
-        if not any(s.moles[other_idx].any() for s in inlets.values()):
+        if not (other_idx.size and any(s.moles[other_idx].any() for s in inlets.values())):
             return self._run_phases(inlets)  # the common case: only aqueous and organic
         mw = c.molar_masses
         total_mass = sum(float(s.moles @ mw) for s in inlets.values())
