@@ -19,10 +19,10 @@ without NumPy call overhead:
   metals (one code path per block size); the block algebra is in
   :mod:`yieldkit.models.sx._kernel_blocks`;
 * damped Newton with the same step cap (MAX_LOG_STEP = 3 in ln h, ln f), backtracking
-  line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's factors kept
-  while each cuts the squared residual 25x (fresh factors after a step that cut it less
-  than 400x when more than six such steps would be left: newton.CHORD_AGED), and the same convergence test (max norm of
-  the scaled residual <= tol);
+  line search (Armijo factor 1e-4, halving to 1e-6), chord steps from a warm start's
+  factors kept while each cuts the squared residual 25x (fresh factors after a step that
+  cut it less than 400x when more than six such steps would be left: newton.CHORD_AGED),
+  and the same convergence test (max norm of the scaled residual <= tol);
 * every trial iterate after the first takes H+, the free extractant and each D given by
   a non-integer power from the last accepted iterate where the exponent changed by at
   most EXP_STEP: the old value times a Taylor polynomial of exp (within 2 ulp of exp, no

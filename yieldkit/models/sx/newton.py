@@ -141,9 +141,9 @@ def _newton_core(cas: _Cascade, v: np.ndarray, tol: float, max_iter: int, fac=No
     With ``fac`` (LU factors of a previous, nearby Jacobian: a warm start) the first steps
     are chord steps that reuse it, kept while each one cuts the residual at least five
     times (a step that cuts it less than 20x is taken, and the next one makes fresh
-    factors if more than six steps at that rate would be left: :data:`CHORD_AGED`); then (or without ``fac``) full Newton steps with a
-    backtracking line search.
-    Once a Newton step has cut the residual 100x to below :data:`CHORD_BELOW`, the next
+    factors if more than six steps at that rate would be left: :data:`CHORD_AGED`); then
+    (or without ``fac``) full Newton steps with a backtracking line search. Once a Newton
+    step has cut the residual 100x to below :data:`CHORD_BELOW`, the next
     steps are chord steps again under the same rule (one Jacobian saved per step).
     """
     v, parts = cas.resolve_parts(v)
