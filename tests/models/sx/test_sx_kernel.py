@@ -606,4 +606,27 @@ def test_kernel_constants_match_the_python_ones():
     assert _kernel.CHORD_AGED == newton.CHORD_AGED
     assert _kernel.CHORD_LEFT == newton.CHORD_LEFT
     assert _kernel.STALL_WINDOW == newton.STALL_WINDOW
+    assert _kernel.PLATEAU_STEPS == newton.PLATEAU_STEPS
+    assert _kernel.PLATEAU_CUT == newton.PLATEAU_CUT
     assert _kernel.X_FLUSH == system.X_FLUSH
+
+
+@pytest.mark.parametrize(
+    ("hist", "stalled"),
+    [
+        ([0.49, 0.43, 0.429, 0.428, 0.427], True),  # three steps of < 1 %: a plateau
+        ([0.49, 0.43, 0.429, 0.428, 0.42], False),  # the last one cut 2 %
+        ([0.49, 0.488, 0.487, 0.486], True),
+        ([0.49, 0.485, 0.48], False),  # two steps only
+        ([1.0, 0.99] + [0.98**k for k in range(1, 11)], True),  # no halving in 10
+        ([1.0] + [0.92**k for k in range(1, 12)], False),  # 8 % a step: halved within 10
+        ([1.0, 1e-3, 1e-6, 1e-9], False),
+    ],
+)
+def test_stall_tests_agree(hist, stalled):
+    """newton._stalled and the kernel's: a plateau of PLATEAU_STEPS iterations that each
+    cut the residual by less than PLATEAU_CUT, or STALL_WINDOW iterations without a halving."""
+    from yieldkit.models.sx import _kernel, newton
+
+    assert newton._stalled(hist) is stalled
+    assert bool(_kernel._stalled(np.array(hist), np.int64(len(hist)))) is stalled

@@ -70,6 +70,8 @@ CHORD_BELOW = 1e-4  # as newton.CHORD_BELOW [-]
 CHORD_AGED = 0.05**2  # as newton.CHORD_AGED [-]
 CHORD_LEFT = 6.0  # as newton.CHORD_LEFT [-]
 STALL_WINDOW = 10  # as newton.STALL_WINDOW [-]
+PLATEAU_STEPS = 3  # as newton.PLATEAU_STEPS [-]
+PLATEAU_CUT = 0.01  # as newton.PLATEAU_CUT [-]
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
 
@@ -720,6 +722,13 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
 def _stalled(hist, nh):
     """newton._stalled on the first nh entries of hist."""
     k = nh - 1
+    if k >= PLATEAU_STEPS:
+        flat = True
+        for j in range(k - PLATEAU_STEPS + 1, k + 1):
+            if not hist[j] > (1.0 - PLATEAU_CUT) * hist[j - 1]:
+                flat = False
+        if flat:
+            return True
     if k < STALL_WINDOW:
         return False
     best = hist[k]

@@ -72,11 +72,30 @@ MAX_LOG_STEP = 3.0
 #: such a plateau and go to the fallbacks instead (8: 5 of them, 12: 2) [-]
 STALL_WINDOW = 10
 
+#: A Newton whose last PLATEAU_STEPS iterations each cut the scaled residual by less than
+#: PLATEAU_CUT has stalled too (line searches of tiny steps on a plateau, e.g. residual
+#: 0.49, 0.43, 0.42, 0.41, 0.41, ... of an 877-stage, 11-metal constant-D cascade).
+#: On 6000 random end-fed cascades (20-1000 stages, 2-15 metals) run without a stall
+#: test: the iterations of the 251 first Newtons that fail 2318 -> 1397, the converging
+#: ones sent to the fallbacks 17 -> 34 (each had needed 11-19 iterations). Kernel A/B,
+#: 2026-12-06: cold 0.97 / 0.95-0.96 of the time on 1500 random cascades (end-fed 1-1000
+#: stages, side-fed 2-200) and on 1000 with the end-fed ones of 200-1000 stages, warm
+#: 0.99; worst single case +10.6 ms (converged in 18 iterations before), best -10.6 ms;
+#: 20 000 random cascades: the same verdicts. Four steps: 0.975 [-]
+PLATEAU_STEPS = 3
+#: See PLATEAU_STEPS [-]
+PLATEAU_CUT = 0.01
+
 
 def _stalled(hist: list[float]) -> bool:
     """Whether the residual history ends in STALL_WINDOW iterations, none of which
-    halved the residual of the iteration before them."""
+    halved the residual of the iteration before them, or in PLATEAU_STEPS iterations that
+    each cut it by less than PLATEAU_CUT."""
     k = len(hist) - 1
+    if k >= PLATEAU_STEPS and all(
+        hist[j] > (1.0 - PLATEAU_CUT) * hist[j - 1] for j in range(k - PLATEAU_STEPS + 1, k + 1)
+    ):
+        return True
     return k >= STALL_WINDOW and not (
         min(hist[k - STALL_WINDOW + 1 :]) < 0.5 * hist[k - STALL_WINDOW]
     )
