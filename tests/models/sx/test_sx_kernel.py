@@ -467,14 +467,7 @@ def test_block_factorisation_solves_the_assembled_jacobian(seed):
     kern._unpack(kern.initial_guess(p, q, mp, h_in, f_in), p, x, h, f, y, d)
     w = np.empty((n, b, 2 * b + 1))
     kern._jacobian_blocks(q, mp, x, h, f, y, d, w)
-    jac = np.zeros((n * b, n * b))
-    for k in range(n):
-        s = slice(k * b, (k + 1) * b)
-        jac[s, s] = w[k, :, :b].T  # the diagonal block is stored transposed
-        if k < n - 1:
-            jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
-        if k > 0:
-            jac[s, (k - 1) * b : k * b] += np.diag(w[k, :, 2 * b])
+    jac = _dense(w)
     rhs = np.random.default_rng(seed).standard_normal(n * b)
     want = np.linalg.solve(jac, rhs)
     assert _block_lu(w)
@@ -495,6 +488,13 @@ def _random_blocks(rng, n, b):
             w[k, r, b + r], w[k, r, b + m], w[k, r, b + m + 1] = rng.standard_normal(3)
         w[k, m, b : 2 * b] = rng.standard_normal(b)
     w[1:, : m + 1, 2 * b] = rng.standard_normal((n - 1, m + 1))
+    return w, _dense(w)
+
+
+def _dense(w):
+    """The dense matrix of the kernel's blocks w (n, b, 2b + 1): diagonal blocks stored
+    transposed, upper blocks as they are, the lower diagonal in the last column."""
+    n, b = w.shape[:2]
     jac = np.zeros((n * b, n * b))
     for k in range(n):
         s = slice(k * b, (k + 1) * b)
@@ -503,7 +503,7 @@ def _random_blocks(rng, n, b):
             jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
         if k > 0:
             jac[s, (k - 1) * b : k * b] += np.diag(w[k, :, 2 * b])
-    return w, jac
+    return jac
 
 
 @pytest.mark.parametrize("b", range(3, 20))
@@ -542,14 +542,7 @@ def test_block_factorisation_pivots_and_reports_a_singular_block(b):
     w, _ = _random_blocks(rng, 6, b)
     for k in range(6):  # reversed rows of S: every pivot search swaps
         w[k, :, :b] = w[k, :, :b][:, ::-1] * rng.uniform(0.5, 2.0, b)
-    jac = np.zeros((6 * b, 6 * b))
-    for k in range(6):
-        s = slice(k * b, (k + 1) * b)
-        jac[s, s] = w[k, :, :b].T
-        if k < 5:
-            jac[s, (k + 1) * b : (k + 2) * b] = w[k, :, b : 2 * b]
-        if k > 0:
-            jac[s, (k - 1) * b : k * b] += np.diag(w[k, :, 2 * b])
+    jac = _dense(w)
     rhs = rng.standard_normal(6 * b)
     want = np.linalg.solve(jac, rhs)
     singular, poisoned = w.copy(), w.copy()
