@@ -679,10 +679,12 @@ def test_loading_path_alone_matches_newton_with_an_absent_metal(backend):
 def test_failure_with_a_full_organic_feed_says_so():
     """An organic fed 100 % loaded (with La) into 12 extraction stages of six metals: the
     free extractant falls below what the extractant balance resolves, and the
-    ConvergenceError names the loading (it said only 'scaled residual 4.6e8'). The same
-    cascade solves with the organic at 1 - 1e-9, and with up to 9 stages (10 stages are
-    at the edge: they failed until the vector factorisation's rounding of 2026-12-06,
-    and solve since, balances closed to 1.6e-12)."""
+    error names the loading (it said only 'scaled residual 4.6e8'). It is an
+    InfeasibleStateError: the cascade cannot operate at that inlet (so a tear solver whose
+    extrapolated organic is fully loaded retreats instead of stopping). The same cascade
+    solves with the organic at 1 - 1e-9, and with up to 9 stages (10 stages are at the
+    edge: they failed until the vector factorisation's rounding of 2026-12-06, and solve
+    since, balances closed to 1.6e-12)."""
     from yieldkit.models.sx.distribution import combine
     from yieldkit.models.sx.parameters import from_separation_factors
 
@@ -691,7 +693,8 @@ def test_failure_with_a_full_organic_feed_says_so():
     aq = np.array([2.0, 4.0, 1.0, 3.0, 5.0, 2.0, 30.0])
     full = np.array([100.0, 0, 0, 0, 0, 0, 600.0])  # 6 HA per La: 100 % loaded
     with pytest.raises(
-        ConvergenceError, match=r"organic enters loaded to 100\.0000000 % .*at most 99\.9999 %"
+        InfeasibleStateError,
+        match=r"did not converge.*organic enters loaded to 100\.0000000 % .*at most 99\.9999 %",
     ):
         solve_cascade(aq, full, 1.0, 1.0, model, 12)
     almost = full * np.r_[1 - 1e-9, np.ones(6)]

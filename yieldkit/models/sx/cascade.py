@@ -113,7 +113,9 @@ def solve_cascade(
         or backend='compiled' for a model the kernel does not support.
     InfeasibleStateError
         Not enough acid: no solution with H+ > 0 (a D that ignores H+), or H+ below pH 14
-        in some stage (names the stage).
+        in some stage (names the stage); or an organic fed more than 99.9999 % loaded whose
+        cascade does not converge (its free extractant falls below what double precision
+        resolves; the message names the loading).
     ConvergenceError
         Newton did not converge, or the balances did not close (names the stage).
     """

@@ -156,7 +156,11 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         raise InfeasibleStateError(first.diagnosis) from first
     full = _fullest_organic(model, org_feed, side_feeds)
     if full > FULL_ORGANIC:
-        raise first.reworded(
+        # the cascade cannot operate at this inlet (as for an organic loaded beyond its
+        # capacity): a tear solver retreats from such an extrapolated organic (found
+        # 2026-12-06 in a saponified circuit: Anderson's trial organic reached the scrub
+        # 100 % loaded, and the ConvergenceError stopped the whole flowsheet solve)
+        raise InfeasibleStateError(
             f"{first} The organic enters loaded to {100 * full:.7f} % of its extractant "
             "capacity: the free extractant along the cascade may fall below what the "
             "extractant balance resolves in double precision (~1e-13 of the total); feed "
