@@ -185,9 +185,10 @@ def test_every_ree_has_metal_ion_oxide_oxalate(m):
 
 
 def test_extracted_complexes_follow_stoichiometry():
-    """M(A)z(HA)z: composition of M-X equals M + 2z HA - z H for every extracted complex."""
+    """M(A)z(HA)z: composition of M-X equals M + 2z HA - z H for every extracted complex;
+    the saponified extractant NaA (Na-X) is Na + HA - H."""
     extractants = {"D2EHPA", "PC88A", "Cyanex272"}
-    charges = {"Fe": 3, "Al": 3, "Ca": 2} | {m: 3 for m in REE}
+    charges = {"Fe": 3, "Al": 3, "Ca": 2, "Na": 1} | {m: 3 for m in REE}
     n = 0
     for r in ROWS:
         metal, sep, ext = r["name"].partition("-")
@@ -195,14 +196,15 @@ def test_extracted_complexes_follow_stoichiometry():
             continue
         z = charges[metal]
         ha = Formula(BY_NAME[ext]["formula"]).composition()
-        want = {el: 2 * z * ha[el].count for el in ha}
+        per_ion = 1 if metal == "Na" else 2 * z  # HA units per ion: NaA, or M(A)z(HA)z
+        want = {el: per_ion * ha[el].count for el in ha}
         want["H"] -= z
         want[metal] = want.get(metal, 0) + 1
         got = {k: v.count for k, v in Formula(r["formula"]).composition().items()}
         assert got == want, r["name"]
         assert r["phase"] == "org" and r["charge"] == 0
         n += 1
-    assert n == 19 + 8 + 8
+    assert n == 19 + 8 + 8 + 3
 
 
 def test_required_coverage_present():
