@@ -8,7 +8,6 @@ chloride Nd/Pr cases are illustrative inputs, not data.
 import re
 
 from yieldkit.chemistry.components import Components
-from yieldkit.chemistry.species import Species
 from yieldkit.stream import Stream
 from yieldkit.unitops.solvent_extraction import SolventExtraction
 
@@ -25,15 +24,9 @@ def cx(metal: str, extractant: str = "D2EHPA") -> str:
     return re.sub(r"[+-]\d*$", "", metal) + "-" + extractant
 
 
-# NaA of a saponified extractant: a modelling species of ours (not in species.toml)
-NA_D2EHPA = Species.create(
-    "Na-D2EHPA", "NaC16H34O4P", phase="org", source="yieldkitEstimate",
-    description="sodium di(2-ethylhexyl)phosphate NaA (saponified D2EHPA)",
-)  # fmt: skip
-
 C = Components(
     ["H2O", "H+", "Cl-", "SO4-2", "HSO4-", "Na+"] + REF_METALS
-    + [cx(m) for m in REF_METALS] + ["Pr-PC88A", "D2EHPA", "PC88A", "kerosene", NA_D2EHPA]
+    + [cx(m) for m in REF_METALS] + ["Pr-PC88A", "D2EHPA", "PC88A", "kerosene", "Na-D2EHPA"]
 )  # fmt: skip
 D2EHPA_MOL_M3 = 48.79 / C["D2EHPA"].molar_mass  # 48.79 g/L D2EHPA in total (5 vol %)
 
