@@ -602,6 +602,7 @@ def test_kernel_constants_match_the_python_ones():
     assert _kernel.PLATEAU_STEPS == newton.PLATEAU_STEPS
     assert _kernel.PLATEAU_CUT == newton.PLATEAU_CUT
     assert _kernel.X_FLUSH == system.X_FLUSH
+    assert _kernel.TRACE_CONC == system.TRACE_CONC
 
 
 @pytest.mark.parametrize(
