@@ -74,8 +74,8 @@ PLATEAU_STEPS = 3  # as newton.PLATEAU_STEPS [-]
 PLATEAU_CUT = 0.01  # as newton.PLATEAU_CUT [-]
 #: Metal concentrations below this are zero (below it numbers turn subnormal) [mol/m3]
 X_FLUSH = 1e-300
-#: A metal's rows are scaled by at least this concentration times the largest flow (as
-#: system.TRACE_CONC) [mol/m3]
+#: A metal's scale (of its variables and its rows) is at least this concentration times
+#: the largest flow (as system.TRACE_CONC) [mol/m3]
 TRACE_CONC = 1e12 * X_FLUSH
 
 
@@ -759,10 +759,10 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
     sc_m = np.empty(m)
     q_max = max(qa.max(), qo.max())
     for i in range(m):
-        sm = scale_m[i] if scale_m[i] > 0 else 1.0
+        sm = max(scale_m[i] if scale_m[i] > 0 else 1.0, TRACE_CONC * q_max)  # TRACE_CONC
         xref[i] = sm / qa[0]
         inv_ref[i] = qa[0] / sm
-        sc_m[i] = 1.0 / max(sm, TRACE_CONC * q_max)  # a metal's rows: see TRACE_CONC
+        sc_m[i] = 1.0 / sm
     sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
     ec, fast, run, ka, kb = power_form(c, a, bb)
     p = (qa, qo, s_m, c, a, bb, xref, ec, fast, run, ka, kb, inv_ref)

@@ -20,13 +20,15 @@ H_FLOOR = 1e-3  # lowest H+ of the initial guess, relative to the feed's [-]
 #: [mol/m3]
 X_FLUSH = 1e-300
 
-#: A metal's balance rows are measured against at least this concentration times the
-#: largest phase flow [mol/m3]: 1e12 x X_FLUSH, so that the flushing of its concentrations
-#: below X_FLUSH stays below 1e-12 of the flow its rows are judged against. Only a metal fed
-#: at less than ~1e-288 mol/m3 is affected, and its balance then closes against that floor
-#: rather than its own flow (which double precision cannot resolve through a cascade).
-#: Found 2026-12-06: a 50-stage scrub of a saponified circuit left Na+ at 2e-296 mol/m3 on
-#: its organic, and the strip section that took it failed its balance check at 2e-9 [-]
+#: A metal's scale (its inflow: the unit of its scaled variables, and what its balance
+#: rows are measured against) is at least this concentration times the largest phase flow
+#: [mol/m3]: 1e12 x X_FLUSH, so that the flushing of its concentrations below X_FLUSH
+#: stays below 1e-12 of its scale. Only a metal fed at less than ~1e-288 mol/m3 is
+#: affected, and its balance then closes against that floor rather than its own flow
+#: (which double precision cannot resolve through a cascade). Found 2026-12-06 in
+#: saponified circuits: long scrub sections leave Na+ at 1e-288..1e-301 mol/m3 on their
+#: organic, and the next section failed (its balance check at 2e-9, or its Newton with
+#: variables scaled by a subnormal inflow, residual 0.44 to 3.6e17 after every fallback)
 TRACE_CONC = 1e12 * X_FLUSH
 
 
@@ -88,11 +90,11 @@ class _Cascade:
         self.b = self.m + 2
         self.zz = model.z
         self.nn2 = model.ha_bound
-        self.xref = np.where(st.scale_m > 0, st.scale_m, 1.0) / st.qa[0]
-        # row scales (every residual divided by one fixed positive number; a metal's at
-        # least TRACE_CONC times the largest flow)
+        # a metal's scale: its inflow, at least TRACE_CONC times the largest flow
         q_max = max(float(st.qa.max()), float(st.qo.max()))
         sm = np.maximum(np.where(st.scale_m > 0, st.scale_m, 1.0), TRACE_CONC * q_max)
+        self.xref = sm / st.qa[0]
+        # row scales (every residual divided by one fixed positive number)
         self.row_scale = np.empty((self.n, self.b))
         self.row_scale[:, : self.m] = sm
         self.row_scale[:, self.m] = st.scale_h if st.scale_h > 0 else 1.0
