@@ -759,7 +759,7 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
     sc_m = np.empty(m)
     q_max = max(qa.max(), qo.max())
     for i in range(m):
-        sm = max(scale_m[i] if scale_m[i] > 0 else 1.0, TRACE_CONC * q_max)  # TRACE_CONC
+        sm = max(scale_m[i] if scale_m[i] > 0 else 1.0, TRACE_CONC * q_max)  # a floor
         xref[i] = sm / qa[0]
         inv_ref[i] = qa[0] / sm
         sc_m[i] = 1.0 / sm

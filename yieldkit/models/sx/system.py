@@ -26,9 +26,11 @@ X_FLUSH = 1e-300
 #: stays below 1e-12 of its scale. Only a metal fed at less than ~1e-288 mol/m3 is
 #: affected, and its balance then closes against that floor rather than its own flow
 #: (which double precision cannot resolve through a cascade). Found 2026-12-06 in
-#: saponified circuits: long scrub sections leave Na+ at 1e-288..1e-301 mol/m3 on their
-#: organic, and the next section failed (its balance check at 2e-9, or its Newton with
-#: variables scaled by a subnormal inflow, residual 0.44 to 3.6e17 after every fallback)
+#: saponified circuits: a long scrub left Na+ at 2e-296 mol/m3 on its organic, and the
+#: strip that took it failed its balance check at 2e-9; it solves with this floor. Traces
+#: of 1e-288..1e-301 mol/m3 can still stall Newton (residual 0.44 to 3.6e17 after every
+#: fallback in two random circuits): the SX unit passes metals below its TRACE_PASS
+#: (1e-250 mol/m3) through unchanged instead of giving them to the cascade
 TRACE_CONC = 1e12 * X_FLUSH
 
 
