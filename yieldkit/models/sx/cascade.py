@@ -27,7 +27,9 @@ plain loops and a block-tridiagonal factorisation (the default where supported; 
 runs: :mod:`yieldkit.models.sx.backend`). After a failed Newton
 (:mod:`yieldkit.models.sx.fallbacks`), in this order: continuation in the number of
 stages from a single stage (``fallbacks._grown``: 1, 2, 4, ... stages, each from the last
-profile stretched); the pseudo-transient continuation, in the compiled kernel (compiled
+profile stretched); where more base than acid enters for the feed's H+ (a saponified
+organic), Newton from the constant-D cascade at the H+ that closes its proton balance
+(``system._balanced_guess``); the pseudo-transient continuation, in the compiled kernel (compiled
 backend; it repeats the NumPy one step for step), then in NumPy when the compiled one
 stopped early; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps (up to
 12 stages); pseudo-arclength continuation from dilute feeds
@@ -96,8 +98,9 @@ def solve_cascade(
         NumPy call overhead) or 'numpy' (the reference). None (default) takes 'compiled'
         for the models it supports (kinds in ``COMPILED_KINDS``) and 'numpy' otherwise;
         the solution's ``backend`` records which ran. If Newton stalls, the continuation
-        in the number of stages from one stage takes over; if that fails too, the
-        compiled pseudo-transient continuation, then the NumPy fallbacks
+        in the number of stages from one stage takes over; if that fails too, Newton
+        from a balanced start (a saponified organic), the compiled pseudo-transient
+        continuation, then the NumPy fallbacks
         (pseudo-transient, continuation from half the stages, Gauss-Seidel), and last the
         continuation from dilute feeds along the solution curve [-].
 

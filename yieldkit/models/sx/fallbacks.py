@@ -1,6 +1,7 @@
 """What runs after a failed Newton (:func:`_solve_general`, the chain described in
 :mod:`yieldkit.models.sx.cascade`): the acid shift for a D that ignores H+, the
-continuation in the number of stages from one stage, the pseudo-transient, the
+continuation in the number of stages from one stage, Newton from the balanced start (more
+base than acid for the feed's H+: a saponified organic), the pseudo-transient, the
 continuation from half (or 1.5x) the stages, Gauss-Seidel sweeps and the continuation
 from dilute feeds.
 """
@@ -22,6 +23,7 @@ from yieldkit.models.sx.newton import _run
 from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at, check_feed_range
 from yieldkit.models.sx.reference import gauss_seidel_cascade
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
+from yieldkit.models.sx.system import _balanced_guess, _Cascade
 
 GS_MAX_STAGES = 12  # longest cascade given the Gauss-Seidel fallback [-]
 
@@ -95,6 +97,15 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
                      backend)  # fmt: skip
         if sol is not None:
             return sol
+    if continuable:
+        # more base than acid for the feed's H+ (a saponified organic): Newton from the
+        # constant-D cascade at the H+ that closes its proton balance (system._balanced_guess)
+        guess = _balanced_guess(model, st, _Cascade(model, st))
+        if guess is not None:
+            try:
+                return run(guess, None, False)
+            except ConvergenceError:
+                pass
     try:  # the pseudo-transient (compiled, then NumPy): Newton from this start failed above
         return run(warm, warm_fac, "only")
     except ConvergenceError as exc:
