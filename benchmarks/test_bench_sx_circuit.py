@@ -87,3 +87,20 @@ def test_sx_circuit(benchmark, monkeypatch, scale, method):
         benchmark.extra_info["time_ratio_to_direct"] = benchmark.stats.stats.min / _direct_time(
             scale
         )
+
+
+@pytest.mark.parametrize("scale", list(SCALES))
+def test_sx_circuit_saponified(benchmark, scale):
+    """The same circuit with its organic 30 % saponified by NaOH before extraction
+    (``add_sx_circuit(..., saponification=...)``: a saponifier and a settler in the organic
+    loop, Na+ as a fourth exchanging cation in every section), Anderson."""
+    benchmark.group = f"sx circuit {scale} saponified"
+    circuit(SCALES[scale], saponified=0.3).solve()  # compiles and warms caches
+    result = benchmark.pedantic(lambda: circuit(SCALES[scale], saponified=0.3).solve(),
+                                rounds=3, iterations=1)  # fmt: skip
+    assert result.converged and result.max_balance_error() <= 1e-8
+    benchmark.extra_info.update(
+        tear_iterations=sum(x["iterations"] for x in result.solver_summary()),
+        nd_to_strip=round(result.recovery("Nd", "strip_out"), 6),
+        extraction_ph=round(float(result.outcomes["ndpr_extraction"].info["pH"].min()), 2),
+    )
