@@ -115,7 +115,9 @@ class SolventExtraction(UnitOperation):
     capacity : quantity, optional
         Extractant of the unloaded organic with ``saturation``, e.g. "150 mol/m^3".
     saponification : bool
-        Model Na+ of a saponified extractant (needs ``Na+`` and ``Na-<extractant>``) [-].
+        Model Na+ of a saponified extractant (needs ``Na+`` and ``Na-<extractant>``, the
+        sodium salt NaA, in the species database; ``add_sx_circuit(...,
+        saponification=...)`` adds the saponifier to a circuit's organic loop) [-].
     side_feeds : iterable of int
         Stages receiving a side feed; each adds inlet port ``feed_<k>`` (aqueous and/or
         organic species, split by phase) [-].
