@@ -99,6 +99,12 @@ def _circuit():
         make_up=cs.organic("10 L/h", c=c),
         bleed=0.1,
     )
+    return _feeds_and_products(fs, ports, c, ("raffinate", "scrub_out", "strip_out", "bleed"))
+
+
+def _feeds_and_products(fs, ports, c, outlets):
+    """The circuit's feed (the chloride Nd/Pr liquor), scrub and strip acids, and a Product
+    on each of ``outlets``."""
     feeds = {
         "feed": cs.ndpr_aq(c=c),
         "scrub_liquor": cs.acid("20 L/h", 0.05, c=c),
@@ -107,7 +113,7 @@ def _circuit():
     for port, s in feeds.items():
         fs.add(Feed(port, s, kind="feed" if port == "feed" else "reagent"))
         fs.connect(f"{port}.out", ports[port], port)
-    for port in ("raffinate", "scrub_out", "strip_out", "bleed"):
+    for port in outlets:
         fs.add(Product(port))
         fs.connect(ports[port], f"{port}.in", port)
     return fs
@@ -305,20 +311,9 @@ def _sap_circuit(saponification=SAP, c=C_SAP, sections=None):
                             scrub=dict(n_stages=3, **PC88A), strip=dict(n_stages=3, **PC88A))  # fmt: skip
     ports = add_sx_circuit(fs, "s", **spec, make_up=cs.organic("10 L/h", extractant="PC88A", c=c),
                            bleed=0.1, saponification=saponification)  # fmt: skip
-    feeds = {
-        "feed": cs.ndpr_aq(c=c),
-        "scrub_liquor": cs.acid("20 L/h", 0.05, c=c),
-        "strip_liquor": cs.acid("20 L/h", 2.0, c=c),
-    }
-    for port, s in feeds.items():
-        fs.add(Feed(port, s, kind="feed" if port == "feed" else "reagent"))
-        fs.connect(f"{port}.out", ports[port], port)
     outs = ["raffinate", "scrub_out", "strip_out", "bleed"]
     outs += ["saponification_effluent"] if saponification else []
-    for port in outs:
-        fs.add(Product(port))
-        fs.connect(ports[port], f"{port}.in", port)
-    return fs
+    return _feeds_and_products(fs, ports, c, outs)
 
 
 @pytest.mark.parametrize("solver", ["anderson", "wegstein", "direct"])
