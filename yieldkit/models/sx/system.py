@@ -291,9 +291,14 @@ GUESS_BISECTIONS = 12
 def _initial_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.ndarray:
     """Constant-D cascade at the feed's H+ and free extractant, then H+ and f from it."""
     x, lf, g = _constant_d_cascade(model, st, cas, st.h_in)
-    qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
-    h = np.maximum(qah / st.qa, H_FLOOR * st.h_in)
+    h = np.maximum(_h_profile(st, g), H_FLOOR * st.h_in)
     return _guess_state(cas, x, np.log(h), lf)
+
+
+def _h_profile(st: _Setup, g: np.ndarray) -> np.ndarray:
+    """H+ per stage from the proton balances, given the organic charge flow g per stage
+    [mol/m3]."""
+    return (np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)) / st.qa
 
 
 def _balanced_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.ndarray | None:
@@ -318,8 +323,7 @@ def _balanced_guess(model: DistributionModel, st: _Setup, cas: _Cascade) -> np.n
     the same iterations)."""
     n = st.s_m.shape[0]
     g = _constant_d_cascade(model, st, cas, st.h_in, solve_f=False)[2]
-    qah = np.cumsum(st.s_h) + g[0] - np.append(g[1:], 0.0)
-    if np.all(qah / st.qa >= H_FLOOR * st.h_in):  # (the check, with f at the feed's too)
+    if np.all(_h_profile(st, g) >= H_FLOOR * st.h_in):  # (the check, f at the feed's too)
         return None
     lo = np.log(H_MIN)
     hi = np.log(max(st.h_in, st.scale_h / st.qa[-1])) + 1.0
