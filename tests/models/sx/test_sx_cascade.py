@@ -320,6 +320,89 @@ def test_overloading_by_a_constant_d_is_decided_exactly(backend):
         solve_cascade(np.array([5.2, 1000.0]), org, 1.0, 1.0, model, 3, backend=backend)
 
 
+def _ph_cascade(seed: int):
+    """A cascade with the empirical pH model (D ignores the free extractant: b = 0) fed
+    metals that would bind 0-150 % of the organic's extractant, drawn from ``seed`` (the
+    search of 2026-12-06 that found the cases below)."""
+    rng = np.random.default_rng([seed, 13])
+    m = int(rng.integers(2, 13))
+    z = rng.choice([1.0, 2.0, 3.0], m)
+    e = rng.uniform(50, 1000)
+    model = empirical_ph([f"M{i}" for i in range(m)], rng.uniform(0, 2, m), np.zeros(m),
+                         rng.uniform(-3, 1, m), np.zeros(m), 5.0, z)  # fmt: skip
+    n = int(rng.integers(1, 80))
+    q_org = 10 ** rng.uniform(-1, 1)
+    load = rng.uniform(0, 1.5)
+    x = 10 ** rng.uniform(-3, 1, m)
+    x *= load * q_org * e / (x @ (2 * model.n))
+    aq = np.append(x, 10 ** rng.uniform(0, 3) + 1.2 * x @ model.z)
+    return model, aq, np.append(np.zeros(m), e), 1.0, q_org, n
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_overloading_by_a_d_that_ignores_the_extractant_is_decided_exactly(backend):
+    """A D that depends on H+ but not on the free extractant (empirical_ph without
+    saturation): metals and H+ do not involve the extractant, so the cascade is solved with
+    ample extractant and what its complexes bind decides (fallbacks._extractant_relaxed).
+    Before, the verdict was read from where a failed Newton stopped: of 900 random cases,
+    16 that bind more than the extractant ended in a bare ConvergenceError (12 ms - 14 s;
+    the compiled path's failed iterate kept free extractant, and in a flowsheet the tear
+    solver could not retreat), and one with a solution was called overloaded. Both
+    backends now agree on all 900."""
+    model, aq, org, q_aq, q_org, n = _ph_cascade(883)  # 6 stages, 2 metals
+    with pytest.raises(InfeasibleStateError, match=r"beyond its extractant capacity at stage "
+                       r"\d+ \(its metals would bind [\d.e+]+ of [\d.e+]+ mol/m3"):  # fmt: skip
+        solve_cascade(aq, org, q_aq, q_org, model, n, backend=backend)
+    model, aq, org, q_aq, q_org, n = _ph_cascade(409)  # 46 stages, 6 metals, 97.5 % loaded
+    sol = solve_cascade(aq, org, q_aq, q_org, model, n, backend=backend)
+    assert sol.balance_error < 1e-10
+    assert np.all(sol.free_extractant > 0) and sol.loading.max() == pytest.approx(0.9746, rel=1e-3)
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_overloaded_coal_refuse_rougher_extraction_is_infeasible_on_both_backends(backend):
+    """The rougher extraction of coal-refuse-uky (UKy D2EHPA correlation at 20 vol %, 3
+    stages, 12 metals) at a Newton-Krylov trial point of the route at recycle 0.99 (found
+    2026-12-06): its Al, Ca and Fe bind 790 of the 605 mol/m3 of extractant. The NumPy path
+    said so (reading 605 of 605 from its failed iterate), the compiled one raised a bare
+    ConvergenceError, which stopped the flowsheet instead of making the solver retreat."""
+    from yieldkit.models.sx.parameters import uky_d2ehpa
+
+    aq = np.array([0.85034365603105333, 2.4046667792168512, 0.21726416561735529,
+                   0.78511531181576444, 0.14202925631246796, 0.10533758385319379,
+                   0.073594552462492538, 0.40270336394683259, 0.19590063523457243,
+                   271.55221353347133, 130.73314211283065, 754.89017292245717,
+                   911.63334042328836])  # fmt: skip
+    org = np.append(np.zeros(12), 605.2952660337068)
+    with pytest.raises(InfeasibleStateError, match=r"at stage 1 \(its metals would bind 790 of "
+                       r"605 mol/m3 of extractant\)"):  # fmt: skip
+        solve_cascade(aq, org, 1.983497453271376e-06, 3.580555555555557e-06,
+                      uky_d2ehpa(dosage=20.0), 3, tol=1e-14, backend=backend)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_a_d_that_ignores_the_extractant_loads_exactly_what_its_metals_bind(backend):
+    """With b = 0 the metals and H+ of the solution do not depend on the extractant: the
+    extractant of a cascade whose complexes bind B mol/m3 at its fullest stage can be cut
+    to B / 0.999 (the organic then 99.9 % loaded there, the rest of the solution the same)
+    but not to B / 1.001, which is reported with what the metals would bind."""
+    model, aq, org, q_aq, q_org, n = _ph_cascade(409)
+    ample = org.copy()
+    ample[-1] *= 3.0
+    sol = solve_cascade(aq, ample, q_aq, q_org, model, n, backend=backend)
+    bound = sol.y @ model.ha_bound
+    full = bound.max()
+    for cut, ok in ((0.999, True), (1.001, False)):
+        tight = np.append(org[:-1], full / cut)
+        if ok:
+            s2 = solve_cascade(aq, tight, q_aq, q_org, model, n, backend=backend)
+            assert s2.loading.max() == pytest.approx(cut, rel=1e-9)
+            np.testing.assert_allclose(s2.x, sol.x, rtol=1e-8, atol=1e-12 * aq.max())
+        else:
+            with pytest.raises(InfeasibleStateError, match=f"would bind {full:.3g} of "):
+                solve_cascade(aq, tight, q_aq, q_org, model, n, backend=backend)
+
+
 @pytest.mark.filterwarnings("error")
 def test_loading_path_tangent_of_a_huge_step_is_a_unit_vector():
     """The continuation's tangent from b = J^-1 g of 1e200 (a nearly singular J): the

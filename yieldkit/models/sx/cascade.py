@@ -35,7 +35,10 @@ stopped early; continuation from half (or 1.5x) the stages; Gauss-Seidel sweeps 
 12 stages); pseudo-arclength continuation from dilute feeds
 (:mod:`yieldkit.models.sx.loading_path`). Each runs only if everything before it failed;
 a failure of all of them raises ConvergenceError with the stage and residual. A D that
-ignores H+ is first solved with ample acid and shifted back (exact). A solution whose H+
+ignores the free extractant is first solved with ample extractant, what its complexes
+bind deciding whether the organic would be loaded beyond its capacity
+(InfeasibleStateError) or else giving the free extractant (exact); a D that ignores H+ is
+first solved with ample acid and shifted back (exact). A solution whose H+
 falls below pH 14 somewhere is reported as short of acid (InfeasibleStateError).
 """
 

@@ -1,9 +1,9 @@
 """What runs after a failed Newton (:func:`_solve_general`, the chain described in
-:mod:`yieldkit.models.sx.cascade`): the acid shift for a D that ignores H+, the
-continuation in the number of stages from one stage, Newton from the balanced start (more
-base than acid for the feed's H+: a saponified organic), the pseudo-transient, the
-continuation from half (or 1.5x) the stages, Gauss-Seidel sweeps and the continuation
-from dilute feeds.
+:mod:`yieldkit.models.sx.cascade`): ample extractant for a D that ignores the free
+extractant, the acid shift for a D that ignores H+, the continuation in the number of
+stages from one stage, Newton from the balanced start (more base than acid for the feed's
+H+: a saponified organic), the pseudo-transient, the continuation from half (or 1.5x) the
+stages, Gauss-Seidel sweeps and the continuation from dilute feeds.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from yieldkit.errors import (
     float_array,
 )
 from yieldkit.models.sx.loading_path import loading_path
-from yieldkit.models.sx.newton import _run
+from yieldkit.models.sx.newton import _run, capacity_message
 from yieldkit.models.sx.problem import _fast_setup, _setup, _side_feeds_at, check_feed_range
 from yieldkit.models.sx.reference import gauss_seidel_cascade
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
@@ -32,6 +32,9 @@ _LONGER: ContextVar[bool] = ContextVar("_LONGER", default=False)
 
 #: True inside the acid-shift fallback's solve with ample acid (no second shift)
 _SHIFTED: ContextVar[bool] = ContextVar("_SHIFTED", default=False)
+
+#: True inside the extractant fallback's solve with ample extractant (no second one)
+_RELAXED: ContextVar[bool] = ContextVar("_RELAXED", default=False)
 
 
 def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,  # noqa: N803
@@ -86,6 +89,11 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         # a constant D that loads the organic beyond its capacity: no solution exists
         # (decided exactly, newton._over_capacity), so no fallback is tried
         raise InfeasibleStateError(first.diagnosis) from first
+    if np.all(model.b == 0) and not _RELAXED.get():  # D ignores the free extractant
+        sol = _extractant_relaxed(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
+                                  max_iter, backend)  # fmt: skip
+        if sol is not None:
+            return sol
     if np.all(model.a == 0) and not _SHIFTED.get():  # D ignores H+: ample acid, shifted
         sol = _acid_shifted(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
                             max_iter, backend)  # fmt: skip
@@ -252,6 +260,65 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
         )
     state = up.state.reshape(n, m + 2).copy()
     state[:, m] = np.log(h)
+    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds)
+    try:
+        sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
+    except ConvergenceError:
+        return None
+    sol.iterations += up.iterations
+    sol.jacobians += up.jacobians
+    return sol
+
+
+def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter,
+                        backend):  # fmt: skip
+    """Solve a cascade whose D ignores the free extractant (every exponent b = 0: the
+    empirical pH correlation without saturation, constant D) exactly via ample extractant:
+    the metals and H+ do not depend on the free extractant then, and the extractant
+    balance only says what the complexes leave free. Adding delta mol/m3 of extractant to
+    every organic feed raises the total in every stage by exactly delta (stage k's organic
+    flow is the sum of the organic feeds reaching it), with delta larger than all the
+    metals fed could bind, so the free extractant stays far from zero, where Newton has no
+    positivity bound to fight. The complexes of that solution are the cascade's: if they
+    bind more than a stage's own extractant, no solution exists; otherwise the total
+    minus what they bind is the free extractant, polished by Newton.
+
+    Found 2026-12-06: a 3-stage, 12-metal empirical_ph cascade of the coal-refuse route,
+    fed by a Newton-Krylov trial point, bound all its extractant; the NumPy path said so,
+    the compiled one reported a bare ConvergenceError (its failed iterate kept free
+    extractant), which stopped the flowsheet instead of making the tear solver retreat.
+
+    Returns the solution, or None if a solve fails. Raises InfeasibleStateError when the
+    complexes bind the whole extractant of some stage (named, with what they would bind).
+    """
+    from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
+
+    m = model.n_metals
+    org = np.array(org_feed, dtype=float)
+    side = list(side_feeds or ())
+    feeds = [(q_aq, np.asarray(aq_feed, dtype=float)), (q_org, org)]
+    feeds += [(sf.flow, np.asarray(sf.conc, dtype=float)) for sf in side]
+    binding = sum(q * (c[:m] @ model.ha_bound) for q, c in feeds)  # all metals [mol/s]
+    delta = 10.0 * float(binding) / float(q_org) + float(org[m]) + 1.0  # [mol/m3]
+    org[m] += delta
+    side_up = [SideFeed(sf.stage, sf.phase, sf.flow, np.append(sf.conc[:m], sf.conc[m] + delta))
+               if sf.phase == "org" else sf for sf in side]  # fmt: skip
+    token = _RELAXED.set(True)
+    try:  # with every fallback but this one
+        up = solve_cascade(aq_feed, org, q_aq, q_org, model, n, side_up, tol=tol,
+                           max_iter=max_iter, backend=backend)  # fmt: skip
+    except (ConvergenceError, SpecificationError):
+        return None
+    finally:
+        _RELAXED.reset(token)
+    total = up.total_extractant - delta
+    free = total - up.y @ model.ha_bound
+    k = int(np.argmin(free / total))
+    rounding = 64.0 * np.finfo(float).eps * (delta + total[k])  # of free [mol/m3]
+    if free[k] <= rounding:
+        raise InfeasibleStateError(capacity_message(model, k, total[k] - free[k], total[k]))
+    state = up.state.reshape(n, m + 2).copy()
+    state[:, m + 1] = np.log(free)
     st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds)
     try:
         sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)

@@ -406,6 +406,17 @@ def short_of_acid(model: DistributionModel, stage: int, n: int, where: str = "")
     )
 
 
+def capacity_message(model: DistributionModel, k: int, bound: float, total: float) -> str:
+    """Message of a cascade whose metals would bind ``bound`` of the ``total`` extractant
+    [mol/m3] at stage k (0-based) under a model that ignores loading."""
+    return (
+        f"the organic would be loaded beyond its extractant capacity at stage {k + 1} (its "
+        f"metals would bind {bound:.3g} of {total:.3g} mol/m3 of extractant): the "
+        f"{model.kind} model ignores loading; use saturation=True, more extractant or a "
+        "lower O/A load."
+    )
+
+
 def _over_capacity(model: DistributionModel, st) -> tuple[int, float] | None:
     """For a D that depends on neither H+ nor the free extractant (constant D): the stage
     whose metals would bind the most of its extractant, and what they would bind
@@ -427,26 +438,20 @@ def _over_capacity(model: DistributionModel, st) -> tuple[int, float] | None:
 
 def _raise_failure(cas: _Cascade, v, parts, r, hist, err, check):
     model, st = cas.model, cas.st
-    x, h, f, y, _ = parts
+    h = parts[1]
     rr = np.abs(r.reshape(cas.n, cas.b))
     k, j = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(rr), rr, np.inf))), rr.shape)
     what = model.metals[j] if j < cas.m else ("H+" if j == cas.m else "extractant")
     diagnosis = None
-    with np.errstate(all="ignore"):
-        load = f / st.e
-    low_f = load[np.isfinite(load)]
     fin_h = h[np.isfinite(h)]  # (a failed iterate may hold nan: no warning from min)
+    # decided from the balances, not read from the iterate; a D that depends on H+ and not
+    # on the free extractant is decided exactly by fallbacks._extractant_relaxed (the
+    # failed iterate's free extractant, read here before 2026-12-06, depends on the path
+    # taken: it called a cascade with a solution "loaded beyond its capacity")
     over = _over_capacity(model, st)
-    proven = over is not None  # decided from the balances, not read from the iterate
-    if over is None and np.all(model.b == 0) and low_f.size and low_f.min() < 1e-9:
-        over = k, st.e[k] - f[k]  # a D that depends on H+: as the failed iterate says
+    proven = over is not None
     if over is not None:
-        diagnosis = (
-            f"the organic would be loaded beyond its extractant capacity at stage "
-            f"{over[0] + 1} (its metals would bind {over[1]:.3g} of {st.e[over[0]]:.3g} "
-            f"mol/m3 of extractant): the {model.kind} model ignores loading; use "
-            "saturation=True, more extractant or a lower O/A load."
-        )
+        diagnosis = capacity_message(model, over[0], over[1], st.e[over[0]])
     elif fin_h.size and fin_h.min() < H_MIN and np.abs(model.a).min() < 0.1:
         # a D that ignores H+ (a = 0) can run out of acid; one that barely depends on it
         # (|a| < 0.1: D x 10 needs H+ / 1e10) only at an H+ no model covers. If every D rises
