@@ -289,7 +289,9 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
     extractant), which stopped the flowsheet instead of making the tear solver retreat.
 
     Returns the solution, or None if a solve fails. Raises InfeasibleStateError when the
-    complexes bind the whole extractant of some stage (named, with what they would bind).
+    complexes bind the whole extractant of some stage (named, with what they would bind),
+    or when the solve with ample extractant finds the cascade short of acid (its metals
+    and H+ are this cascade's).
     """
     from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
 
@@ -299,7 +301,8 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
     feeds = [(q_aq, np.asarray(aq_feed, dtype=float)), (q_org, org)]
     feeds += [(sf.flow, np.asarray(sf.conc, dtype=float)) for sf in side]
     binding = sum(q * (c[:m] @ model.ha_bound) for q, c in feeds)  # all metals [mol/s]
-    delta = 10.0 * float(binding) / float(q_org) + float(org[m]) + 1.0  # [mol/m3]
+    # > twice what the complexes of any stage can bind (its organic flow >= q_org)
+    delta = 2.0 * float(binding) / float(q_org) + 1.0  # [mol/m3]
     org[m] += delta
     side_up = [SideFeed(sf.stage, sf.phase, sf.flow, np.append(sf.conc[:m], sf.conc[m] + delta))
                if sf.phase == "org" else sf for sf in side]  # fmt: skip
@@ -307,6 +310,8 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
     try:  # with every fallback but this one
         up = solve_cascade(aq_feed, org, q_aq, q_org, model, n, side_up, tol=tol,
                            max_iter=max_iter, backend=backend)  # fmt: skip
+    except InfeasibleStateError:
+        raise  # short of acid: metals and H+ are the cascade's own, so is the verdict
     except (ConvergenceError, SpecificationError):
         return None
     finally:
