@@ -11,7 +11,7 @@ import pytest
 
 from yieldkit import citations
 from yieldkit.errors import SpecificationError
-from yieldkit.models.sx import solve_cascade
+from yieldkit.models.sx import constant_d, solve_cascade
 from yieldkit.models.sx.design import (
     mccabe_thiele_plot,
     oa_ratio_for_recovery,
@@ -109,6 +109,43 @@ def test_oa_ratio_search_hits_target():
     ratio, sol = oa_ratio_for_recovery(aq, org, 1.0, model, 4, "Nd+3", 0.8)
     np.testing.assert_allclose(recovery(sol, aq, org, 3), 0.8, rtol=1e-8)
     assert 1e-3 < ratio < 1e3
+
+
+def test_oa_ratio_search_stops_at_the_edge_of_the_operable_range():
+    """A constant D ignores loading: below O/A ~1 the organic would be loaded beyond its
+    capacity, and the search's default low end (1e-3) used to stop it with that
+    InfeasibleStateError; it now bisects to the lowest O/A that operates and searches
+    above it. A target reached only below that edge is an error naming the range and why."""
+    model = constant_d(["A+3"], [2.0], [3.0])  # 6 HA per ion: 10 mol/m3 bind all 60
+    aq, org = np.array([10.0, 200.0]), np.array([0.0, 60.0])
+    ratio, sol = oa_ratio_for_recovery(aq, org, 1.0, model, 4, "A+3", 0.99)
+    np.testing.assert_allclose(recovery(sol, aq, org, 0), 0.99, rtol=1e-8)
+    assert sol.loading.max() < 1.0 and 1.0 < ratio < 2.0
+    with pytest.raises(
+        SpecificationError,
+        match=r"spans 0.96\d+\.\.1 for the O/A the cascade can operate at, 0.96\d+\.\.1000 of "
+        r"\(0.001, 1000.0\); target 0.5 is outside, and beyond that range: the organic would be "
+        r"loaded beyond its extractant capacity at stage 1",
+    ):
+        oa_ratio_for_recovery(aq, org, 1.0, model, 4, "A+3", 0.5)
+
+
+def test_oa_ratio_search_between_two_edges():
+    """Metal A (D 3) in the aqueous overloads the organic below O/A ~1; metal B (D 0.05)
+    on the organic feed is stripped into the aqueous, and above O/A ~2 it needs more acid
+    than the aqueous brings: the search runs between both edges (found from the middle of
+    the bounds), and a target outside them names both reasons."""
+    model = constant_d(["A+3", "B+3"], [3.0, 0.05], [3.0, 3.0])
+    aq, org = np.array([10.0, 0.0, 1.0]), np.array([0.0, 5.0, 60.0])
+    ratio, sol = oa_ratio_for_recovery(aq, org, 1.0, model, 4, "A+3", 0.995)
+    np.testing.assert_allclose(recovery(sol, aq, org, 0), 0.995, rtol=1e-8)
+    assert 0.99 < ratio < 2.1
+    with pytest.raises(SpecificationError, match=r"at low O/A, the organic would be loaded "
+                       r"beyond .* At high O/A, not enough acid"):  # fmt: skip
+        oa_ratio_for_recovery(aq, org, 1.0, model, 4, "A+3", 0.9)
+    with pytest.raises(SpecificationError, match=r"cannot operate at O/A 3.0, 5.47\d+ or 10.0: "
+                       r"at 3.0, not enough acid.* At 10.0, not enough acid"):  # fmt: skip
+        oa_ratio_for_recovery(aq, org, 1.0, model, 4, "A+3", 0.995, (3.0, 10.0))
 
 
 def test_recovery_and_purity_take_a_name_or_an_index():

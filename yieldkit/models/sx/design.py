@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import brentq
 
-from yieldkit.errors import SpecificationError, unknown_name
+from yieldkit.errors import InfeasibleStateError, SpecificationError, unknown_name
 from yieldkit.models.sx.cascade import CascadeSolution, solve_cascade
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.problem import _INTEGERS, _is_real
@@ -200,7 +200,11 @@ def oa_ratio_for_recovery(
 ) -> tuple[float, CascadeSolution]:
     """Organic/aqueous flow ratio giving ``target`` recovery into the loaded organic.
 
-    Recovery rises monotonically with the O/A ratio; brentq works on ln(O/A).
+    Recovery rises monotonically with the O/A ratio; brentq works on ln(O/A). Where the
+    cascade cannot operate at an end of ``bounds`` (InfeasibleStateError: a D that ignores
+    loading overloads the organic at a low O/A, a saponified or loaded organic runs short
+    of acid at a high one), the search range ends at the edge of the O/A it can operate
+    at, found by bisection; a target beyond that edge is an error that names why.
 
     Parameters
     ----------
@@ -237,26 +241,89 @@ def oa_ratio_for_recovery(
             f"bounds = {bounds!r} must be two O/A ratios (lo, hi) with 0 < lo < hi, finite."
         )
     state: dict[str, CascadeSolution] = {}
+    # g at each ratio evaluated: brentq evaluates the ends of its bracket again, and an
+    # end at the edge of the operable range (_operable) may lie within rounding of
+    # infeasible, where a second solve from another warm start could say so
+    known: dict[float, float] = {}
 
     def g(log_ratio):
-        sol = solve_cascade(
-            aq_feed, org_feed, Q_aq, Q_aq * np.exp(log_ratio), model, n_stages, x0=state.get("last")
-        )
-        state["last"] = sol
-        return recovery(sol, aq_feed, org_feed, i) - target
+        if log_ratio not in known:
+            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_aq * np.exp(log_ratio), model,
+                                n_stages, x0=state.get("last"))  # fmt: skip
+            state["last"] = sol
+            known[log_ratio] = recovery(sol, aq_feed, org_feed, i) - target
+        return known[log_ratio]
 
     lo, hi = math.log(lo_ratio), math.log(hi_ratio)
-    g_lo, g_hi = g(lo), g(hi)
+    (lo, g_lo), (hi, g_hi), cut = _operable(g, lo, hi, bounds)
     if g_lo > 0 or g_hi < 0:
+        span = f"recovery of {metal} spans {g_lo + target:.6g}..{g_hi + target:.6g} for "
+        if cut is None:
+            raise SpecificationError(
+                f"{span}O/A in {bounds}; target {target} is outside (widen bounds or change "
+                "stages)."
+            )
         raise SpecificationError(
-            f"recovery of {metal} spans {g_lo + target:.6g}..{g_hi + target:.6g} for O/A in "
-            f"{bounds}; target {target} is outside (widen bounds or change stages)."
+            f"{span}the O/A the cascade can operate at, {np.exp(lo):.6g}..{np.exp(hi):.6g} of "
+            f"{bounds}; target {target} is outside, and beyond that range: {cut}"
         )
     root = brentq(g, lo, hi, xtol=1e-12, rtol=1e-12)
     sol = solve_cascade(
         aq_feed, org_feed, Q_aq, Q_aq * np.exp(root), model, n_stages, x0=state["last"]
     )
     return float(np.exp(root)), sol
+
+
+#: Bisections of ln(O/A) that locate the edge of the O/A range a cascade can operate in
+#: (:func:`_operable`): the edge to 2^-40 of the bracket's width in ln(O/A) [-]
+EDGE_BISECTIONS = 40
+
+
+def _operable(g, lo: float, hi: float, bounds):
+    """The bracket [lo, hi] of ln(O/A) shrunk to where ``g`` (recovery minus target) can
+    be evaluated, with g at both ends: ((lo, g_lo), (hi, g_hi), why), ``why`` the message
+    of the InfeasibleStateError beyond the edge (None if both ends operate). A model whose
+    D ignores loading cannot take a low O/A (the organic would be loaded beyond its
+    capacity), a saponified organic may run short of acid at a high one: the edge is found
+    by bisection (:data:`EDGE_BISECTIONS`), assuming one operable interval. SpecificationError
+    if neither end nor the middle operates."""
+    ends = []
+    for x in (lo, hi):
+        try:
+            ends.append(g(x))
+        except InfeasibleStateError as exc:
+            ends.append(exc)
+    bad = [isinstance(v, InfeasibleStateError) for v in ends]
+    if not any(bad):
+        return (lo, ends[0]), (hi, ends[1]), None
+    if all(bad):
+        mid = 0.5 * (lo + hi)
+        try:
+            g_mid = g(mid)
+        except InfeasibleStateError:
+            raise SpecificationError(
+                f"the cascade cannot operate at O/A {bounds[0]}, {math.exp(mid):.6g} or "
+                f"{bounds[1]}: at {bounds[0]}, {ends[0]} At {bounds[1]}, {ends[1]}"
+            ) from None
+        low = _edge(g, lo, mid, g_mid)
+        high = _edge(g, hi, mid, g_mid)
+        return low, high, f"at low O/A, {ends[0]} At high O/A, {ends[1]}"
+    ok = hi if bad[0] else lo
+    edge = _edge(g, lo if bad[0] else hi, ok, ends[1] if bad[0] else ends[0])
+    pair = (edge, (hi, ends[1])) if bad[0] else ((lo, ends[0]), edge)
+    return pair[0], pair[1], str(ends[0] if bad[0] else ends[1])
+
+
+def _edge(g, bad: float, ok: float, g_ok: float) -> tuple[float, float]:
+    """The operable point nearest to ``bad`` (where g raises InfeasibleStateError) from
+    ``ok`` (where it gave ``g_ok``), by bisection: (x, g(x))."""
+    for _ in range(EDGE_BISECTIONS):
+        mid = 0.5 * (bad + ok)
+        try:
+            g_ok, ok = g(mid), mid
+        except InfeasibleStateError:
+            bad = mid
+    return ok, g_ok
 
 
 def mccabe_thiele_plot(sol: CascadeSolution, metal: str, path: str | Path) -> Path:
