@@ -130,6 +130,24 @@ def test_oa_ratio_search_stops_at_the_edge_of_the_operable_range():
         oa_ratio_for_recovery(aq, org, 1.0, model, 4, "A+3", 0.5)
 
 
+def test_stage_searches_stop_where_more_stages_overload_the_organic():
+    """With a D that ignores loading, more stages extract more and load the organic more:
+    at O/A 0.9 this cascade operates with up to 6 stages (recovery 0.888) and is loaded
+    beyond its capacity from 7. The stage search doubled past 6 and stopped with that
+    InfeasibleStateError; it now takes the counts that overload as an upper bound."""
+    model = constant_d(["A+3", "B+3"], [1.2, 1e-3], [3.0, 3.0])
+    aq, org = np.array([10.0, 0.5, 200.0]), np.array([0.0, 0.0, 60.0])
+    n, sol = stages_for_recovery(aq, org, 1.0, 0.9, model, "A+3", 0.85)
+    assert n == 5 and recovery(sol, aq, org, 0) >= 0.85
+    assert recovery(solve_cascade(aq, org, 1.0, 0.9, model, 4), aq, org, 0) < 0.85
+    with pytest.raises(SpecificationError, match=r"reaches only 0.8879\d+ with 6 stages; with 7 "
+                       r"the cascade cannot operate: the organic would be loaded beyond"):  # fmt: skip
+        stages_for_recovery(aq, org, 1.0, 0.9, model, "A+3", 0.89)
+    with pytest.raises(SpecificationError, match=r"purity of A\+3 in the loaded organic reaches "
+                       r"at most 0.9999\d+ with 1..6 stages; with 7 the cascade cannot operate"):  # fmt: skip
+        stages_for_purity(aq, org, 1.0, 0.9, model, "A+3", 0.999999999)
+
+
 def test_oa_ratio_search_between_two_edges():
     """Metal A (D 3) in the aqueous overloads the organic below O/A ~1; metal B (D 0.05)
     on the organic feed is stripped into the aqueous, and above O/A ~2 it needs more acid

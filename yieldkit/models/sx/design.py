@@ -83,7 +83,10 @@ def stages_for_recovery(
 ) -> tuple[int, CascadeSolution]:
     """Fewest stages whose loaded organic carries ``target`` of a metal's input.
 
-    Recovery grows with the number of stages, so the search doubles then bisects.
+    Recovery grows with the number of stages, so the search doubles then bisects. With a
+    D that ignores loading, more stages may load the organic beyond its capacity
+    (InfeasibleStateError): such counts bound the search from above, and a target that
+    needs them is an error naming why.
 
     Parameters
     ----------
@@ -112,27 +115,42 @@ def stages_for_recovery(
     i = model.index(metal)
 
     def run(n):
-        sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+        """(recovery, solution) with n stages, or (None, the InfeasibleStateError)."""
+        try:
+            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+        except InfeasibleStateError as exc:
+            if n == 1:
+                raise
+            return None, exc
         return recovery(sol, aq_feed, org_feed, i), sol
 
     lo, hi = 0, 1
     rec, sol = run(1)
-    while rec < target:
+    rec_lo = 0.0
+    while rec is not None and rec < target:
         if hi >= max_stages:
             raise SpecificationError(
                 f"recovery of {metal} reaches only {rec:.6g} with {hi} stages (max_stages = "
                 f"{max_stages}); target {target} needs more stages or a higher O/A ratio."
             )
-        lo, hi = hi, min(2 * hi, max_stages)
+        lo, hi, rec_lo = hi, min(2 * hi, max_stages), rec
         rec, sol = run(hi)
-    best = sol
+    best, cut = (sol, None) if rec is not None else (None, sol)
     while hi - lo > 1:
         mid = (lo + hi) // 2
         rec, sol = run(mid)
-        if rec >= target:
+        if rec is None:  # more stages load the organic more: none from here operates
+            hi, best, cut = mid, None, sol
+        elif rec >= target:
             hi, best = mid, sol
         else:
-            lo = mid
+            lo, rec_lo = mid, rec
+    if best is None:
+        raise SpecificationError(
+            f"recovery of {metal} reaches only {rec_lo:.6g} with {lo} stages; with {hi} the "
+            f"cascade cannot operate: {cut} Target {target} needs a higher O/A ratio or more "
+            "extractant."
+        )
     return hi, best
 
 
@@ -148,7 +166,9 @@ def stages_for_purity(
 ) -> tuple[int, CascadeSolution]:
     """Fewest stages whose loaded organic holds the metal at ``target`` purity.
 
-    Purity need not grow with stages, so every count from 1 up is tried.
+    Purity need not grow with stages, so every count from 1 up is tried, up to the first
+    the cascade cannot operate at (InfeasibleStateError: more stages load the organic
+    more), which ends the search with an error naming why.
 
     Parameters
     ----------
@@ -177,7 +197,16 @@ def stages_for_purity(
     i = model.index(metal)
     best = 0.0
     for n in range(1, max_stages + 1):
-        sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+        try:
+            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+        except InfeasibleStateError as exc:
+            if n == 1:
+                raise
+            raise SpecificationError(
+                f"purity of {metal} in the loaded organic reaches at most {best:.6g} with "
+                f"1..{n - 1} stages; with {n} the cascade cannot operate: {exc} Target "
+                f"{target} is not reached below that."
+            ) from exc
         p = purity(sol, i)
         best = max(best, p)
         if p >= target:
