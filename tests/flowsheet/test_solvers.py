@@ -476,20 +476,35 @@ def test_a_component_that_turns_nonzero_late_grows_the_support(name):
     np.testing.assert_allclose(stats.x, [10.0, 2.0, 5.0 / 0.9], rtol=1e-8)
 
 
-@pytest.mark.parametrize(
-    "route, kwargs, first",
-    [("ndfeb-hcl-leach", {"dy_sx": True}, "armijo"), ("bastnasite-mountain-pass", {}, "wolfe")],
-)
-def test_newton_krylov_retries_with_the_other_line_search(route, kwargs, first):
-    """newton-krylov stalls on ndfeb-hcl-leach with dy_sx=True with the armijo line search
-    (scaled residual 0.19 after 200 iterations) and converges with 'wolfe';
-    bastnasite-mountain-pass the other way round (wolfe stops after 20 iterations). A
-    solve that ends unconverged is run again from its best point with the other line
-    search, so both routes converge with either, and the loop's message says so."""
+def test_newton_krylov_retries_with_the_other_line_search():
+    """newton-krylov with line_search='wolfe' stops on bastnasite-mountain-pass ("Jacobian
+    inversion yielded zero vector"); a solve that ends unconverged is run again from its
+    best point with the other line search, so the route converges, and the loop's message
+    says so. (ndfeb-hcl-leach with dy_sx=True needed the same retry the other way round
+    until the variable scale got its floor, scipy_root.VARIABLE_FLOOR: now 5 iterations
+    with either.)"""
     import process_library
 
-    res = process_library.build(route, **kwargs).solve("newton-krylov", line_search=first)
+    res = process_library.build("bastnasite-mountain-pass").solve(
+        "newton-krylov", line_search="wolfe"
+    )
     assert res.converged and res.max_balance_error() < 1e-9
-    other = {"armijo": "wolfe", "wolfe": "armijo"}[first]
     notes = [s.message for s in res.stats]
-    assert any(f"then from its best point with line_search={other!r}" in m for m in notes)
+    assert any("then from its best point with line_search='armijo'" in m for m in notes)
+
+
+@pytest.mark.parametrize("method", ["newton-krylov", "broyden", "hybr"])
+def test_jacobian_solvers_converge_alike_at_every_plant_scale(method):
+    """ndfeb-hcl-leach with its Dy SX circuit at 0.1, 1 and 10 t/h of magnets: the
+    methods that build Jacobians from the loop converge at each scale in nearly the same
+    iterations (newton-krylov and broyden failed from 1 t/h, hybr took 143 at 0.1 t/h and
+    288-382 above: the tear floor was set by the temperature below ~300 mol/s, and the
+    variable scale resolved traces down to their rounding noise)."""
+    import process_library
+
+    iterations = []
+    for feed in ("100 kg/h", "1000 kg/h", "10000 kg/h"):
+        res = process_library.build("ndfeb-hcl-leach", dy_sx=True, magnet_feed=feed).solve(method)
+        assert res.converged and res.max_balance_error() < 1e-9
+        iterations.append(sum(s.iterations for s in res.stats))
+    assert max(iterations) <= 40 and max(iterations) - min(iterations) <= 3

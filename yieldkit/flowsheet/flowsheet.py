@@ -318,27 +318,38 @@ CHARGE_SET = ("H+", "OH-")
 
 
 def _tear_floor(c, n_tears: int):
-    """Floor of the tear convergence scale: the solvers' default (``default_floor``), and
-    for H+ and OH- the charge throughput of their tear stream, sum |z_i| n_i [mol/s].
+    """Floor of the tear convergence scale: the solvers' default (``default_floor``) taken
+    over the flows of every tear for the flows and over the temperatures for the
+    temperatures, and for H+ and OH- the charge throughput of their tear stream, sum
+    |z_i| n_i [mol/s].
+
+    Over the whole tear vector the default was set by the ~300 K of the temperatures
+    wherever the flows are below ~300 mol/s: a bench-scale loop then converged its flows
+    only to ~3e-19 mol/s absolute (the metal complexes left on a stripped organic, ~1e-19
+    mol/s, differed by 100 % between the stored tear and the stream the next unit ran on:
+    3e-6 in a saponifier's balance, 2026-12-06), and the tear solvers behaved differently
+    at bench and plant scale (see ``scipy_root.VARIABLE_FLOOR``).
 
     A stream's H+ and OH- follow from its charge balance, whose terms are the flows of all
     its ions: near neutrality (pH 6.5 after an iron removal) H+ is ~1e-7 of them, so
     rounding in the balance (1e-16 of the ions) moves H+ by ~1e-10 of itself, and a tear
     test relative to H+ alone could not pass 1e-12 (found 2026-12-06: ndfeb-hcl-leach with
     fe_removal_pH=6.5 stalled at 2e-11 with every solver). Relative to the charge
-    throughput, H+ is converged when the ions that set it are. None when the components
-    have neither species (the solvers' default then applies)."""
+    throughput, H+ is converged when the ions that set it are."""
     idx = [c.index(s) for s in CHARGE_SET if s in c.names]
-    if not idx:
-        return None
     n = len(c)
     z = np.abs(c.charges)
-    cols = (np.arange(n_tears)[:, None] * (n + 1) + np.array(idx)[None, :]).ravel()
+    cols = (np.arange(n_tears)[:, None] * (n + 1) + np.array(idx, dtype=int)[None, :]).ravel()
 
     def floor(x: np.ndarray) -> np.ndarray:
-        f = np.full(x.size, default_floor(x))
-        throughput = x.reshape(n_tears, n + 1)[:, :n] @ z
-        f[cols] = np.maximum(f[cols], np.repeat(throughput, len(idx)))
+        xs = x.reshape(n_tears, n + 1)
+        f = np.empty((n_tears, n + 1))
+        f[:, :n] = default_floor(xs[:, :n])
+        f[:, n] = default_floor(xs[:, n])
+        f = f.ravel()
+        if idx:
+            throughput = xs[:, :n] @ z
+            f[cols] = np.maximum(f[cols], np.repeat(throughput, len(idx)))
         return f
 
     return floor

@@ -347,16 +347,20 @@ class SolventExtraction(UnitOperation):
             ph: [f for f in feeds if f[0] == p and f[2] == ph]
             for p, ph in (("aq_in", "aq"), ("org_in", "org"))
         }
+        # inlet states the cascade cannot operate at: InfeasibleStateError (a
+        # SpecificationError), from which tear solvers retreat when their extrapolated trial
+        # point made it (found 2026-12-06: newton-krylov's trial point of ndfeb-hcl-leach
+        # with dy_sx=True at 1 t/h of magnets had no H+ in the SX feed and stopped the solve)
         for p, ph in (("aq_in", "aq"), ("org_in", "org")):
             if not main[ph]:
-                raise SpecificationError(
+                raise InfeasibleStateError(
                     f"{where}: inlet {p!r} has no {ph} phase while the other inlets do; the "
                     "cascade needs both main feeds."
                 )
         _, _, _, q_aq, aq_feed = main["aq"][0]
         _, _, _, q_org, org_feed = main["org"][0]
         if not aq_feed[-1] > 0:
-            raise SpecificationError(
+            raise InfeasibleStateError(
                 f"{where}: aq_in has no H+; the SX model needs the feed's acidity (pH 7 is "
                 "1e-4 mol/m3)."
             )

@@ -151,7 +151,7 @@ class Anderson(TearSolver):
             f_prev, g_prev = f, gx
             x = xp + beta * f
             if d_f:
-                w = 1.0 / scale_vector(xp, ev.scale)
+                w = 1.0 / np.maximum(scale_vector(xp, ev.scale), np.abs(gx))
                 a_mat = np.column_stack(d_f) * w[:, None]
                 gamma, _, rank, _ = np.linalg.lstsq(a_mat, f * w, rcond=rcond)
                 if rank < a_mat.shape[1]:

@@ -7,10 +7,12 @@ steps, default 50, range [0, 1000]; 0 disables), and scipy starts from one more 
 step. From a cold start (zero flows) this moves the start off the bound, where finite
 differences would see the kink of P, and lets flows fed only through the recycle show
 their magnitude; without it Newton-Krylov and hybr failed on a cold-started chain loop and
-on the flotation route. The methods work in scaled variables
-``y = x / s0`` with ``s0_i`` the largest of ``|x0_i|``, the floor, and ``|g_i|`` over the
-warm-up steps, so that components spanning
-many orders of magnitude are equally resolved. scipy sees only the support: the
+on the flotation route. The methods work in scaled variables ``y = x / s0`` with ``s0_i``
+the largest of ``|x0_i|``, ``|g_i|`` over the warm-up steps and :data:`VARIABLE_FLOOR`
+times the convergence test's floor at those points, so that components spanning many
+orders of magnitude are equally resolved down to ~1e-6 of the largest flow, not into the
+rounding noise of traces; scipy's own stopping tolerance ``fatol`` is divided by the same
+factor, so that it never stops before the shared test. scipy sees only the support: the
 components that are nonzero in the start or in a warm-up step; the others stay zero, so
 finite differences never put a trace of a species the loop does not carry into a unit
 (a leach without rate parameters for it would reject it), and the Jacobian is smaller. If
@@ -33,16 +35,39 @@ from yieldkit.flowsheet.solvers.base import (
     TearSolver,
     _Converged,
     _Diverged,
-    scale_vector,
+    default_floor,
 )
 
 _LINE_SEARCH = ("armijo", "wolfe", None)
+#: The variable scale's floor, as a multiple of the convergence test's floor [-]: a
+#: component is resolved relative to itself only above ~1e-6 of the largest flow (the
+#: default floor is 1e-9 of it); traces below carry the rounding noise of the units that
+#: make them, and resolved finely they spoil finite-difference Jacobians. Measured
+#: 2026-12-06 on ndfeb-hcl-leach with dy_sx=True at 0.1 / 1 / 10 t/h of magnets
+#: (iterations of newton-krylov / broyden / hybr; the tear floor on the flows alone, as
+#: flowsheet._tear_floor): x1 fail / fail / 386-392; x100 44-70 / 76 / 86-107; x1e3
+#: 5 / 17 / 33-35, the same at every scale; x1e4 3 / 16 / 34-35, but hybr then stopped at
+#: 1.3e-11 on coal-refuse-uky with 1000x its feeds ("no further improvement"; x1e5: at
+#: every scale), its steps no longer resolving the traces the test still measures. Over
+#: the ten routes at 1, 10 and 1000x their feeds with every solver, x1e3 converges all
+#: 180 solves in 8155 iterations (the floor set by the temperature, before: 8343).
+VARIABLE_FLOOR = 1e3
 _WARMUP = (50, 0, 1000, False, False)
 _KRYLOV = ("lgmres", "gmres", "bicgstab", "cgs", "minres", "tfqmr")
 #: scipy solves on a growing support: at most this many rounds [-]
 SUPPORT_ROUNDS = 3
 #: residual scale returned for a trial point no unit can operate at (line-search methods) [-]
 INFEASIBLE_FACTOR = 1e6
+
+
+def _variable_scale(x: np.ndarray, scale) -> np.ndarray:
+    """Scale of the variables scipy works on at tear values x: max(|x|, VARIABLE_FLOOR x
+    the convergence floor), ``scale`` being the floor as :func:`base.scale_vector` takes it
+    (an array, a callable of x, or None for the default) [as x]."""
+    floor = scale(x) if callable(scale) else scale
+    if floor is None:
+        floor = default_floor(x)
+    return np.maximum(np.abs(x), VARIABLE_FLOOR * np.asarray(floor, dtype=float))
 
 
 class _ScipyRoot(TearSolver):
@@ -84,13 +109,13 @@ class _ScipyRoot(TearSolver):
         # see the kink of the projection, and shows the magnitude of the flows fed only
         # through the recycle, for the variable scale s0.
         xp, gx, r = ev(x0)
-        s0 = np.maximum(scale_vector(xp, ev.scale), np.abs(gx))
+        s0 = np.maximum(_variable_scale(xp, ev.scale), _variable_scale(gx, ev.scale))
         support = (xp != 0.0) | (gx != 0.0)
         for _ in range(self.options["warmup"]):
             if r <= self.tol:
                 break
             xp, gx, r = ev(gx)
-            s0 = np.maximum(s0, np.abs(gx))
+            s0 = np.maximum(s0, _variable_scale(gx, ev.scale))
             grown = support | (gx != 0.0)
             if not np.any(grown & ~support):
                 break
@@ -216,7 +241,7 @@ class Broyden(_ScipyRoot):
     def _scipy_options(self, n, tol, line_search=None):
         return {
             "maxiter": self.max_iter,
-            "fatol": tol * 1e-3,
+            "fatol": tol * 1e-3 / VARIABLE_FLOOR,
             "line_search": line_search,
             "jac_options": {"alpha": self.options["alpha"]},
         }
@@ -267,7 +292,7 @@ class NewtonKrylov(_ScipyRoot):
             jac["rdiff"] = self.options["rdiff"]
         return {
             "maxiter": self.max_iter,
-            "fatol": tol * 1e-3,
+            "fatol": tol * 1e-3 / VARIABLE_FLOOR,
             "line_search": line_search,
             "jac_options": jac,
         }
