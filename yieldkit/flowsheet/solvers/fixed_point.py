@@ -98,8 +98,11 @@ class Anderson(TearSolver):
 
     With residuals ``f_k = g(x_k) − x_k`` and the last ``m`` differences ``ΔF``, ``ΔG`` of
     residuals and g-values, ``γ`` solves ``min ||W (f_k − ΔF γ)||`` (numpy ``lstsq`` with
-    ``rcond``; W = diag(1/s) the scale of the convergence test, so components spanning
-    many orders of magnitude weigh alike) and
+    ``rcond``; W = diag(1/s), s the scale of the convergence test or |g(x_k)| where that
+    is larger, so components spanning many orders of magnitude weigh alike, and one that
+    a projected step set to zero weighs by its new value, not by the floor: with the floor
+    1e-9 of the largest flow, such zeros outweighed every other component by ~1e8 and
+    the iteration cycled, tests/flowsheet/test_random_flowsheets.py CI_CYCLE) and
     ``x_{k+1} = g(x_k) − ΔG γ − (1 − β)(f_k − ΔF γ)``. When ``ΔF`` is numerically
     rank-deficient (a singular value below ``rcond`` times the largest) the history is
     dropped (restart) and a mixing step ``x_k + β f_k`` is taken; the history is also
