@@ -381,6 +381,20 @@ def test_overloaded_coal_refuse_rougher_extraction_is_infeasible_on_both_backend
 
 
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_the_ample_extractant_of_the_decision_is_not_checked_as_a_feed(backend):
+    """Concentrated feeds at A/O 10: the solve with ample extractant feeds 5.2e5 mol/m3 of
+    it, above the 1e5 mol/m3 accepted from a caller; that limit named the internal feed
+    ("org_feed = [0 0 523001] mol/m3 exceeds ...") instead of the verdict on the caller's
+    cascade."""
+    model = empirical_ph(["A+3", "B+2"], [0.5, 0.3], [0.0, 0.0], [0.5, -0.5], [0.0, 0.0], 5.0,
+                         [3.0, 2.0])  # fmt: skip
+    aq, org = np.array([3000.0, 2000.0, 5000.0]), np.array([0.0, 0.0, 3000.0])
+    with pytest.raises(InfeasibleStateError, match=r"at stage 1 \(its metals would bind "
+                       r"2\.7e\+04 of 3e\+03 mol/m3 of extractant\)"):  # fmt: skip
+        solve_cascade(aq, org, 10.0, 1.0, model, 5, backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
 def test_a_d_that_ignores_the_extractant_loads_exactly_what_its_metals_bind(backend):
     """With b = 0 the metals and H+ of the solution do not depend on the extractant: the
     extractant of a cascade whose complexes bind B mol/m3 at its fullest stage can be cut

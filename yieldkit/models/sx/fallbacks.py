@@ -44,7 +44,7 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     Newton here would repeat it exactly)."""
     from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
 
-    if not _SHIFTED.get():
+    if not (_SHIFTED.get() or _RELAXED.get()):  # (those feed more acid or extractant)
         check_feed_range(aq_feed, org_feed, side_feeds)
     st = None
     if backend == "compiled":
