@@ -167,3 +167,51 @@ def test_compare_errors(capsys, argv, message):
 
     code, _, err = run(capsys, *argv)
     assert code == 2 and re.search(message, err), err
+
+
+def test_sweep_table(capsys):
+    code, out, _ = run(capsys, "sweep", "ndfeb-hcl-leach", "--vary", "recycle_fraction=0.3:0.5:3")
+    assert code == 0
+    assert "Sweep of ndfeb-hcl-leach (warm starts" in out and "Sweep points compared" in out
+    for text in ("recycle_fraction", "RE recovery [%]", "recycle_fraction=0.4", "opex [USD/kg]"):
+        assert text in out
+
+
+def test_sweep_json_grid(capsys):
+    code, out, _ = run(capsys, "sweep", "ndfeb-hcl-leach", "--vary", "acid_ratio=3.5,4.0",
+                       "--vary", "recycle_fraction=0.3:0.5:2", "--set", "oxalic_excess=0.3",
+                       "--cold", "--json")  # fmt: skip
+    doc = json.loads(out)
+    assert code == 0 and doc["route"] == "ndfeb-hcl-leach" and doc["warm_start"] is False
+    assert doc["vary"] == {"acid_ratio": [3.5, 4.0], "recycle_fraction": [0.3, 0.5]}
+    assert [p["values"] for p in doc["points"]] == [
+        {"acid_ratio": a, "recycle_fraction": r} for a in (3.5, 4.0) for r in (0.3, 0.5)
+    ]
+    assert all(p["converged"] and p["kpis"]["route"] == "ndfeb-hcl-leach" for p in doc["points"])
+    assert "PrOMMiS" in doc["sources"]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sweep", "ndfeb-hcl-leach", "--vary", "recycle_fraction"], r"--vary 'recycle_fraction': "
+         r"expected NAME=SPEC"),
+        (["sweep", "ndfeb-hcl-leach", "--vary", "recycle_fraction=0.1:0.9"],
+         r"a range is START:STOP:N"),
+        (["sweep", "ndfeb-hcl-leach", "--vary", "acid_ratio=3", "--vary", "acid_ratio=4"],
+         r"--vary names 'acid_ratio' twice"),
+        (["sweep", "ndfeb-hcl-leach", "--vary", "acid_ration=3,4"],
+         r"unknown route parameter 'acid_ration'.*Did you mean 'acid_ratio'"),
+    ],
+)  # fmt: skip
+def test_sweep_errors(capsys, argv, message):
+    import re
+
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and re.search(message, err), err
+
+
+def test_sweep_needs_vary(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", "ndfeb-hcl-leach"])
+    assert exc.value.code == 2 and "--vary" in capsys.readouterr().err

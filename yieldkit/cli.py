@@ -1,4 +1,4 @@
-"""The ``yieldkit`` command: list, run, compare and benchmark process routes."""
+"""The ``yieldkit`` command: list, run, compare, sweep and benchmark process routes."""
 
 from __future__ import annotations
 
@@ -26,21 +26,20 @@ def _parse_set(items: list[str]) -> dict:
     return out
 
 
+def _solve_options(parser, set_help: str) -> None:
+    """--set, --solver and --tol of a command that builds and solves a route."""
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=set_help)
+    parser.add_argument("--solver", default=None, help="tear solver (see 'yieldkit bench')")
+    parser.add_argument("--tol", type=float, default=1e-12, help="tear convergence tolerance [-]")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yieldkit", description="Rare-earth recovery flowsheets.")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the process routes")
     r = sub.add_parser("run", help="solve a route and print its streams and KPIs")
     r.add_argument("route", nargs="?", default=None, help="route name (default: the default route)")
-    r.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="route argument or unit.param override (repeatable)",
-    )
-    r.add_argument("--solver", default=None, help="tear solver (see 'yieldkit bench')")
-    r.add_argument("--tol", type=float, default=1e-12, help="tear convergence tolerance [-]")
+    _solve_options(r, "route argument or unit.param override (repeatable)")
     r.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     r.add_argument("--citations", action="store_true", help="list the sources the numbers rest on")
     c = sub.add_parser(
@@ -63,6 +62,30 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--no-plots", action="store_true", help="do not write figures")
     c.add_argument("--citations", action="store_true", help="list the sources the numbers rest on")
+    s = sub.add_parser(
+        "sweep", help="solve a route over a grid of parameter values, each point warm-started"
+    )
+    s.add_argument("route", help="route name (see 'yieldkit list')")
+    s.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        required=True,
+        metavar="NAME=SPEC",
+        help="parameter and its values: START:STOP:N or a comma-separated list (repeatable: "
+        "a grid)",
+    )
+    _solve_options(s, "route argument or unit.param override at every point (repeatable)")
+    s.add_argument(
+        "--basis",
+        default="product",
+        choices=("product", "REO", "REE"),
+        help="per-kg basis of the KPIs (default: product)",
+    )
+    s.add_argument(
+        "--cold", action="store_true", help="solve every point from zero flows (no warm start)"
+    )
+    s.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     b = sub.add_parser("bench", help="compare the tear solvers on routes")
     b.add_argument("routes", nargs="*", help="routes (default: all)")
     b.add_argument("--solvers", default=None, help="comma-separated solver names (default: all)")
@@ -81,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "compare":
             return _cmd_compare(args)
+        if args.command == "sweep":
+            return _cmd_sweep(args)
         if args.command == "bench":
             return _cmd_bench(args)
     except YieldkitError as exc:
@@ -162,6 +187,40 @@ def _cmd_compare(args) -> int:
         print(f"wrote {f}")
     if args.citations:
         citations.print_citations()
+    return 0
+
+
+def _parse_vary(items: list[str]) -> dict:
+    """``["recycle_fraction=0.1:0.9:5", "leach.T=70 degC,90 degC"]`` -> {name: [values]}."""
+    from yieldkit.analysis.sweep import parse_values
+
+    out = {}
+    for item in items:
+        key, eq, spec = item.partition("=")
+        if not eq or not key.strip():
+            raise SpecificationError(
+                f"--vary {item!r}: expected NAME=SPEC, e.g. recycle_fraction=0.1:0.9:5."
+            )
+        if key.strip() in out:
+            raise SpecificationError(f"--vary names {key.strip()!r} twice; give it once.")
+        out[key.strip()] = parse_values(key.strip(), spec)
+    return out
+
+
+def _cmd_sweep(args) -> int:
+    from yieldkit import citations
+    from yieldkit.analysis.sweep import sweep_route
+    from yieldkit.report.console import print_sweep
+
+    citations.reset()
+    sweep = sweep_route(args.route, _parse_vary(args.vary), _parse_set(args.set),
+                        solver=args.solver, tol=args.tol, basis=args.basis,
+                        warm_start=not args.cold)  # fmt: skip
+    if args.json:
+        doc = sweep.to_dict() | {"sources": citations.used()}
+        print(json.dumps(doc, indent=2, allow_nan=False))
+    else:
+        print_sweep(sweep)
     return 0
 
 

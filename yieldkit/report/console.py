@@ -220,12 +220,55 @@ def print_kpis(kpis) -> None:
             con.print("  - " + escape(n))
 
 
-def print_comparison(table) -> None:
+def print_comparison(table, title: str = "Routes compared (per kg of product)") -> None:
     """The side-by-side KPI table of several routes (a DataFrame from compare)."""
-    t = Table(title=escape("Routes compared (per kg of product)"))
+    t = Table(title=escape(title))
     t.add_column("KPI")
     for col in table.columns:
         t.add_column(escape(str(col)), justify="right")
     for label, row in table.iterrows():
         t.add_row(escape(str(label)), *(escape(_num(v)) if v is not None else "" for v in row))
     _console().print(t)
+
+
+def print_sweep(sweep) -> None:
+    """One row per point of a sweep (``yieldkit.analysis.sweep``): its values, the solve and
+    the main KPIs; then, for the points that have KPIs, the full side-by-side KPI table."""
+    from yieldkit.analysis.compare import comparison_table
+
+    names = list(sweep.vary)
+    cur = next((p.kpis.cost["currency"] for p in sweep.points if p.kpis is not None), "USD")
+    t = Table(title=escape(f"Sweep of {sweep.route} ({'warm' if sweep.warm_start else 'cold'} "
+                           f"starts, {sweep.wall_seconds:.2f} s)"))  # fmt: skip
+    for col in names:
+        t.add_column(escape(col), justify="right")
+    for col in ("converged", "iterations", "time [ms]", "RE recovery [%]", "purity [%]",
+                f"opex [{cur}/kg]", "CO2e [kg/kg]"):  # fmt: skip
+        t.add_column(escape(col), justify="right")
+    t.add_column("remark")
+    for p in sweep.points:
+        k = p.kpis
+        cells = [_num(p.values[n]) for n in names]
+        cells += [_num(p.converged), str(p.iterations), f"{1000 * p.wall_seconds:.0f}"]
+        if k is None:
+            cells += ["", "", "", ""]
+        else:
+            purity = k.purity.get("value")
+            cells += [
+                _num(100 * k.recovery_total),
+                _num(100 * purity if purity is not None else None),
+                _num(k.cost["opex_per_kg"]) + ("" if k.cost["complete"] else " *"),
+                _num(k.co2e["total_kg_per_kg"]) + ("" if k.co2e["complete"] else " *"),
+            ]
+        remark = (p.error or "")[:200]
+        t.add_row(*(escape(c) for c in cells), escape(remark))
+    con = _console()
+    con.print(t)
+    if any(p.kpis is not None and not (p.kpis.cost["complete"] and p.kpis.co2e["complete"])
+           for p in sweep.points):  # fmt: skip
+        con.print("* incomplete: the sum of the known parts only (see 'yieldkit run' notes)")
+    with_kpis = [(label, p.kpis) for label, p in zip(sweep.labels(), sweep.points, strict=True)
+                 if p.kpis is not None]  # fmt: skip
+    if with_kpis:
+        table = comparison_table([k for _, k in with_kpis], [label for label, _ in with_kpis])
+        print_comparison(table, f"Sweep points compared (per kg of {with_kpis[0][1].basis})")
