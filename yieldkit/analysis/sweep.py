@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from yieldkit.analysis.kpi import KPIs, route_kpis
-from yieldkit.errors import ConvergenceError, SpecificationError, YieldkitError
+from yieldkit.errors import ConvergenceError, SpecificationError, ThermoError, YieldkitError
 
 #: Most points of one sweep (the product of the values of every varied parameter) [-]
 MAX_POINTS = 10_000
@@ -241,7 +241,7 @@ def sweep_route(
         point = SweepPoint(values, False, 0, 0, 0.0, initial is not None)
         try:
             result = fs.solve(tear_solver, initial=initial)
-        except (ConvergenceError, SpecificationError) as exc:
+        except (ConvergenceError, SpecificationError, ThermoError) as exc:
             point.error = f"{type(exc).__name__}: {exc}"
         else:
             point.converged = result.converged
