@@ -278,3 +278,21 @@ def test_side_fed(benchmark, n, warm):
         fast_us=round(t_fast, 1), general_path_us=round(t_general, 1),
         general_over_fast=round(t_general / t_fast, 2), iterations=sol.iterations,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [5, 100, 1000])
+def test_stage_efficiency(benchmark, n):
+    """A Murphree stage efficiency below 1 (0.9 here) runs on the NumPy backend (after a
+    compiled equilibrium solve for its start): its cold solve against the NumPy backend's
+    equilibrium solve of the same cascade, alternating in one process."""
+    model, aq, org = six_metal_case()
+    benchmark.group = f"sx stage efficiency 0.9, {n} stages x 6 metals"
+    numpy_us, eff_us = interleaved_minima(
+        lambda: solve_cascade(aq, org, 1.0, 1.0, model, n, backend="numpy"),
+        lambda: solve_cascade(aq, org, 1.0, 1.0, model, n, stage_efficiency=0.9),
+        calls=max(1000 // n, 2), rounds=3, warm_calls=1,
+    )  # fmt: skip
+    sol = benchmark(solve_cascade, aq, org, 1.0, 1.0, model, n, stage_efficiency=0.9)
+    assert sol.balance_error < 1e-10 and sol.backend == "numpy"
+    benchmark.extra_info.update(numpy_equilibrium_us=round(numpy_us, 1), efficiency_us=round(eff_us, 1),
+                                ratio=round(eff_us / numpy_us, 2), iterations=sol.iterations)  # fmt: skip

@@ -114,6 +114,10 @@ CASES = {
         ),
         {"aq_in": ndpr_aq(), "org_in": organic(loaded={"Na+": 0.2})},
     ),  # fmt: skip
+    "cation_exchange-murphree-side-feed": (
+        SolventExtraction("ext_eff", 6, side_feeds=[3], stage_efficiency=0.8, **YIN),
+        {"aq_in": acid("100 L/h", 0.02), "org_in": organic(), "feed_3": ndpr_aq()},
+    ),
     "no-organic-pass-through": (
         SolventExtraction("idle", 3, **YIN),
         {"aq_in": ndpr_aq(), "org_in": Stream(C)},

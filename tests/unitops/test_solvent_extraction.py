@@ -390,3 +390,20 @@ def test_metal_traces_near_the_flush_threshold_pass_unchanged():
         np.testing.assert_allclose(np.delete(out.outlets[port].moles, i),
                                    np.delete(clean.outlets[port].moles, i), rtol=1e-12, atol=0)  # fmt: skip
     assert "passed_traces" not in clean.info
+
+
+def test_stage_efficiency_of_the_unit():
+    """stage_efficiency reaches the cascade (NumPy backend) and info; less efficient stages
+    leave more Nd in the raffinate; a bad value is named at construction."""
+    feeds = {"aq_in": cs.ndpr_aq(), "org_in": cs.organic()}
+    raff = {}
+    for eff in (1.0, 0.8):
+        unit = SolventExtraction("ext", 4, stage_efficiency=eff, **cs.YIN)
+        out = unit.run(feeds)
+        assert out.info["stage_efficiency"] == eff
+        raff[eff] = out.outlets["raffinate"].element_flow("Nd", "mol/s")
+        assert unit.balance(feeds, out.outlets).relative_errors.max() < 1e-12
+    assert raff[0.8] > raff[1.0] > 0
+    with pytest.raises(SpecificationError, match=r"SolventExtraction 'x' stage_efficiency = 0, "
+                       r"accepted 0 < E <= 1"):  # fmt: skip
+        SolventExtraction("x", 4, stage_efficiency=0, **cs.YIN)

@@ -31,6 +31,7 @@ from yieldkit.errors import ConvergenceError, InfeasibleStateError, Specificatio
 from yieldkit.models.sx import SideFeed, solve_cascade
 from yieldkit.models.sx.outlets import exact_outlets
 from yieldkit.models.sx.parameters import MODELS, build_model
+from yieldkit.models.sx.problem import check_efficiency
 from yieldkit.stream import Stream, total_moles
 from yieldkit.unitops.base import Outcome, UnitOperation
 from yieldkit.unitops.params import SOLVER_TRACE, choice, flag, positive, positive_number
@@ -128,6 +129,10 @@ class SolventExtraction(UnitOperation):
         than ``solve_cascade``'s 1e-12 (see ``UNIT_TOL``).
     max_iter : int
         Newton iteration limit (the pseudo-transient fallback gets ten times more) [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase in every stage, 0 < E <= 1 (1: equilibrium
+        stages; mixer-settlers are often put at 0.9-0.95, an assumption to state); below 1
+        the cascade runs on the NumPy backend (``solve_cascade``) [-].
 
     Notes
     -----
@@ -164,6 +169,7 @@ class SolventExtraction(UnitOperation):
         warm_start: bool = True,
         tol: float = UNIT_TOL,
         max_iter: int = 100,
+        stage_efficiency: float = 1.0,
     ):
         super().__init__(name)
         where = f"SolventExtraction {name!r}"
@@ -196,6 +202,10 @@ class SolventExtraction(UnitOperation):
             raise SpecificationError(f"{where} max_iter = {max_iter!r} must be an integer >= 1.")
         self.max_iter = max_iter
         self.warm_start = flag(warm_start, f"{where} warm_start")
+        try:
+            self.stage_efficiency = check_efficiency(stage_efficiency)
+        except SpecificationError as exc:
+            raise SpecificationError(f"{where} {exc}") from exc
         self.side_stages = _stage_list(side_feeds, self.n_stages, where)
         self._options = dict(
             dosage=self.dosage,
@@ -312,7 +322,8 @@ class SolventExtraction(UnitOperation):
         bound = model.ha_bound
         metal_in = total[ion] + total[cplx]
         extract_in = total[ie] + bound @ total[cplx]
-        info = {"metals": model.metals, "n_stages": self.n_stages, "model": model.kind}
+        info = {"metals": model.metals, "n_stages": self.n_stages, "model": model.kind,
+                "stage_efficiency": self.stage_efficiency}  # fmt: skip
         # every inlet meets the cascade at one stage, each phase in its own phase: an
         # entrained other phase (or a tear solver's perturbation) becomes a side feed
         stage_of = {"aq_in": 1, "org_in": self.n_stages}
@@ -382,6 +393,7 @@ class SolventExtraction(UnitOperation):
                 x0=warm,
                 tol=self.tol,
                 max_iter=self.max_iter,
+                stage_efficiency=self.stage_efficiency,
             )
         except ConvergenceError as exc:
             raise exc.reworded(f"{where}: {exc}") from exc

@@ -623,7 +623,7 @@ def test_loading_path_passes_a_front_that_jumps():
     scrub = scrub + np.array([0.0, 0.0, delta])
     side = [SideFeed(sf.stage, sf.phase, sf.flow, sf.conc + np.array([0.0, 0.0, delta]))
             for sf in side]  # fmt: skip
-    st = _setup(model, scrub, org, q_s, qo, n, side)
+    st = _setup(model, scrub, org, q_s, qo, n, side, 1.0)
     with pytest.raises(ConvergenceError):  # Newton alone, cold
         _run(model, st, None, None, 1e-12, 100, "compiled", False)
     sol = loading_path(model, st, 1e-12, 100, "compiled")
@@ -765,7 +765,7 @@ def test_loading_path_alone_matches_newton_with_an_absent_metal(backend):
     aq[2] = 0.0
     org[2] = 0.0
     ref = solve_cascade(aq, org, qa, qo, model, n, backend=backend)
-    sol = loading_path(model, _setup(model, aq, org, qa, qo, n, None), 1e-12, 100, backend)
+    sol = loading_path(model, _setup(model, aq, org, qa, qo, n, None, 1.0), 1e-12, 100, backend)
     assert sol is not None and sol.jacobians > 0
     assert np.all(sol.x[:, 2] == 0.0) and np.all(sol.y[:, 2] == 0.0)
     assert np.allclose(sol.x, ref.x, rtol=1e-9, atol=1e-12 * ref.x.max())
@@ -864,10 +864,10 @@ def test_balanced_guess_only_where_the_feed_h_does_not_fit():
     from yieldkit.models.sx.system import _balanced_guess, _Cascade
 
     model, aq, org = _small_case()
-    st = _setup(model, aq, org, 1.0, 1.0, 10, None)
+    st = _setup(model, aq, org, 1.0, 1.0, 10, None, 1.0)
     assert _balanced_guess(model, st, _Cascade(model, st)) is None
     aq, org, qa, qo, sap, n = _saponified_case(246, (1, 200))
-    st = _setup(sap, aq, org, qa, qo, n, None)
+    st = _setup(sap, aq, org, qa, qo, n, None, 1.0)
     u = _balanced_guess(sap, st, _Cascade(sap, st)).reshape(n, -1)
     lh = u[:, sap.n_metals]
     assert np.all(lh == lh[0]) and np.log(1e-11) < lh[0] < np.log(1e3)

@@ -212,7 +212,7 @@ def test_setups_hold_c_contiguous_arrays():
 
     model = cation_exchange(["Nd+3", "Pr+3", "La+3"], [-1.9, -1.98, -3.0], [3.0, 3.0, 3.0])
     side = [SideFeed(3, "org", 0.2, np.array([0.0, 0.0, 0.0, 600.0]))]
-    st = _setup(model, [5.0, 2.0, 0.0, 30.0], [0.0, 0.0, 0.0, 600.0], 1.0, 1.0, 6, side)
+    st = _setup(model, [5.0, 2.0, 0.0, 30.0], [0.0, 0.0, 0.0, 600.0], 1.0, 1.0, 6, side, 1.0)
     _, sub, _ = active_part(model, st)
     copy = replace(st, s_m=np.asfortranarray(st.s_m), qo=st.qo[::-1])
     names = ("qa", "qo", "s_m", "s_h", "e", "scale_m", "s_hm")
@@ -272,7 +272,7 @@ def test_compiled_transient_follows_numpy(seed):
     from yieldkit.models.sx.system import _Cascade, _initial_guess
 
     aq, org, qa, qo, model, n = random_case(seed)
-    st = _setup(model, aq, org, qa, qo, n, None)
+    st = _setup(model, aq, org, qa, qo, n, None, 1.0)
     cas = _Cascade(model, st)
     start = _initial_guess(model, st, cas)
     v_np, hist_np, it_np = _transient(cas, start, 1000, 1e-6)
@@ -297,7 +297,7 @@ def test_stalling_newton_recovers_in_the_compiled_backend(seed):
     from yieldkit.models.sx.problem import _setup
 
     aq, org, qa, qo, model, n = random_case(seed)
-    st = _setup(model, aq, org, qa, qo, n, None)
+    st = _setup(model, aq, org, qa, qo, n, None, 1.0)
     stalled = kernel.solve(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),
                            st.h_in, st.f_in, model.z, model.ha_bound, model.c, model.a,
                            model.b, _NO_V, False, _NO_W, False, 1e-12, 25)  # fmt: skip
@@ -322,7 +322,7 @@ def test_compiled_newton_reports_the_whole_residual(iterations):
     from yieldkit.models.sx.system import _balance_error, _Cascade, _initial_guess
 
     aq, org, qa, qo, model, n = random_case(4)
-    st = _setup(model, aq, org, qa, qo, n, None)
+    st = _setup(model, aq, org, qa, qo, n, None, 1.0)
     cas = _Cascade(model, st)
     start = _initial_guess(model, st, cas)
     p, q, mp = kernel._pack(st.qa, st.qo, st.s_m, st.s_h, st.e, st.scale_m, float(st.scale_h),

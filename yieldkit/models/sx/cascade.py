@@ -15,6 +15,12 @@ so they stay positive. The organic metal concentrations are y = D(h, f) x. Equat
 * extractant: E_k - f_k - sum_i 2 n_i y_ik = 0, with E_k the total extractant of the
   organic leaving stage k (known from the organic flows alone).
 
+With a Murphree stage efficiency E < 1 (``stage_efficiency``) the organic leaving stage k
+holds y_k = D_k x*_k, x*_k the aqueous in equilibrium with it, and the aqueous leaving is
+x_k = x_in,k - E (x_in,k - x*_k) (x_in,k: the aqueous entering, with its side feeds); the
+same balances, solved on the NumPy backend (``system._Cascade``: the exact metal solve
+takes x and x* per stage).
+
 The Jacobian is block tridiagonal with a fixed sparsity pattern; it is assembled from
 vectorised arrays and solved as a banded system (LAPACK gbsv), which measured faster
 than SuperLU here (see benchmarks/README.md).
@@ -46,12 +52,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from yieldkit.errors import InfeasibleStateError, SpecificationError
+from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
 from yieldkit.models.sx.backend import _NO_V, _NO_W, _choose_backend, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.fallbacks import _solve_general
 from yieldkit.models.sx.newton import balance_limit, short_of_acid
-from yieldkit.models.sx.problem import check_arguments, kernel_feeds
+from yieldkit.models.sx.problem import check_arguments, check_efficiency, kernel_feeds
 from yieldkit.models.sx.solution import CascadeSolution, SideFeed
 from yieldkit.models.sx.system import H_MIN
 
@@ -68,6 +74,7 @@ def solve_cascade(
     tol: float = 1e-12,
     max_iter: int = 100,
     backend: str | None = None,
+    stage_efficiency: float = 1.0,
 ) -> CascadeSolution:
     """Solve a counter-current extraction cascade, all stages at once.
 
@@ -106,6 +113,13 @@ def solve_cascade(
         continuation, then the NumPy fallbacks
         (pseudo-transient, continuation from half the stages, Gauss-Seidel), and last the
         continuation from dilute feeds along the solution curve [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase, 0 < E <= 1, the same in every stage:
+        the aqueous leaving stage k is x_k = x_in - E (x_in - x*_k), x_in the aqueous
+        entering it (with its aqueous side feeds) and x*_k = y_k / D_k the aqueous in
+        equilibrium with the organic leaving it, D_k at the stage's H+ and free
+        extractant. 1 (default): equilibrium stages. Below 1 the NumPy backend runs
+        (the compiled kernel's block structure assumes equilibrium stages) [-].
 
     Returns
     -------
@@ -131,6 +145,17 @@ def solve_cascade(
             "empirical_ph or constant_d."
         )
     check_arguments(Q_aq, Q_org, n_stages, tol, max_iter)
+    eff = check_efficiency(stage_efficiency)
+    if eff < 1.0:
+        if backend == "compiled":
+            raise SpecificationError(
+                f"backend='compiled' solves equilibrium stages only; stage_efficiency = {eff!r} "
+                "runs on backend='numpy' (or None)."
+            )
+        backend = "numpy"
+        if x0 is None:
+            x0 = _equilibrium_start(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds,
+                                    tol, max_iter)  # fmt: skip
     backend = _choose_backend(model, backend)
     kernel_out = None
     if backend == "compiled":
@@ -140,8 +165,24 @@ def solve_cascade(
             return sol
         kernel_out = sol
     sol = _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,
-                         max_iter, backend, kernel_out)  # fmt: skip
+                         max_iter, backend, kernel_out, eff)  # fmt: skip
+    sol.stage_efficiency = eff
     return _check_ph(sol, model)
+
+
+def _equilibrium_start(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds, tol,
+                       max_iter):  # fmt: skip
+    """The state of the same cascade with equilibrium stages, the start of a cascade with a
+    stage efficiency below 1 (its H+ and free extractant; the metals are re-solved for the
+    efficiency), or None when that cascade has no solution or none was found (the cold
+    start then runs). From the constant-D guess, Newton on random cation-exchange cascades
+    with E < 1 started ~100x farther off than at E = 1 (found 2026-12-06)."""
+    try:
+        sol = solve_cascade(aq_feed, org_feed, q_aq, q_org, model, n_stages, side_feeds,
+                            tol=tol, max_iter=max_iter)  # fmt: skip
+    except (ConvergenceError, SpecificationError):
+        return None
+    return sol.state
 
 
 #: What :func:`_kernel_solve` returns for a cascade with a metal absent from every feed

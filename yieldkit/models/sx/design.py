@@ -80,6 +80,7 @@ def stages_for_recovery(
     metal: str,
     target: float,
     max_stages: int = 500,
+    stage_efficiency: float = 1.0,
 ) -> tuple[int, CascadeSolution]:
     """Fewest stages whose loaded organic carries ``target`` of a metal's input.
 
@@ -102,6 +103,8 @@ def stages_for_recovery(
         Recovery into the loaded organic, 0..1 exclusive [-].
     max_stages : int
         Largest cascade tried [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase in every stage (see ``solve_cascade``) [-].
 
     Returns
     -------
@@ -117,7 +120,8 @@ def stages_for_recovery(
     def run(n):
         """(recovery, solution) with n stages, or (None, the InfeasibleStateError)."""
         try:
-            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n,
+                                stage_efficiency=stage_efficiency)  # fmt: skip
         except InfeasibleStateError as exc:
             if n == 1:
                 raise
@@ -163,6 +167,7 @@ def stages_for_purity(
     metal: str,
     target: float,
     max_stages: int = 100,
+    stage_efficiency: float = 1.0,
 ) -> tuple[int, CascadeSolution]:
     """Fewest stages whose loaded organic holds the metal at ``target`` purity.
 
@@ -184,6 +189,8 @@ def stages_for_purity(
         Molar fraction among metals in the loaded organic, 0..1 exclusive [-].
     max_stages : int
         Largest cascade tried [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase in every stage (see ``solve_cascade``) [-].
 
     Returns
     -------
@@ -198,7 +205,8 @@ def stages_for_purity(
     best = 0.0
     for n in range(1, max_stages + 1):
         try:
-            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n)
+            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n,
+                                stage_efficiency=stage_efficiency)  # fmt: skip
         except InfeasibleStateError as exc:
             if n == 1:
                 raise
@@ -226,6 +234,7 @@ def oa_ratio_for_recovery(
     metal: str,
     target: float,
     bounds: tuple[float, float] = (1e-3, 1e3),
+    stage_efficiency: float = 1.0,
 ) -> tuple[float, CascadeSolution]:
     """Organic/aqueous flow ratio giving ``target`` recovery into the loaded organic.
 
@@ -251,6 +260,8 @@ def oa_ratio_for_recovery(
         Recovery, 0..1 exclusive [-].
     bounds : tuple of float
         Range of O/A searched [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase in every stage (see ``solve_cascade``) [-].
 
     Returns
     -------
@@ -278,7 +289,8 @@ def oa_ratio_for_recovery(
     def g(log_ratio):
         if log_ratio not in known:
             sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_aq * np.exp(log_ratio), model,
-                                n_stages, x0=state.get("last"))  # fmt: skip
+                                n_stages, x0=state.get("last"),
+                                stage_efficiency=stage_efficiency)  # fmt: skip
             state["last"] = sol
             known[log_ratio] = recovery(sol, aq_feed, org_feed, i) - target
         return known[log_ratio]
@@ -297,9 +309,8 @@ def oa_ratio_for_recovery(
             f"{bounds}; target {target} is outside, and beyond that range: {cut}"
         )
     root = brentq(g, lo, hi, xtol=1e-12, rtol=1e-12)
-    sol = solve_cascade(
-        aq_feed, org_feed, Q_aq, Q_aq * np.exp(root), model, n_stages, x0=state["last"]
-    )
+    sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_aq * np.exp(root), model, n_stages,
+                        x0=state["last"], stage_efficiency=stage_efficiency)  # fmt: skip
     return float(np.exp(root)), sol
 
 

@@ -38,10 +38,12 @@ _RELAXED: ContextVar[bool] = ContextVar("_RELAXED", default=False)
 
 
 def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,  # noqa: N803
-                   max_iter, backend, kernel_out=None) -> CascadeSolution:  # fmt: skip
+                   max_iter, backend, kernel_out=None, eff=1.0) -> CascadeSolution:  # fmt: skip
     """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks.
     ``kernel_out``: the fast path's Newton result when it ran and did not pass (the first
-    Newton here would repeat it exactly)."""
+    Newton here would repeat it exactly); ``eff``: the Murphree stage efficiency (below 1
+    the NumPy backend only, and neither the Gauss-Seidel sweeps nor the continuation from
+    dilute feeds, which assume equilibrium stages)."""
     from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
 
     if not (_SHIFTED.get() or _RELAXED.get()):  # (those feed more acid or extractant)
@@ -50,7 +52,7 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     if backend == "compiled":
         st = _fast_setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
     if st is None:
-        st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
+        st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, eff)
     n, m = st.s_m.shape
     active = st.scale_m > 0
     warm = None
@@ -91,18 +93,18 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         raise InfeasibleStateError(first.diagnosis) from first
     if np.all(model.b == 0) and not _RELAXED.get():  # D ignores the free extractant
         sol = _extractant_relaxed(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
-                                  max_iter, backend)  # fmt: skip
+                                  max_iter, backend, eff)  # fmt: skip
         if sol is not None:
             return sol
     if np.all(model.a == 0) and not _SHIFTED.get():  # D ignores H+: ample acid, shifted
         sol = _acid_shifted(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol,
-                            max_iter, backend)  # fmt: skip
+                            max_iter, backend, eff)  # fmt: skip
         if sol is not None:
             return sol
     continuable = getattr(first, "diagnosis", None) is None
     if n >= 2 and continuable and not _LONGER.get():
         sol = _grown(model, aq_feed, org_feed, Q_aq, Q_org, n, side_feeds, tol, max_iter,
-                     backend)  # fmt: skip
+                     backend, eff)  # fmt: skip
         if sol is not None:
             return sol
     if continuable:
@@ -130,7 +132,8 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
             token = _LONGER.set(True)  # its own fallbacks only halve (bounded recursion)
             try:
                 alt = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n_alt, tol=tol,
-                                    max_iter=max_iter, backend=backend)  # fmt: skip
+                                    max_iter=max_iter, backend=backend,
+                                    stage_efficiency=eff)  # fmt: skip
             except (ConvergenceError, SpecificationError):
                 continue
             finally:
@@ -143,7 +146,7 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
                 sol.iterations += alt.iterations
                 sol.jacobians += alt.jacobians
                 return sol
-    if n <= GS_MAX_STAGES and getattr(first, "diagnosis", None) is None:
+    if n <= GS_MAX_STAGES and getattr(first, "diagnosis", None) is None and eff == 1.0:
         # short cascades: a few robust stage-by-stage sweeps (nested bisections) give H+
         # and the free extractant; Newton finishes from there
         try:
@@ -163,6 +166,7 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
         getattr(first, "diagnosis", None) is None
         and not _LONGER.get()
         and (_SHIFTED.get() or not np.all(model.a == 0))
+        and eff == 1.0
     ):
         # last resort: continuation from dilute feeds along the solution curve (a front
         # that jumps many stages for a tiny change of the feed); not inside the stage
@@ -214,7 +218,8 @@ def _stretched(u: np.ndarray, n: int):
     yield np.column_stack([np.interp(s_new, s_alt, u[:, j]) for j in range(u.shape[1])])
 
 
-def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
+def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend,
+                  eff):  # fmt: skip
     """Solve a cascade whose D ignores H+ (every exponent a = 0) exactly via a shift of
     the acid: the metals and the free extractant do not depend on H+ then, and the proton
     balances are linear in it, so adding delta mol/m3 of acid to every aqueous feed raises
@@ -242,7 +247,7 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
     token = _SHIFTED.set(True)
     try:  # with every fallback but this one
         up = solve_cascade(aq, org, q_aq, q_org, model, n, side_up, tol=tol, max_iter=max_iter,
-                           backend=backend)  # fmt: skip
+                           backend=backend, stage_efficiency=eff)  # fmt: skip
     except (ConvergenceError, SpecificationError):
         return None
     finally:
@@ -260,7 +265,7 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
         )
     state = up.state.reshape(n, m + 2).copy()
     state[:, m] = np.log(h)
-    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds)
+    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, eff)
     try:
         sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
     except ConvergenceError:
@@ -271,7 +276,7 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
 
 
 def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter,
-                        backend):  # fmt: skip
+                        backend, eff):  # fmt: skip
     """Solve a cascade whose D ignores the free extractant (every exponent b = 0: the
     empirical pH correlation without saturation, constant D) exactly via ample extractant:
     the metals and H+ do not depend on the free extractant then, and the extractant
@@ -309,7 +314,8 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
     token = _RELAXED.set(True)
     try:  # with every fallback but this one
         up = solve_cascade(aq_feed, org, q_aq, q_org, model, n, side_up, tol=tol,
-                           max_iter=max_iter, backend=backend)  # fmt: skip
+                           max_iter=max_iter, backend=backend,
+                           stage_efficiency=eff)  # fmt: skip
     except InfeasibleStateError:
         raise  # short of acid: metals and H+ are the cascade's own, so is the verdict
     except (ConvergenceError, SpecificationError):
@@ -324,7 +330,7 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
         raise InfeasibleStateError(capacity_message(model, k, total[k] - free[k], total[k]))
     state = up.state.reshape(n, m + 2).copy()
     state[:, m + 1] = np.log(free)
-    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds)
+    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, eff)
     try:
         sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
     except ConvergenceError:
@@ -334,7 +340,7 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
     return sol
 
 
-def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend):
+def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, backend, eff):
     """Continuation in the number of stages from a single stage, up to n: each length is
     solved by Newton from the last solution stretched (:func:`_stretched`); the step
     doubles the stages after a success and is halved after a failure; at a step of one
@@ -354,7 +360,8 @@ def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, 
     stage more takes the pseudo-transient, then 108 and 110 stages solve by Newton).
     """
     try:
-        st = _setup(model, aq_feed, org_feed, q_aq, q_org, 1, _side_feeds_at(side_feeds, n, 1))
+        st = _setup(model, aq_feed, org_feed, q_aq, q_org, 1, _side_feeds_at(side_feeds, n, 1),
+                    eff)  # fmt: skip
         sol = _run(model, st, None, None, tol, max_iter, backend)
     except ConvergenceError:
         return None
@@ -363,7 +370,7 @@ def _grown(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter, 
     while k < n:
         k_new = min(n, k + step)
         st = _setup(model, aq_feed, org_feed, q_aq, q_org, k_new,
-                    _side_feeds_at(side_feeds, n, k_new))  # fmt: skip
+                    _side_feeds_at(side_feeds, n, k_new), eff)  # fmt: skip
         new = None
         for guess in _stretched(sol.state.reshape(k, -1), k_new):
             try:

@@ -30,13 +30,15 @@ class _Setup:
     f_in: float  # reference free extractant for the initial guess
     s_hm: np.ndarray | None = None  # (N,) part of s_h carried by organic metals [mol/s]
     _z: np.ndarray | None = None  # charges, for the continuation's scales
+    eff: float = 1.0  # Murphree stage efficiency of the aqueous phase [-]
+    s_am: np.ndarray | None = None  # (N, M) metal sources in aqueous feeds [mol/s]
 
     def __post_init__(self) -> None:
         # C-contiguous arrays, the layout of the kernel's end-fed entry: numba compiles
         # per layout, and the reversed cumulative sum of qo, a column subset of s_m
         # (active_part) or a copy of one (the loading path) compiled the kernel's whole
         # Newton again on a first run (~10 s each)
-        for name in ("qa", "qo", "s_m", "s_h", "e", "scale_m", "s_hm"):
+        for name in ("qa", "qo", "s_m", "s_h", "e", "scale_m", "s_hm", "s_am"):
             a = getattr(self, name)
             if a is not None and not a.flags.c_contiguous:
                 object.__setattr__(self, name, np.ascontiguousarray(a))
@@ -123,7 +125,18 @@ def check_arguments(q_aq, q_org, n_stages, tol, max_iter) -> None:
         )
 
 
-def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setup:
+def check_efficiency(stage_efficiency) -> float:
+    """The Murphree stage efficiency as a float in (0, 1], or SpecificationError."""
+    if not _is_real(stage_efficiency) or not 0 < stage_efficiency <= 1:
+        raise SpecificationError(
+            f"stage_efficiency = {stage_efficiency!r}, accepted 0 < E <= 1 (the Murphree "
+            "efficiency of the aqueous phase; 1: equilibrium stages)."
+        )
+    return float(stage_efficiency)
+
+
+def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds, eff: float) -> _Setup:
+    """The cascade's flows, sources and scales (checked) for Murphree efficiency ``eff``."""
     m = model.n_metals
     if not _is_real(n_stages, _INTEGERS) or n_stages < 1:
         raise SpecificationError(f"n_stages = {n_stages!r} must be an integer >= 1.")
@@ -149,6 +162,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
     s_m = np.zeros((n, m))
     s_h = np.zeros(n)
     s_hm = np.zeros(n)
+    s_am = np.zeros((n, m))
     e_in = np.zeros(n)  # extractant entering stage k from outside [mol/s]
     feeds = [SideFeed(1, "aq", q_aq, aq), SideFeed(n, "org", q_org, org)]
     for i, sf in enumerate(side_feeds or ()):
@@ -170,6 +184,7 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
         if sf.phase == "aq":
             aq_side[k] += sf.flow
             s_h[k] += sf.flow * sf.conc[m]
+            s_am[k] += sf.flow * sf.conc[:m]
         else:
             org_side[k] += sf.flow
             s_h[k] -= sf.flow * float(sf.conc[:m] @ model.z)
@@ -202,6 +217,8 @@ def _setup(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds) -> _Setu
         max(free_org, 0.05 * org[m]),
         s_hm,
         model.z,
+        eff,
+        s_am,
     )
 
 
@@ -290,7 +307,9 @@ def active_part(model: DistributionModel, st: _Setup):
     if active.all():
         return model, st, keep
     sub = _subset_model(model, active)
-    return sub, replace(st, s_m=st.s_m[:, active], scale_m=st.scale_m[active], _z=sub.z), keep
+    s_am = None if st.s_am is None else st.s_am[:, active]
+    st_sub = replace(st, s_m=st.s_m[:, active], scale_m=st.scale_m[active], _z=sub.z, s_am=s_am)
+    return sub, st_sub, keep
 
 
 def _side_feeds_at(side_feeds, n: int, k: int) -> list[SideFeed]:

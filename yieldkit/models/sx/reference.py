@@ -113,7 +113,7 @@ def gauss_seidel_cascade(
     CascadeSolution
         With ``iterations`` the number of sweeps.
     """
-    st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
+    st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 1.0)
     n, m = st.s_m.shape
     x = np.zeros((n, m))
     y = np.zeros((n, m))
@@ -170,6 +170,6 @@ def residual_vector(
     unpack : callable
         v -> (x, h, f, y, D) [mol/m3].
     """
-    st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds)
+    st = _setup(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 1.0)
     cas = _Cascade(model, st)
     return cas.residual, _initial_guess(model, st, cas), cas.unpack

@@ -54,6 +54,7 @@ def solve_sections(
     sections: list[Section],
     x0: dict[str, CascadeSolution] | None = None,
     tol: float = 1e-12,
+    stage_efficiency: float = 1.0,
 ) -> dict[str, CascadeSolution]:
     """Solve sections in series on the organic (e.g. extraction, scrub, strip).
 
@@ -71,6 +72,8 @@ def solve_sections(
         Warm starts by section name [-].
     tol : float
         Newton tolerance [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase in every stage (see ``solve_cascade``) [-].
 
     Returns
     -------
@@ -104,6 +107,7 @@ def solve_sections(
                 side_feeds=list(sec.side_feeds),
                 x0=warm,
                 tol=tol,
+                stage_efficiency=stage_efficiency,
             )
         except ConvergenceError as exc:
             raise exc.reworded(f"{where}: {exc}") from exc

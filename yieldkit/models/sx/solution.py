@@ -73,6 +73,8 @@ class CascadeSolution:
         Which implementation produced the solution: 'compiled' (the numba kernel of
         :mod:`yieldkit.models.sx._kernel`) or 'numpy' (the reference path, also the
         fallbacks after a failed compiled Newton) [-].
+    stage_efficiency : float
+        Murphree efficiency of the aqueous phase the stages were solved with [-].
     """
 
     metals: tuple[str, ...]
@@ -91,6 +93,7 @@ class CascadeSolution:
     factors: tuple | None = field(default=None, repr=False)
     jacobians: int = 0
     backend: str = "numpy"
+    stage_efficiency: float = 1.0
 
     @property
     def n_stages(self) -> int:

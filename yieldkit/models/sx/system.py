@@ -5,10 +5,10 @@ the balance check. Units as in :mod:`yieldkit.models.sx.cascade`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
-from scipy.linalg.lapack import dgbtrf, dgbtrs, dgtsv
+from scipy.linalg.lapack import dgbsv, dgbtrf, dgbtrs, dgtsv
 
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.problem import H_MIN, _Setup  # noqa: F401 - H_MIN used from here
@@ -35,8 +35,11 @@ TRACE_CONC = 1e12 * X_FLUSH
 
 
 @lru_cache(maxsize=64)
-def _pattern(n: int, m: int):
-    """Row/column indices of the Jacobian entries, in the order _jac_data fills them."""
+def _pattern(n: int, m: int, murphree: bool = False):
+    """Row/column indices of the Jacobian entries, in the order _jac_data fills them; with
+    ``murphree`` (a stage efficiency below 1: the organic leaving stage k depends on the
+    aqueous entering it) also the H+ and extractant rows of stage k+1 in the metal columns
+    of stage k, last."""
     b = m + 2
     k = np.arange(n)[:, None] * b
     ku = np.arange(n - 1)[:, None] * b
@@ -56,6 +59,8 @@ def _pattern(n: int, m: int):
         ku + b + i,
         ku + b + hh,  # lower block (k+1, k)
     ]
+    if murphree:
+        rows += [(ku + b + hh) + 0 * i, (ku + b + ff) + 0 * i]
     cols = [
         k + i,
         k + hh + 0 * i,
@@ -69,6 +74,8 @@ def _pattern(n: int, m: int):
         ku + i,
         ku + hh,
     ]
+    if murphree:
+        cols += [ku + i, ku + i]
     rows = np.concatenate([r.ravel() for r in rows])
     cols = np.concatenate([c.ravel() for c in cols])
     lower = int(max((rows - cols).max(), 0))
@@ -109,7 +116,12 @@ class _Cascade:
         self._neg_sm = -st.s_m.T.ravel()
         self._qa_col = st.qa[:, None]
         self._qo_col = st.qo[:, None]
-        _, self._cols, band_row, self._lo, self._up = _pattern(self.n, self.m)
+        self.eff = float(st.eff)
+        self.murphree = self.eff < 1.0
+        if self.murphree:  # aqueous metal sources per stage, scaled by the stage's flow
+            s_am = st.s_am if st.s_am is not None else np.zeros_like(st.s_m)
+            self._s_am = s_am
+        _, self._cols, band_row, self._lo, self._up = _pattern(self.n, self.m, self.murphree)
         self._brow = band_row + self._lo  # LAPACK band storage keeps lo extra rows for LU
         logs = np.zeros((self.n, self.b), dtype=bool)
         logs[:, self.m :] = True
@@ -135,8 +147,76 @@ class _Cascade:
         mod = self.model
         return mod.c + mod.a * u[:, self.m, None] + mod.b * u[:, self.m + 1, None]
 
+    def organic(self, x: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Metals in the organic leaving each stage [mol/m3]: D x at equilibrium; with a
+        Murphree efficiency E < 1, D (x - (1 - E) x_in) / E, x_in the aqueous entering the
+        stage (the previous stage's aqueous and the aqueous side feeds)."""
+        if not self.murphree:
+            return d * x
+        return d * (x - (1.0 - self.eff) * self._aqueous_in(x)) / self.eff
+
+    def _aqueous_in(self, x: np.ndarray) -> np.ndarray:
+        """Metal concentrations of the aqueous entering each stage [mol/m3]."""
+        qa = self._qa_col
+        x_in = self._s_am / qa
+        x_in[1:] += qa[:-1] * x[:-1] / qa[1:]
+        return x_in
+
+    def _murphree_metals(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Aqueous and organic metals (x, y) for distribution ratios d with a stage
+        efficiency E < 1 [mol/m3]. Per metal and stage the unknowns are x_k and the aqueous
+        x*_k in equilibrium with the organic leaving (y_k = D_k x*_k): qa_k x_k - (1 - E)
+        qa_(k-1) x_(k-1) - E qa_k x*_k = (1 - E) s_am,k (Murphree) and the metal balance;
+        a banded system (LAPACK dgbsv, pivoting), every metal in one call
+        (:attr:`_murphree_system` holds what does not depend on d). Solving for x alone
+        and taking y = D (x - (1 - E) x_in) / E lost y to cancellation where D is large (a
+        stage that extracts nearly all its contacted aqueous: x ~ (1 - E) x_in), which
+        left metal balances open by 1e-4 in random cascades with D up to ~1e12."""
+        ab0, rhs, rows_b = self._murphree_system
+        n, m = d.shape
+        ab = ab0.copy()
+        qod = self._qo_col * d  # (n, m)
+        ab[5].reshape(m, 2 * n)[:, rows_b] = qod.T  # w_k in its balance row
+        ab[3].reshape(m, 2 * n)[:, rows_b[:-1] + 2] = -qod[1:].T  # w_(k+1) in row k
+        _, _, sol, info = dgbsv(3, 2, ab, rhs)
+        if info != 0:  # a singular system (D not finite): the caller's checks reject it
+            sol = np.full(rhs.shape, np.nan)
+        sol = sol.reshape(m, 2 * n)
+        x = sol[:, 0::2].T.copy()
+        w = sol[:, 1::2].T
+        x[x < X_FLUSH] = 0.0
+        return x, d * np.where(w < X_FLUSH, 0.0, w)
+
+    @cached_property
+    def _murphree_system(self):
+        """What :meth:`_murphree_metals`' banded system (LAPACK band storage, 3 lower and
+        2 upper diagonals and 3 rows for the fill-in; unknowns [x_0, w_0, x_1, w_1, ...]
+        per metal, metals one after another: no band entry couples two) holds whatever
+        d is: (band, right-hand side, the balance rows of a metal)."""
+        qa, e = self.st.qa, self.eff
+        n, m = self.n, self.m
+        size = 2 * n
+        ab = np.zeros((9, m, size))
+        rows_a = 2 * np.arange(n)  # Murphree rows: x_(k-1) at -2, x_k at 0, w_k at +1
+        rows_b = rows_a + 1  # balance rows: x_(k-1) at -3, x_k at -1, w_k 0, w_(k+1) +2
+
+        def put(row, offset, value):  # A[i, i + offset] at ab[5 - offset, i + offset]
+            ab[5 - offset][:, row + offset] = value
+
+        put(rows_a, 0, qa)
+        put(rows_a, 1, -e * qa)
+        put(rows_a[1:], -2, -(1.0 - e) * qa[:-1])
+        put(rows_b, -1, qa)
+        put(rows_b[1:], -3, -qa[:-1])
+        rhs = np.empty((m, size))
+        rhs[:, rows_a] = (1.0 - e) * self._s_am.T
+        rhs[:, rows_b] = self.st.s_m.T
+        return ab.reshape(9, m * size), rhs.ravel(), rows_b
+
     def solve_metals(self, d: np.ndarray) -> np.ndarray:
         """Exact aqueous metal concentrations for distribution ratios d (N, M) [mol/m3]."""
+        if self.murphree:
+            return self._murphree_metals(d)[0]
         od = self._qo_col * d  # (N, M)
         diag = -(self._qa_col + od).T.ravel()
         if diag.size == 1:
@@ -171,12 +251,16 @@ class _Cascade:
             d = np.exp(self.log_d(v))
             if not np.all(np.isfinite(d)):
                 return v, self.unpack(v)
-            x = self.solve_metals(d)
+            if self.murphree:
+                x, y = self._murphree_metals(d)
+            else:
+                x = self.solve_metals(d)
+                y = d * x
             u = u.copy()
             u[:, : self.m] = x / self.xref
             h = np.exp(u[:, self.m])
             f = np.exp(u[:, self.m + 1])
-            return u.ravel(), (x, h, f, d * x, d)
+            return u.ravel(), (x, h, f, y, d)
 
     def unpack(self, v: np.ndarray):
         u = v.reshape(self.n, self.b)
@@ -185,7 +269,7 @@ class _Cascade:
             h = np.exp(u[:, self.m])
             f = np.exp(u[:, self.m + 1])
             d = np.exp(self.log_d(v))
-            y = d * x
+            y = self.organic(x, d)
         return x, h, f, y, d
 
     def residual(self, v: np.ndarray, parts=None) -> np.ndarray:
@@ -213,6 +297,8 @@ class _Cascade:
 
     def jacobian_data(self, parts) -> np.ndarray:
         """Entries of the scaled Jacobian in the order of :func:`_pattern`."""
+        if self.murphree:
+            return _murphree_jacobian(self, parts)
         mod, st = self.model, self.st
         x, h, f, y, d = parts
         qa, qo = st.qa, st.qo
@@ -253,6 +339,58 @@ class _Cascade:
             (qa[:-1] * h[:-1]) * sc_h,
         ]
         return np.concatenate([p.ravel() for p in parts_out])
+
+
+def _murphree_jacobian(cas: _Cascade, parts) -> np.ndarray:
+    """:meth:`_Cascade.jacobian_data` with a stage efficiency E < 1 (the pattern of
+    :func:`_pattern` with ``murphree``): y_k = (D_k / E) x_k - c_k (qa_(k-1) x_(k-1) +
+    s_am,k) with c_k = D_k (1 - E) / (E qa_k), so dy_k/dx_k = D_k / E, dy_k/dx_(k-1) =
+    -c_k qa_(k-1), and dy_k/d ln h_k = a y_k, dy_k/d ln f_k = b y_k as at equilibrium."""
+    mod, st = cas.model, cas.st
+    x, h, f, y, d = parts
+    qa, qo, e = st.qa, st.qo, cas.eff
+    a, bb, z, n2, xref = mod.a, mod.b, cas.zz, cas.nn2, cas.xref
+    m = cas.m
+    c = d * (1.0 - e) / (e * qa[:, None])
+    oy = qo[:, None] * y
+    dyx = d / e * xref  # dy_k/d(scaled x_k) (N, M)
+    back = np.zeros_like(d)  # qo_(k+1) c_(k+1) qa_k: the next stage's organic on x_k
+    back[:-1] = qo[1:, None] * c[1:] * qa[:-1, None]
+    low = c[1:] * qa[:-1, None] * xref  # -dy_(k+1)/d(scaled x_k) (N-1, M)
+    zoy = oy * z
+    s_za, s_zb = zoy @ a, zoy @ bb
+    ny = y * n2
+    sc_m = cas.inv_scale[0, :m]
+    sc_h = cas.inv_scale[0, m]
+    sc_f = cas.inv_scale[:, m + 1][:, None]
+    d4 = np.empty((cas.n, cas.b))
+    d4[:, :m] = (qo[:, None] * dyx + back * xref) * z
+    d4[:, m] = -qa * h + s_za
+    d4[:, m + 1] = s_zb
+    d5 = np.empty((cas.n, cas.b))
+    d5[:, :m] = -dyx * n2
+    d5[:, m] = -(ny @ a)
+    d5[:, m + 1] = -f - ny @ bb
+    up_h = np.empty((cas.n - 1, cas.b))
+    up_h[:, :m] = -qo[1:, None] * dyx[1:] * z
+    up_h[:, m] = -s_za[1:]
+    up_h[:, m + 1] = -s_zb[1:]
+    groups = [
+        (-(qa[:, None] * xref) - qo[:, None] * dyx - back * xref) * sc_m,
+        -(oy * a) * sc_m,
+        -(oy * bb) * sc_m,
+        d4 * sc_h,
+        d5 * sc_f,
+        qo[1:, None] * dyx[1:] * sc_m,
+        (oy * a)[1:] * sc_m,
+        (oy * bb)[1:] * sc_m,
+        up_h * sc_h,
+        qa[:-1, None] * xref * (1.0 + qo[1:, None] * c[1:]) * sc_m,
+        (qa[:-1] * h[:-1]) * sc_h,
+        -qo[1:, None] * z * low * sc_h,  # H+ row k+1, metals of stage k
+        n2 * low * sc_f[1:],  # extractant row k+1, metals of stage k
+    ]
+    return np.concatenate([g.ravel() for g in groups])
 
 
 def _thomas(qa: np.ndarray, od: np.ndarray, s_m: np.ndarray) -> np.ndarray:
