@@ -118,9 +118,8 @@ class _Cascade:
         self._qo_col = st.qo[:, None]
         self.eff = float(st.eff)
         self.murphree = self.eff < 1.0
-        if self.murphree:  # aqueous metal sources per stage, scaled by the stage's flow
-            s_am = st.s_am if st.s_am is not None else np.zeros_like(st.s_m)
-            self._s_am = s_am
+        if self.murphree:  # metals fed with the aqueous feeds of each stage [mol/s]
+            self._s_am = st.s_am if st.s_am is not None else np.zeros_like(st.s_m)
         _, self._cols, band_row, self._lo, self._up = _pattern(self.n, self.m, self.murphree)
         self._brow = band_row + self._lo  # LAPACK band storage keeps lo extra rows for LU
         logs = np.zeros((self.n, self.b), dtype=bool)
