@@ -9,7 +9,8 @@ The stripped organic returns to extraction through a 10 % bleed and a fresh make
 the organic loop is a flowsheet recycle; every tear solver converges it. Each cascade
 restarts warm from its previous solution on every pass of the loop. The same circuit is
 then run with its organic 30 % saponified (illustrative; the Na+ exchange constant of the
-saponification model is an estimate, sx_parameters.toml [saponification_na]).
+saponification model is an estimate, sx_parameters.toml [saponification_na]), and with a
+90 % Murphree stage efficiency (an assumed figure).
 
 Run: python examples/sx_circuit.py
 """
@@ -41,11 +42,15 @@ def aqueous(flow: str, conc_mol_l: dict) -> Stream:
     return Stream.from_concentrations(C, flow, conc, phase="aq")
 
 
-def build(stages: tuple[int, int, int] = (6, 3, 3), saponified: float = 0.0) -> Flowsheet:
+def build(
+    stages: tuple[int, int, int] = (6, 3, 3), saponified: float = 0.0, efficiency: float = 1.0
+) -> Flowsheet:
     """The circuit with its feeds and products; ``stages`` = (extraction, scrub, strip)
     stages (``benchmarks/test_bench_sx_circuit.py`` builds it up to plant scale);
     ``saponified``: the fraction of the extractant converted to its sodium salt by 10 mol/L
-    NaOH before extraction (0: none)."""
+    NaOH before extraction (0: none); ``efficiency``: the Murphree stage efficiency of
+    every stage (1: equilibrium stages)."""
+    sx = dict(SX, stage_efficiency=efficiency)
     fs = Flowsheet("ndpr-sx-circuit", C)
     make_up = Stream.from_concentrations(
         C, "10 L/h", {"D2EHPA": "0.6 mol/L"}, phase="org", solvent="kerosene"
@@ -53,9 +58,9 @@ def build(stages: tuple[int, int, int] = (6, 3, 3), saponified: float = 0.0) -> 
     ports = add_sx_circuit(
         fs,
         "ndpr",
-        extraction=dict(n_stages=stages[0], **SX),
-        scrub=dict(n_stages=stages[1], **SX),
-        strip=dict(n_stages=stages[2], **SX),
+        extraction=dict(n_stages=stages[0], **sx),
+        scrub=dict(n_stages=stages[1], **sx),
+        strip=dict(n_stages=stages[2], **sx),
         make_up=make_up,
         bleed=0.1,
         saponification={"fraction": saponified, "naoh": "10 mol/L"} if saponified else None,
@@ -94,6 +99,10 @@ def main() -> None:
                            for el in ("La", "Pr", "Nd")))  # fmt: skip
     print("  (at pH 5.5 every metal loads: the 0.05 mol/L scrub no longer rejects La; a")
     print("  saponified line scrubs with more acid)")
+    eff = build(efficiency=0.9).solve()
+    print("The same circuit with a 90 % Murphree efficiency in every stage (an assumption):")
+    print("  " + ", ".join(f"{el} to strip_out {100 * eff.recovery(el, 'strip_out'):6.2f} %"
+                           for el in ("La", "Pr", "Nd")))  # fmt: skip
     print("Tear solvers on the organic loop:")
     for name in SOLVERS:
         s = build().solve(name).solver_summary()[0]
