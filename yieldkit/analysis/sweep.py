@@ -24,8 +24,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from yieldkit.analysis.kpi import KPIs, route_kpis
-from yieldkit.errors import ConvergenceError, SpecificationError, ThermoError, YieldkitError
+from yieldkit.analysis.kpi import BASES, KPIs, route_kpis
+from yieldkit.errors import (
+    ConvergenceError,
+    SpecificationError,
+    ThermoError,
+    YieldkitError,
+    unknown_name,
+)
 
 #: Most points of one sweep (the product of the values of every varied parameter) [-]
 MAX_POINTS = 10_000
@@ -210,16 +216,18 @@ def sweep_route(
     Raises
     ------
     SpecificationError
-        An unknown route or parameter, a value the route rejects, a parameter both varied
-        and fixed, or more than :data:`MAX_POINTS` points.
+        An unknown route, parameter, solver or KPI basis, a value the route rejects, a
+        parameter both varied and fixed, or more than :data:`MAX_POINTS` points.
     """
     import process_library
     from yieldkit.flowsheet.solvers import get_solver
 
     process_library.module(route)  # did-you-mean before any solve
-    fixed = dict(fixed or {})
-    if not isinstance(fixed, Mapping):
+    if not isinstance(fixed, Mapping | None):
         raise SpecificationError(f"fixed = {fixed!r} must be a dict of overrides.")
+    fixed = dict(fixed or {})
+    if not isinstance(basis, str) or basis not in BASES:
+        raise SpecificationError(unknown_name("KPI basis", basis, BASES))
     grid = _grid(vary)
     both = sorted(set(vary) & set(fixed))
     if both:
