@@ -215,3 +215,12 @@ def test_sweep_needs_vary(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["sweep", "ndfeb-hcl-leach"])
     assert exc.value.code == 2 and "--vary" in capsys.readouterr().err
+
+
+def test_sweep_table_names_why_a_point_cannot_operate(capsys):
+    """coal-refuse-uky at 500 kg/h of solids needs more oxalic acid than it doses: the
+    table's remark gives the reason without the loop's list of units."""
+    code, out, _ = run(capsys, "sweep", "coal-refuse-uky", "--vary",
+                       "solid_feed=22.68 kg/h,500 kg/h")  # fmt: skip
+    text = " ".join(out.split())
+    assert code == 0 and "InfeasibleStateError" in text and "torn at" not in text

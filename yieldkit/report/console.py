@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -231,6 +233,14 @@ def print_comparison(table, title: str = "Routes compared (per kg of product)") 
     _console().print(t)
 
 
+def _short_error(message: str, limit: int = 240) -> str:
+    """A sweep point's error for a table cell: without the loop's list of units (the
+    ``loop "loop {...} torn at [...]"`` prefix of a tear solver's message), cut at
+    ``limit`` characters (the JSON document has it whole)."""
+    short = re.sub(r'loop "loop \{[^}]*\} torn at \[[^\]]*\]": ', "", message)
+    return short if len(short) <= limit else short[: limit - 3] + "..."
+
+
 def print_sweep(sweep) -> None:
     """One row per point of a sweep (``yieldkit.analysis.sweep``): its values, the solve and
     the main KPIs; then, for the points that have KPIs, the full side-by-side KPI table."""
@@ -260,7 +270,7 @@ def print_sweep(sweep) -> None:
                 _num(k.cost["opex_per_kg"]) + ("" if k.cost["complete"] else " *"),
                 _num(k.co2e["total_kg_per_kg"]) + ("" if k.co2e["complete"] else " *"),
             ]
-        remark = (p.error or "")[:200]
+        remark = _short_error(p.error or "")
         t.add_row(*(escape(c) for c in cells), escape(remark))
     con = _console()
     con.print(t)
