@@ -224,3 +224,14 @@ def test_sweep_table_names_why_a_point_cannot_operate(capsys):
                        "solid_feed=22.68 kg/h,500 kg/h")  # fmt: skip
     text = " ".join(out.split())
     assert code == 0 and "InfeasibleStateError" in text and "torn at" not in text
+
+
+def test_sweep_plot(capsys, tmp_path):
+    """--plot writes the KPIs against the first varied parameter (quantity strings on a
+    categorical axis), one line per value of the second; the JSON names the file."""
+    png = tmp_path / "sweep.png"
+    code, out, _ = run(capsys, "sweep", "ndfeb-hcl-leach", "--vary", "leach.T=70 degC,90 degC",
+                       "--vary", "recycle_fraction=0.2,0.6", "--plot", str(png), "--json")  # fmt: skip
+    doc = json.loads(out)
+    assert code == 0 and doc["figure"] == str(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000

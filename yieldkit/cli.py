@@ -85,6 +85,9 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--cold", action="store_true", help="solve every point from zero flows (no warm start)"
     )
+    s.add_argument(
+        "--plot", default=None, metavar="PNG", help="write the KPIs against the first parameter"
+    )
     s.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     b = sub.add_parser("bench", help="compare the tear solvers on routes")
     b.add_argument("routes", nargs="*", help="routes (default: all)")
@@ -216,11 +219,18 @@ def _cmd_sweep(args) -> int:
     sweep = sweep_route(args.route, _parse_vary(args.vary), _parse_set(args.set),
                         solver=args.solver, tol=args.tol, basis=args.basis,
                         warm_start=not args.cold)  # fmt: skip
+    figure = None
+    if args.plot:
+        from yieldkit.report.plots import sweep_plot
+
+        figure = str(sweep_plot(sweep, args.plot))
     if args.json:
-        doc = sweep.to_dict() | {"sources": citations.used()}
+        doc = sweep.to_dict() | {"figure": figure, "sources": citations.used()}
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:
         print_sweep(sweep)
+        if figure:
+            print(f"wrote {figure}")
     return 0
 
 

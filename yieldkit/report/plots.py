@@ -139,3 +139,60 @@ def element_sankey(kpis, path) -> Path:
     fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.3)
     plt.close(fig)
     return path
+
+
+def sweep_plot(sweep, path) -> Path:
+    """The main KPIs of a sweep (``yieldkit.analysis.sweep``) against its first varied
+    parameter, one panel per KPI of :data:`BARS`, one line per combination of the other
+    varied parameters; a point without KPIs (no solution) is a gap, and a panel with an
+    incomplete value (missing data) says so in its title.
+
+    Parameters
+    ----------
+    sweep : Sweep
+    path : str or Path
+        PNG file to write.
+
+    Returns
+    -------
+    Path
+    """
+    names = list(sweep.vary)
+    first, rest = names[0], names[1:]
+    xs = sweep.vary[first]
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in xs)
+    position = {_key(v): (float(v) if numeric else i) for i, v in enumerate(xs)}
+    lines: dict[str, list] = {}
+    for p in sweep.points:
+        label = ", ".join(f"{n}={p.values[n]}" for n in rest) or sweep.route
+        lines.setdefault(label, []).append((position[_key(p.values[first])], p.kpis))
+    ncol = 4
+    nrow = -(-len(BARS) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4 * ncol, 3.2 * nrow), squeeze=False)
+    for ax, (title, value, complete) in zip(axes.flat, BARS, strict=False):
+        partial = False
+        for label, pts in lines.items():
+            x = [px for px, _ in pts]
+            y = [float("nan") if k is None else value(k) for _, k in pts]
+            partial |= any(k is not None and not complete(k) for _, k in pts)
+            ax.plot(x, y, "o-", label=label, markersize=4)
+        ax.set_title(title + (" (incomplete: see notes)" if partial else ""), fontsize=9)
+        ax.set_xlabel(first, fontsize=8)
+        if not numeric:
+            ax.set_xticks(range(len(xs)))
+            ax.set_xticklabels([str(v) for v in xs], rotation=30, ha="right", fontsize=8)
+    for ax in list(axes.flat)[len(BARS) :]:
+        ax.axis("off")
+    if rest:
+        axes.flat[0].legend(fontsize=7)
+    fig.suptitle(f"Sweep of {sweep.route} (per kg of product; gaps: no solution)")
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _key(value):
+    """A hashable stand-in for a swept value (lists and dicts from JSON are not)."""
+    return repr(value)
