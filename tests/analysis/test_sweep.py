@@ -8,7 +8,9 @@ from yieldkit.errors import SpecificationError
 
 
 def test_parse_values_ranges_and_lists():
-    assert parse_values("r", "0.1:0.5:3") == pytest.approx([0.1, 0.3, 0.5])
+    assert parse_values("r", "0.1:0.5:3") == [0.1, 0.3, 0.5]
+    assert parse_values("T", "70 degC:90 degC:3") == ["70 degC", "80 degC", "90 degC"]
+    assert parse_values("q", "1e-3 L/h:2e-3 L/h:2") == ["0.001 L/h", "0.002 L/h"]
     assert parse_values("r", "1:0:2") == [1.0, 0.0]  # descending is a range too
     assert parse_values("x", "0.3,true,70 degC") == [0.3, True, "70 degC"]
     assert parse_values("x", "5") == [5]
@@ -18,6 +20,7 @@ def test_parse_values_ranges_and_lists():
     ("spec", "match"),
     [
         ("0.1:0.9", r"a range is START:STOP:N .* N an integer >= 2"),
+        ("70 degC:90 K:3", r"or two quantities in the same unit"),
         ("0.1:0.9:1", r"a range is START:STOP:N"),
         ("0.1:0.9:2.5", r"a range is START:STOP:N"),
         ("a:b:3", r"a range is START:STOP:N"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,14 +115,17 @@ def _show(value) -> str:
 def parse_values(name: str, spec: str) -> list:
     """The values of ``--vary NAME=SPEC``.
 
-    ``SPEC`` is ``START:STOP:N`` (N evenly spaced numbers from START to STOP, both
-    included, N >= 2), or a comma-separated list of values, each JSON (``0.3``, ``true``)
-    or else a string (``70 degC``, read by the parameter as a quantity).
+    ``SPEC`` is ``START:STOP:N`` (N evenly spaced values from START to STOP, both
+    included, N >= 2; numbers, or quantities in one unit such as ``70 degC:90 degC:5``,
+    given as ``"70 degC"``... strings), or a comma-separated list of values, each JSON
+    (``0.3``, ``true``) or else a string (``70 degC``, read by the parameter as a
+    quantity).
 
     Raises
     ------
     SpecificationError
-        A range that is not three numbers with N an integer >= 2, or an empty value.
+        A range that is not two numbers (or two quantities in the same unit) and an
+        integer N >= 2, or an empty value in a list.
     """
     if not isinstance(spec, str) or not spec.strip():
         raise SpecificationError(
@@ -129,20 +133,7 @@ def parse_values(name: str, spec: str) -> list:
             "e.g. recycle_fraction=0.1:0.9:5 or leach.T='70 degC,80 degC'."
         )
     if ":" in spec and "," not in spec:
-        parts = spec.split(":")
-        try:
-            start, stop, count = float(parts[0]), float(parts[1]), parts[2]
-            n = int(count)
-            if len(parts) != 3 or str(n) != count.strip() or n < 2:
-                raise ValueError
-            if not (math.isfinite(start) and math.isfinite(stop)):
-                raise ValueError
-        except (ValueError, IndexError):
-            raise SpecificationError(
-                f"--vary {name}={spec!r}: a range is START:STOP:N with finite numbers and N an "
-                "integer >= 2 (e.g. 0.1:0.9:5)."
-            ) from None
-        return [float(v) for v in np.linspace(start, stop, n)]
+        return _range(name, spec)
     values = []
     for raw in spec.split(","):
         if not raw.strip():
@@ -155,6 +146,29 @@ def parse_values(name: str, spec: str) -> list:
         except json.JSONDecodeError:
             values.append(raw.strip())
     return values
+
+
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def _range(name: str, spec: str) -> list:
+    """START:STOP:N as N numbers, or N quantity strings in the unit of START and STOP."""
+    parts = spec.split(":")
+    bounds = [_NUMBER_UNIT.match(p) for p in parts[:2]]
+    count = parts[2].strip() if len(parts) == 3 else ""
+    ok = len(parts) == 3 and all(bounds) and count.isdigit() and int(count) >= 2
+    if ok:
+        (a, unit), (b, unit_b) = (m.groups() for m in bounds)
+        start, stop = float(a), float(b)
+        ok = unit == unit_b and math.isfinite(start) and math.isfinite(stop)
+    if not ok:
+        raise SpecificationError(
+            f"--vary {name}={spec!r}: a range is START:STOP:N with finite numbers (or two "
+            "quantities in the same unit) and N an integer >= 2 (e.g. 0.1:0.9:5 or "
+            "'70 degC:90 degC:5')."
+        )
+    values = [float(f"{v:.12g}") for v in np.linspace(start, stop, int(count))]  # 0.3, not
+    return values if not unit else [f"{v:.12g} {unit}" for v in values]  # 0.30000000000000004
 
 
 def _grid(vary) -> list[dict]:
