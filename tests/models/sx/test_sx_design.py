@@ -217,6 +217,24 @@ def test_mccabe_thiele_png_written(tmp_path):
         mccabe_thiele_plot(sol, "nd+3", tmp_path / "bad.png")
 
 
+def test_mccabe_thiele_of_murphree_stages_does_not_call_them_equilibria(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    labels = []
+    save = Figure.savefig
+
+    def record(fig, *args, **kwargs):
+        labels.extend(t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts())
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    model, aq, org = _case()
+    sol = solve_cascade(aq, org, 1.0, 1.0, model, 5, stage_efficiency=0.8)
+    mccabe_thiele_plot(sol, "Nd+3", tmp_path / "mt.png")
+    assert "stage outlets (x_k, y_k), Murphree E = 0.8" in labels
+    assert not any("equilibria" in t for t in labels)
+
+
 def test_extraction_scrub_strip_carry_the_organic():
     model, aq, org = _case()
     scrub = np.array([0.0, 0.0, 0.0, 0.0, 100.0])

@@ -393,7 +393,11 @@ def mccabe_thiele_plot(sol: CascadeSolution, metal: str, path: str | Path) -> Pa
     i = _metal_index(sol, metal)
     x, y = sol.x[:, i], sol.y[:, i]
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.plot(x, y, "o-", label="stage equilibria (x_k, y_k)")
+    eff = getattr(sol, "stage_efficiency", 1.0)
+    if eff < 1.0:  # the outlets of a Murphree stage are not at equilibrium
+        ax.plot(x, y, "o-", label=f"stage outlets (x_k, y_k), Murphree E = {eff:g}")
+    else:
+        ax.plot(x, y, "o-", label="stage equilibria (x_k, y_k)")
     # operating line: organic entering stage k (y_{k+1}) against aqueous leaving stage k
     y_in = np.append(y[1:], np.nan)
     ax.plot(x[:-1], y_in[:-1], "s--", label="operating line (x_k, y_k+1)")
