@@ -64,12 +64,16 @@ def scale_vector(x: np.ndarray, scale=None) -> np.ndarray:
     numpy.ndarray
         The scale of each component [same units as x].
     """
-    ax = np.abs(x)
+    return np.maximum(np.abs(x), floor_at(x, scale))
+
+
+def floor_at(x: np.ndarray, scale=None):
+    """The floor of the convergence scale at tear values x: ``scale`` as
+    :func:`scale_vector` takes it (an array, a callable of x, or None for
+    :func:`default_floor`) [as x]."""
     if scale is None:
-        return np.maximum(ax, default_floor(x))
-    if callable(scale):
-        scale = scale(x)
-    return np.maximum(ax, scale)
+        return default_floor(x)
+    return scale(x) if callable(scale) else scale
 
 
 def scaled_residual(x: np.ndarray, gx: np.ndarray, scale: np.ndarray | None = None) -> float:

@@ -35,7 +35,7 @@ from yieldkit.flowsheet.solvers.base import (
     TearSolver,
     _Converged,
     _Diverged,
-    default_floor,
+    floor_at,
 )
 
 _LINE_SEARCH = ("armijo", "wolfe", None)
@@ -64,10 +64,7 @@ def _variable_scale(x: np.ndarray, scale) -> np.ndarray:
     """Scale of the variables scipy works on at tear values x: max(|x|, VARIABLE_FLOOR x
     the convergence floor), ``scale`` being the floor as :func:`base.scale_vector` takes it
     (an array, a callable of x, or None for the default) [as x]."""
-    floor = scale(x) if callable(scale) else scale
-    if floor is None:
-        floor = default_floor(x)
-    return np.maximum(np.abs(x), VARIABLE_FLOOR * np.asarray(floor, dtype=float))
+    return np.maximum(np.abs(x), VARIABLE_FLOOR * np.asarray(floor_at(x, scale), dtype=float))
 
 
 class _ScipyRoot(TearSolver):
