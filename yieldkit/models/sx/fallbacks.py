@@ -263,16 +263,8 @@ def _acid_shifted(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max
             f"below {rounding:.2g} mol/m3, the rounding of this solve); add acid to the "
             "aqueous feed (or strip with a stronger acid)."
         )
-    state = up.state.reshape(n, m + 2).copy()
-    state[:, m] = np.log(h)
-    st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, eff)
-    try:
-        sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
-    except ConvergenceError:
-        return None
-    sol.iterations += up.iterations
-    sol.jacobians += up.jacobians
-    return sol
+    return _polished(up, m, np.log(h), model, aq_feed, org_feed, q_aq, q_org, n, side_feeds,
+                     tol, max_iter, backend, eff)  # fmt: skip
 
 
 def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol, max_iter,
@@ -328,8 +320,18 @@ def _extractant_relaxed(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, to
     rounding = 64.0 * np.finfo(float).eps * (delta + total[k])  # of free [mol/m3]
     if free[k] <= rounding:
         raise InfeasibleStateError(capacity_message(model, k, total[k] - free[k], total[k]))
-    state = up.state.reshape(n, m + 2).copy()
-    state[:, m + 1] = np.log(free)
+    return _polished(up, m + 1, np.log(free), model, aq_feed, org_feed, q_aq, q_org, n,
+                     side_feeds, tol, max_iter, backend, eff)  # fmt: skip
+
+
+def _polished(up, column, values, model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, tol,
+              max_iter, backend, eff):  # fmt: skip
+    """Newton on the caller's cascade from the solution ``up`` of a shifted one (more acid
+    or extractant) with its variable ``column`` per stage (ln H+ or ln f) set to
+    ``values``: the solution, its iterations and Jacobians counted with up's, or None if
+    Newton fails."""
+    state = up.state.reshape(n, -1).copy()
+    state[:, column] = values
     st = _setup(model, aq_feed, org_feed, q_aq, q_org, n, side_feeds, eff)
     try:
         sol = _run(model, st, state.ravel(), None, tol, max_iter, backend, False)
