@@ -71,6 +71,19 @@ def _check_max_stages(max_stages) -> None:
         raise SpecificationError(f"max_stages = {max_stages!r} must be an integer >= 1.")
 
 
+def _stages_or_why(aq_feed, org_feed, q_aq, q_org, model, n, stage_efficiency):
+    """The cascade with n stages, or the InfeasibleStateError of a count the stage
+    searches take as their upper bound (raised for a single stage: then no count
+    operates)."""
+    try:
+        return solve_cascade(aq_feed, org_feed, q_aq, q_org, model, n,
+                             stage_efficiency=stage_efficiency)  # fmt: skip
+    except InfeasibleStateError as exc:
+        if n == 1:
+            raise
+        return exc
+
+
 def stages_for_recovery(
     aq_feed: np.ndarray,
     org_feed: np.ndarray,
@@ -119,13 +132,9 @@ def stages_for_recovery(
 
     def run(n):
         """(recovery, solution) with n stages, or (None, the InfeasibleStateError)."""
-        try:
-            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n,
-                                stage_efficiency=stage_efficiency)  # fmt: skip
-        except InfeasibleStateError as exc:
-            if n == 1:
-                raise
-            return None, exc
+        sol = _stages_or_why(aq_feed, org_feed, Q_aq, Q_org, model, n, stage_efficiency)
+        if isinstance(sol, InfeasibleStateError):
+            return None, sol
         return recovery(sol, aq_feed, org_feed, i), sol
 
     lo, hi = 0, 1
@@ -204,17 +213,13 @@ def stages_for_purity(
     i = model.index(metal)
     best = 0.0
     for n in range(1, max_stages + 1):
-        try:
-            sol = solve_cascade(aq_feed, org_feed, Q_aq, Q_org, model, n,
-                                stage_efficiency=stage_efficiency)  # fmt: skip
-        except InfeasibleStateError as exc:
-            if n == 1:
-                raise
+        sol = _stages_or_why(aq_feed, org_feed, Q_aq, Q_org, model, n, stage_efficiency)
+        if isinstance(sol, InfeasibleStateError):
             raise SpecificationError(
                 f"purity of {metal} in the loaded organic reaches at most {best:.6g} with "
-                f"1..{n - 1} stages; with {n} the cascade cannot operate: {exc} Target "
+                f"1..{n - 1} stages; with {n} the cascade cannot operate: {sol} Target "
                 f"{target} is not reached below that."
-            ) from exc
+            ) from sol
         p = purity(sol, i)
         best = max(best, p)
         if p >= target:
