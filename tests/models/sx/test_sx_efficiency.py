@@ -33,15 +33,17 @@ def _murphree_gap(sol, model, aq, q_aq, sides, eff):
     return float(np.max(np.abs(expected - sol.x) / np.maximum(sol.x, 1e-300 + x_in * 1e-12)))
 
 
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
 @pytest.mark.parametrize("eff", [0.95, 0.7, 0.3])
-def test_every_stage_meets_the_murphree_definition_and_the_balances_close(eff):
+def test_every_stage_meets_the_murphree_definition_and_the_balances_close(eff, backend):
     """x_k = x_in - E (x_in - x*_k), x*_k = y_k / D_k at the stage's H+ and free
     extractant, with an aqueous side feed mixing into the aqueous entering stage 5 and an
     organic one at stage 8; every metal, proton and extractant balance closes."""
     sides = [SideFeed(5, "aq", 0.4, np.array([1.0, 1.0, 2.0, 50.0])),
              SideFeed(8, "org", 0.2, np.array([0.1, 0.2, 0.3, 600.0]))]  # fmt: skip
-    sol = solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 12, sides, stage_efficiency=eff)
-    assert sol.backend == "numpy" and sol.stage_efficiency == eff
+    sol = solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 12, sides, stage_efficiency=eff,
+                        backend=backend)  # fmt: skip
+    assert sol.backend == backend and sol.stage_efficiency == eff
     assert sol.balance_error < 1e-10
     assert _murphree_gap(sol, NDPR, AQ, 1.0, sides, eff) < 1e-9
 
@@ -95,7 +97,20 @@ def test_bad_efficiency_is_named(bad):
         solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 3, stage_efficiency=bad)
 
 
-def test_the_compiled_backend_declines_an_efficiency():
-    with pytest.raises(SpecificationError, match=r"backend='compiled' solves equilibrium stages "
-                       r"only; stage_efficiency = 0.9 runs on backend='numpy'"):  # fmt: skip
-        solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 3, backend="compiled", stage_efficiency=0.9)
+def test_an_efficiency_runs_compiled_by_default_and_falls_back_to_numpy(monkeypatch):
+    """Below E = 1 the compiled kernel runs by default; when its Newton does not pass, the
+    NumPy path's Newton and fallbacks take over (they handle E < 1) and give the answer."""
+    from yieldkit.models.sx import cascade
+
+    sol = solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 6, stage_efficiency=0.8)
+    assert sol.backend == "compiled"
+    kernel_solve = cascade._kernel_solve
+
+    def failing(*args):  # the kernel's Newton "did not pass" (its status 3)
+        out = kernel_solve(*args)
+        return (out.state, *(None,) * 10) if args[-1] < 1.0 else out
+
+    monkeypatch.setattr(cascade, "_kernel_solve", failing)
+    again = solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 6, stage_efficiency=0.8)
+    assert again.backend == "numpy" and again.stage_efficiency == 0.8
+    np.testing.assert_allclose(again.x, sol.x, rtol=1e-9)

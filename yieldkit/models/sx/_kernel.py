@@ -61,7 +61,7 @@ from yieldkit.models.sx._kernel_blocks import BORROWED, _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "2c0b963475953cd12954751f49462bb24bb131b84461d5900c85cce4ac695c7f"
+BLOCKS_SOURCE_SHA256 = "f4998170037254f9e80a4c86a3f58d0ecddb2f85a31354483fc5f56fe5a30a49"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
@@ -277,6 +277,64 @@ def _metals(qa, qo, d, s_m, x, cp, dp):
             x[k, i] = v if v >= X_FLUSH else 0.0  # no subnormal concentrations
 
 
+@njit(cache=True, error_model="numpy", **BORROWED)
+def _murphree_metals(qa, qo, d, s_am, s_om, eff, x, w, cp, dp):
+    """Aqueous metals x and the aqueous w in equilibrium with the organic leaving (y = D w)
+    for a Murphree stage efficiency E = ``eff`` < 1 (system._Cascade._murphree_metals, the
+    same equations), per metal and stage [mol/m3]:
+
+    * Murphree: qa_k x_k - (1 - E) qa_(k-1) x_(k-1) - E qa_k w_k = (1 - E) s_am,k;
+    * balance minus Murphree: (E qa_k + qo_k D_k) w_k - E qa_(k-1) x_(k-1)
+      - qo_(k+1) D_(k+1) w_(k+1) = E s_am,k + s_om,k.
+
+    Ordered x_0, w_0, x_1, ..., this is an M-matrix whose interior columns sum to zero, and
+    block elimination leaves each stage's block upper triangular: the pivot of w_k is
+    rho_k = sigma_k + pi_k with pi_k = E qa_k + (1 - E) tau_(k-1), tau_k = pi_k C_k,
+    C_k = qo_(k+1) D_(k+1) / rho_k, and the column excess sigma_k = qo_k D_k sigma_(k-1) /
+    rho_(k-1) (sigma_0 = qo_0 D_0) carried instead of subtracted (as :func:`_metals` at
+    E = 1, to which this reduces): no operation subtracts, so x, w >= 0 and each is
+    accurate to rounding relative to itself, also where the stage extracts nearly all it
+    contacts (x ~ (1 - E) x_in). Forward: w0_k = (E s_am,k + s_om,k + E xi_(k-1)) / rho_k,
+    b_k = (1 - E)(s_am,k + xi_(k-1)), xi_k = b_k + pi_k w0_k; backward: w_k = w0_k +
+    C_k w_(k+1), x_k = (b_k + pi_k w_k) / qa_k. cp, dp are (N, M) work arrays; s_am, s_om
+    the metal sources of the aqueous and organic feeds of each stage [mol/s]."""
+    n, m = d.shape
+    e1 = 1.0 - eff
+    for i in range(m):
+        sig = qo[0] * d[0, i]  # sigma_k / rho_(k-1) * rho_(k-1): the column excess
+        tau = 0.0
+        xi = 0.0
+        for k in range(n):
+            pi_k = eff * qa[k] + e1 * tau
+            inv = 1.0 / (sig + pi_k)
+            b_k = e1 * (s_am[k, i] + xi)
+            w0 = (eff * s_am[k, i] + s_om[k, i] + eff * xi) * inv
+            xi = b_k + pi_k * w0
+            x[k, i] = b_k
+            w[k, i] = w0
+            dp[k, i] = pi_k
+            if k < n - 1:
+                od = qo[k + 1] * d[k + 1, i]
+                c_k = od * inv
+                cp[k, i] = c_k
+                tau = pi_k * c_k
+                sig = od * sig * inv
+    for k in range(n - 1, -1, -1):
+        for i in range(m):
+            wk = w[k, i]
+            if k < n - 1:
+                wk += cp[k, i] * w[k + 1, i]
+            xk = (x[k, i] + dp[k, i] * wk) / qa[k]
+            w[k, i] = wk
+            x[k, i] = xk
+    for k in range(n):
+        for i in range(m):
+            if x[k, i] < X_FLUSH:  # (nan stays nan)
+                x[k, i] = 0.0
+            if w[k, i] < X_FLUSH:
+                w[k, i] = 0.0
+
+
 #: Taylor coefficients 1/k! of exp, k = 0..8 [-]
 _E0, _E1, _E2, _E3, _E4, _E5, _E6, _E7, _E8 = (1.0 / math.factorial(k) for k in range(9))
 
@@ -381,7 +439,7 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
     and Newton cannot act on them. :func:`_metal_rows` evaluates them where a result is
     accepted. If a D overflows, out = v, the parts hold the unresolved values (as the NumPy
     path) and r is the full residual."""
-    qa, qo, s_m, xref, inv_ref = p[0], p[1], p[2], p[6], p[12]
+    qa, qo, s_m, xref, inv_ref, eff = p[0], p[1], p[2], p[6], p[12], p[13][0]
     s_h, e, zz, nn2, sc_h = q[3], q[4], q[5], q[6], q[8][0]
     n, m = x.shape
     b = m + 2
@@ -394,7 +452,12 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
             for j in range(b):
                 out[o + j] = v[o + j]
         return _residual(q, x, h, f, y, r)
-    _metals(qa, qo, d, s_m, x, cp, dp)
+    src = x  # y = D src: the aqueous leaving, or at E < 1 the aqueous in equilibrium
+    if eff < 1.0:
+        _murphree_metals(qa, qo, d, p[14], p[15], eff, x, y, cp, dp)
+        src = y
+    else:
+        _metals(qa, qo, d, s_m, x, cp, dp)
     phi = 0.0
     big = 0.0
     g_next = 0.0  # organic charge flow entering from stage k+1 [mol/s]
@@ -403,7 +466,7 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
         g = 0.0
         bound = 0.0
         for i in range(m):
-            yk = d[k, i] * x[k, i]
+            yk = d[k, i] * src[k, i]
             y[k, i] = yk
             out[o + i] = x[k, i] * inv_ref[i]
             r[o + i] = 0.0
@@ -640,6 +703,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     v, v_new, trial, r, r_new, dv = vv[0], vv[1], vv[2], vv[3], vv[4], vv[5]
     tmp = np.empty((3, b))
     hist = np.empty(max_iter + 1)
+    mur = p[13][0] < 1.0  # Murphree stages (_murphree_blocks)
     phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r, v0, h, f, d, np.bool_(False))
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
     err = np.inf  # balance error of the current iterate, set when its metal rows are
@@ -658,7 +722,10 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
             if not fresh:
                 w = np.empty((n, b, 2 * b + 1))
                 fresh = True
-            _jacobian_blocks(q, mp, x, h, f, y, d, w)
+            if mur:
+                _murphree_blocks(q, mp, p[13][0], x, h, f, y, d, w)
+            else:
+                _jacobian_blocks(q, mp, x, h, f, y, d, w)
             nfac += 1
             if not _block_lu(w):
                 have = False
@@ -751,8 +818,10 @@ def _with_metal_rows(q, x, h, y, r, phi, big):
 
 
 @njit(cache=True, error_model="numpy")
-def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
-    """The (p, q, mp) tuples of a cascade: flows, sources, model and scales."""
+def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, eff, s_am, s_om):
+    """The (p, q, mp) tuples of a cascade: flows, sources, model and scales; ``eff`` the
+    Murphree stage efficiency, s_am and s_om the metal sources of its aqueous and organic
+    feeds per stage [mol/s] (read only at eff < 1: (0, M) arrays will do at 1)."""
     m = z.shape[0]
     xref = np.empty(m)
     inv_ref = np.empty(m)
@@ -765,7 +834,8 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
         sc_m[i] = 1.0 / sm
     sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
     ec, fast, run, ka, kb = power_form(c, a, bb)
-    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, run, ka, kb, inv_ref)
+    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, run, ka, kb, inv_ref, np.array([eff]), s_am,
+         s_om)  # fmt: skip
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     return p, q, mp
@@ -773,11 +843,12 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-          w_prev, chord, tol, max_iter):  # fmt: skip
-    """Initial guess (unless ``use_v0``), damped Newton and balance check in one call.
+          w_prev, chord, tol, max_iter, eff, s_am, s_om):  # fmt: skip
+    """Initial guess (unless ``use_v0``), damped Newton and balance check in one call
+    (``eff``, s_am, s_om: :func:`_pack`).
 
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err, start)."""
-    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
+    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, eff, s_am, s_om)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
     v, x, h, f, y, hist, it, nfac, w, have, err = newton(
         start, p, q, mp, tol, max_iter, w_prev, chord
@@ -868,7 +939,9 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err,
     transient_iterations), the last the pseudo-transient's share of the iterations (10 x
     max_iter when it ran out of steps)."""
-    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
+    m = z.shape[0]
+    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, 1.0,
+                     np.zeros((0, m)), np.zeros((0, m)))  # fmt: skip
     v_t, hist_t, it_t, nfac_t = transient(v0, p, q, mp, 10 * max_iter, target)
     v, x, h, f, y, hist, it, nfac, w, have, err = newton(
         v_t, p, q, mp, tol, max_iter, np.zeros((0, 1, 1)), False
@@ -931,8 +1004,108 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
 
 
 @njit(cache=True, error_model="numpy")
+def _feed_sources(aq, org, q_aq, q_org, n, stage, is_aq, flow, conc):
+    """Metal sources of the aqueous and of the organic feeds of each of n stages (end and
+    side feeds, checked by :func:`fast_setup`) [mol/s]: what a Murphree stage needs apart
+    (problem._setup's s_am); n = 0 for none."""
+    m = aq.shape[0] - 1
+    s_am = np.zeros((n, m))
+    s_om = np.zeros((n, m))
+    if n == 0:
+        return s_am, s_om
+    for i in range(m):
+        s_am[0, i] = q_aq * aq[i]
+        s_om[n - 1, i] = q_org * org[i]
+    for j in range(stage.shape[0]):
+        src = s_am if is_aq[j] else s_om
+        for i in range(m):
+            src[stage[j] - 1, i] += flow[j] * conc[j, i]
+    return s_am, s_om
+
+
+@njit(cache=True, error_model="numpy", **BORROWED)
+def _murphree_blocks(q, mp, eff, x, h, f, y, d, w):
+    """:func:`_jacobian_blocks` for a Murphree stage efficiency E = ``eff`` < 1 (the entries
+    of system._murphree_jacobian; y = D x*, x* the aqueous in equilibrium with the organic
+    leaving): y_k depends on the aqueous entering stage k, so the H+ and extractant rows of
+    stage k+1 have entries in the metal columns of stage k besides the lower diagonal. A
+    row operation removes them: each of those two rows minus its lower entry over the
+    metal row's lower diagonal (qa_k x_ref (1 + qo_(k+1) c_(k+1)) > 0) times that metal
+    row of stage k+1, over the whole row. The lower block is diagonal again, as the
+    factorisation takes it; the extractant row of the upper block fills in (the
+    factorisation's G_k takes a full one). The right-hand side needs no such operation:
+    the metal rows of a re-solved iterate are zero (:func:`_resolve`), and Newton's step
+    keeps only the H+ and extractant parts of its solution."""
+    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
+    a, bb = mp[0], mp[1]
+    n, m = x.shape
+    b = m + 2
+    hh = m
+    ff = m + 1
+    e1 = (1.0 - eff) / eff
+    w[:, :, :] = 0.0
+    for k in range(n):
+        sc_f = 1.0 / q[4][k]
+        s_za = 0.0
+        s_zb = 0.0
+        nya = 0.0
+        nyb = 0.0
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            s_za += oy * zz[i] * a[i]
+            s_zb += oy * zz[i] * bb[i]
+            nya += y[k, i] * nn2[i] * a[i]
+            nyb += y[k, i] * nn2[i] * bb[i]
+        for i in range(m):
+            oy = qo[k] * y[k, i]
+            dyx = d[k, i] / eff * xref[i]  # dy_k / d(scaled x_k)
+            back = 0.0  # the next stage's organic on x_k: qo_(k+1) c_(k+1) qa_k
+            if k < n - 1:
+                back = qo[k + 1] * d[k + 1, i] * e1  # (c_(k+1) qa_(k+1) = D (1 - E) / E)
+                back *= qa[k] / qa[k + 1]
+            w[k, i, i] = (-(qa[k] * xref[i]) - qo[k] * dyx - back * xref[i]) * sc_m[i]
+            w[k, hh, i] = -oy * a[i] * sc_m[i]
+            w[k, ff, i] = -oy * bb[i] * sc_m[i]
+            w[k, i, hh] = (qo[k] * dyx + back * xref[i]) * zz[i] * sc_h
+            w[k, i, ff] = -dyx * nn2[i] * sc_f
+            if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
+                w[k - 1, i, b + i] = qo[k] * dyx * sc_m[i]
+                w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
+                w[k - 1, i, b + ff] = oy * bb[i] * sc_m[i]
+                w[k - 1, hh, b + i] = -qo[k] * dyx * zz[i] * sc_h
+            if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
+                w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i] + back * xref[i] * sc_m[i]
+        w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
+        w[k, ff, hh] = s_zb * sc_h
+        w[k, hh, ff] = -nya * sc_f
+        w[k, ff, ff] = (-f[k] - nyb) * sc_f
+        if k > 0:
+            w[k - 1, hh, b + hh] = -s_za * sc_h
+            w[k - 1, hh, b + ff] = -s_zb * sc_h
+        if k < n - 1:
+            w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
+    for k in range(1, n):  # the row operation on the H+ and extractant rows of stage k
+        sc_f = 1.0 / q[4][k]
+        up = k < n - 1
+        for i in range(m):
+            # c_k qa_(k-1) x_ref: the lower entries are -qo_k z c sc_h and n2 c sc_f times it
+            low = qo[k] * d[k, i] * e1 * qa[k - 1] / qa[k]  # qo_k c_k qa_(k-1)
+            kap = low * xref[i] / w[k, i, 2 * b]  # over the metal row's lower diagonal
+            al = -zz[i] * kap * sc_h
+            be = nn2[i] * kap * sc_f / qo[k]
+            # diagonal block (transposed: entry (row r, column c) at w[k, c, r])
+            for c in (i, hh, ff):
+                w[k, c, hh] -= al * w[k, c, i]
+                w[k, c, ff] -= be * w[k, c, i]
+            if up:
+                for c in (i, hh, ff):
+                    w[k, hh, b + c] -= al * w[k, i, b + c]
+                    w[k, ff, b + c] -= be * w[k, i, b + c]
+
+
+@njit(cache=True, error_model="numpy")
 def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, chord,
-               tol, max_iter, check, stage, is_aq, flow, conc):  # fmt: skip
+               tol, max_iter, check, stage, is_aq, flow, conc, eff):  # fmt: skip
     """:func:`fast_setup` (end feeds, and side feeds as arrays: empty for none) and
     :func:`solve` in one call (the pseudo-transient fallback is a separate entry point,
     :func:`solve_transient`, compiled only when a Newton first stalls: keeping it out of
@@ -942,7 +1115,9 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     Returns (status, v, x, h, f, y, hist, iterations, factorizations, w, have_factors,
     err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
     input; 2: a metal absent from both feeds; 3: not converged or a check failed (balances,
-    x >= 0, H+ >= H_MIN: the caller takes the general path, which reports or recovers)."""
+    x >= 0, H+ >= H_MIN: the caller takes the general path, which reports or recovers).
+    ``eff``: the Murphree stage efficiency (below 1 a warm start ``v0`` is expected: the
+    caller starts from the same cascade at 1)."""
     m = z.shape[0]
     st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
         aq, org, q_aq, q_org, n, z, nn2, stage, is_aq, flow, conc
@@ -961,9 +1136,11 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     if st != 0:
         return (st, np.empty(0), s_m, qa, qa, s_m, np.empty(1), 0, 0, w_prev,
                 False, np.inf, qa, qo, e)  # fmt: skip
+    s_am, s_om = _feed_sources(aq, org, q_aq, q_org, n if eff < 1.0 else 0, stage, is_aq,
+                               flow, conc)  # fmt: skip
     v, x, h, f, y, hist, it, nfac, w, have, err, _ = solve(
         qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-        w_prev, chord, tol, max_iter,
+        w_prev, chord, tol, max_iter, eff, s_am, s_om,
     )  # fmt: skip
     ok = hist[-1] <= max(tol, 1e-14) * 10 and err <= check
     for k in range(n):

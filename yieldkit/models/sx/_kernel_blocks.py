@@ -114,9 +114,10 @@ def _lu_row(w, k, e, b, piv):
     _unpivot(wk, piv, b)
     if k < n - 1:
         # G_k = S_k^-1 U_k with the structure of U_k (_kernel._jacobian_blocks): a metal
-        # row r holds U[r, r], U[r, hh], U[r, ff]; the H+ row is full; the extractant row
-        # is zero. So a metal column c of G takes two products, the H+ and extractant
-        # columns m + 1 each: 4m + 2 instead of b^2 per row of G
+        # row r holds U[r, r], U[r, hh], U[r, ff]; the H+ and extractant rows are full (the
+        # extractant row is zero at equilibrium stages, full after the row operation of
+        # _kernel._murphree_blocks). So a metal column c of G takes three products, the
+        # H+ and extractant columns m + 2 each: 5m + 4 instead of b^2 per row of G
         m = b - 2
         hh = m
         ff = m + 1
@@ -126,18 +127,24 @@ def _lu_row(w, k, e, b, piv):
             e[3, c] = wk[c, b + ff]  # U[c, ff]
         for j in range(b):
             e[1, j] = wk[hh, b + j]  # the H+ row of U
+            e[4, j] = wk[ff, b + j]  # the extractant row of U
         # G^T = U^T S^-T: row c of G^T is a combination of the rows of S^-T (the left
         # part of wk) with U's column c as weights
         for c in range(m):
             u_cc = e[0, c]
             u_hc = e[1, c]
+            u_fc = e[4, c]
             for i in range(b):
-                wk[c, b + i] = wk[c, i] * u_cc + wk[hh, i] * u_hc
+                wk[c, b + i] = wk[c, i] * u_cc + wk[hh, i] * u_hc + wk[ff, i] * u_fc
         u_hh = e[1, hh]
         u_hf = e[1, ff]
+        u_fh = e[4, hh]
+        u_ff = e[4, ff]
         for i in range(b):
-            wk[hh, b + i] = wk[hh, i] * u_hh
-            wk[ff, b + i] = wk[hh, i] * u_hf
+            s_h = wk[hh, i]
+            s_f = wk[ff, i]
+            wk[hh, b + i] = s_h * u_hh + s_f * u_fh
+            wk[ff, b + i] = s_h * u_hf + s_f * u_ff
         for r in range(m):
             u_rh = e[2, r]
             u_rf = e[3, r]
@@ -357,8 +364,9 @@ def _emit_g(x, k, n):
     non-zeros of U_k (unless k is the last stage), each row of G^T a sum of rows of S^-T as
     vectors, in the loops' order of operations, and the flush of the block's entries below
     FLUSH. U_k is read before G_k^T takes its place: the H+ and extractant rows of G^T
-    first (from U's columns hh and ff of the metal rows), then the metal rows (each from
-    U[c, c] and U's H+ row), then the H+ and extractant rows stored (over U's H+ row)."""
+    first (from U's columns hh and ff of all rows), then the metal rows (each from
+    U[c, c] and U's H+ and extractant rows), then the H+ and extractant rows stored (over
+    U's H+ and extractant rows)."""
     builder = x.builder
     fabs = cgutils.get_or_insert_function(builder.module, ir.FunctionType(x.vec, [x.vec]),
                                           f"llvm.fabs.v{x.width}f64")  # fmt: skip
@@ -382,16 +390,18 @@ def _emit_g(x, k, n):
 
     with builder.if_then(builder.icmp_signed("<", k, builder.sub(n, x.const(1)))):
         rh = x.load(x.row(hh, 0))
-        gh = cgutils.alloca_once_value(builder, mul(rh, u(hh, hh)))
-        gf = cgutils.alloca_once_value(builder, mul(rh, u(hh, ff)))
+        rf = x.load(x.row(ff, 0))
+        gh = cgutils.alloca_once_value(builder, add(mul(rh, u(hh, hh)), mul(rf, u(ff, hh))))
+        gf = cgutils.alloca_once_value(builder, add(mul(rh, u(hh, ff)), mul(rf, u(ff, ff))))
 
         def h_f_rows(r):  # U[r, hh] and U[r, ff] of metal row r
             rr = x.load(x.row(r, 0))
             builder.store(add(builder.load(gh), mul(rr, u(r, hh))), gh)
             builder.store(add(builder.load(gf), mul(rr, u(r, ff))), gf)
 
-        def metal_row(c):  # U[c, c] and U[hh, c]
-            g = add(mul(x.load(x.row(c, 0)), u(c, c)), mul(rh, u(hh, c)))
+        def metal_row(c):  # U[c, c], U[hh, c] and U[ff, c]
+            g = add(add(mul(x.load(x.row(c, 0)), u(c, c)), mul(rh, u(hh, c))),
+                    mul(rf, u(ff, c)))  # fmt: skip
             x.store(flushed(g), x.row(c, x.rows))
 
         x.loop(m, h_f_rows)

@@ -146,24 +146,20 @@ def solve_cascade(
         )
     check_arguments(Q_aq, Q_org, n_stages, tol, max_iter)
     eff = check_efficiency(stage_efficiency)
-    if eff < 1.0:
-        if backend == "compiled":
-            raise SpecificationError(
-                f"backend='compiled' solves equilibrium stages only; stage_efficiency = {eff!r} "
-                "runs on backend='numpy' (or None)."
-            )
-        backend = "numpy"
-        if x0 is None:
-            x0 = _equilibrium_start(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds,
-                                    tol, max_iter)  # fmt: skip
     backend = _choose_backend(model, backend)
+    if eff < 1.0 and x0 is None:
+        x0 = _equilibrium_start(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds,
+                                tol, max_iter, backend)  # fmt: skip
     kernel_out = None
     if backend == "compiled":
         sol = _solve_compiled(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0,
-                              tol, max_iter)  # fmt: skip
+                              tol, max_iter, eff)  # fmt: skip
         if isinstance(sol, CascadeSolution):
+            sol.stage_efficiency = eff
             return sol
         kernel_out = sol
+        if eff < 1.0:  # the fallbacks at E < 1 are the NumPy path's
+            backend, kernel_out = "numpy", None
     sol = _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, x0, tol,
                          max_iter, backend, kernel_out, eff)  # fmt: skip
     sol.stage_efficiency = eff
@@ -171,7 +167,7 @@ def solve_cascade(
 
 
 def _equilibrium_start(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds, tol,
-                       max_iter):  # fmt: skip
+                       max_iter, backend):  # fmt: skip
     """The state of the same cascade with equilibrium stages, the start of a cascade with a
     stage efficiency below 1 (its H+ and free extractant; the metals are re-solved for the
     efficiency), or None when that cascade has no solution or none was found (the cold
@@ -179,7 +175,7 @@ def _equilibrium_start(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_fee
     with E < 1 started ~100x farther off than at E = 1 (found 2026-12-06)."""
     try:
         sol = solve_cascade(aq_feed, org_feed, q_aq, q_org, model, n_stages, side_feeds,
-                            tol=tol, max_iter=max_iter)  # fmt: skip
+                            tol=tol, max_iter=max_iter, backend=backend)  # fmt: skip
     except (ConvergenceError, SpecificationError):
         return None
     return sol.state
@@ -190,7 +186,7 @@ _ABSENT = object()
 
 
 def _solve_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds, x0, tol,
-                    max_iter):  # fmt: skip
+                    max_iter, eff):  # fmt: skip
     """The common case in one kernel call: the cascade's setup (end feeds and side feeds)
     and a compiled Newton that converges. Metals absent from every feed are left out of a
     second kernel call and reported as zeros (:func:`_absent_left_out`, as the general
@@ -207,15 +203,15 @@ def _solve_compiled(model, aq_feed, org_feed, q_aq, q_org, n_stages, side_feeds,
     m = len(model.metals)
     arrays = (model.z, model.ha_bound, model.c, model.a, model.b)
     sol = _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter,
-                        arrays, (True,) * m)  # fmt: skip
+                        arrays, (True,) * m, eff)  # fmt: skip
     if sol is _ABSENT:  # a metal absent from every feed (found by the kernel's setup)
         return _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol,
-                                max_iter)  # fmt: skip
+                                max_iter, eff)  # fmt: skip
     return sol
 
 
 def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter, arrays,
-                  present):  # fmt: skip
+                  present, eff):  # fmt: skip
     """One call of the kernel's entry with the model's ``arrays`` of the metals ``present``
     (a tuple of bools over the model's metals, as ``CascadeSolution.factors`` keeps it)
     and the feeds (end feeds, ``sides`` as :func:`_side_arrays` gives them) of those
@@ -227,7 +223,8 @@ def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_ite
         if isinstance(x0, CascadeSolution):
             v0 = x0.state
             fac = x0.factors
-            if fac is not None and x0.backend == "compiled" and isinstance(fac[1], tuple):
+            if (fac is not None and x0.backend == "compiled" and isinstance(fac[1], tuple)
+                    and x0.stage_efficiency == eff):  # fmt: skip
                 w = fac[1][1]
                 if w.shape[:2] == (n_stages, ms + 2) and fac[0] == present:
                     w_prev, chord = w, True
@@ -248,7 +245,8 @@ def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_ite
             v0 = np.ascontiguousarray(v0.reshape(n_stages, -1)[:, keep].ravel())
     out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), *arrays, v0,
                                x0 is not None, w_prev, chord, float(tol),
-                               min(int(max_iter), 25), balance_limit(tol), *sides)  # fmt: skip
+                               min(int(max_iter), 25), balance_limit(tol), *sides,
+                               float(eff))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status == 3:
         return v, x, h, f, y, hist, it, nfac, w, have, err
@@ -260,7 +258,7 @@ def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_ite
                            "compiled")  # fmt: skip
 
 
-def _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter):
+def _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_iter, eff):
     """:func:`_kernel_solve` of the metals present in some feed; the absent ones come back
     as zeros in the solution (the same numbers as the general path)."""
     m = len(model.metals)
@@ -280,7 +278,7 @@ def _absent_left_out(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_
         sides = (stage, is_aq, flow, np.ascontiguousarray(conc[:, np.append(sub, m)]))
     sol = _kernel_solve(model, np.append(aq[sub], aq[m]), np.append(org[sub], org[m]), q_aq,
                         q_org, n_stages, sides, x0, tol, max_iter, arrays,
-                        tuple(mask.tolist()))  # fmt: skip
+                        tuple(mask.tolist()), eff)  # fmt: skip
     if not isinstance(sol, CascadeSolution):
         return sol if isinstance(sol, tuple) else None
     x = np.zeros((n_stages, m))
