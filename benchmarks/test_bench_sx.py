@@ -280,19 +280,32 @@ def test_side_fed(benchmark, n, warm):
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("warm", [False, True])
 @pytest.mark.parametrize("n", [5, 100, 1000])
-def test_stage_efficiency(benchmark, n):
-    """A Murphree stage efficiency below 1 (0.9 here) runs on the NumPy backend (after a
-    compiled equilibrium solve for its start): its cold solve against the NumPy backend's
-    equilibrium solve of the same cascade, alternating in one process."""
+def test_stage_efficiency(benchmark, n, warm):
+    """A Murphree stage efficiency below 1 (0.9 here), compiled (the default) against the
+    NumPy backend, alternating in one process: cold (each starts from the same cascade's
+    equilibrium solution on its own backend), or warm after a 1 % feed change."""
     model, aq, org = six_metal_case()
+    aq2 = aq * np.array([1.01, 0.99, 1.01, 1.01, 0.99, 1.0, 1.0])
     benchmark.group = f"sx stage efficiency 0.9, {n} stages x 6 metals"
-    numpy_us, eff_us = interleaved_minima(
-        lambda: solve_cascade(aq, org, 1.0, 1.0, model, n, backend="numpy"),
-        lambda: solve_cascade(aq, org, 1.0, 1.0, model, n, stage_efficiency=0.9),
-        calls=max(1000 // n, 2), rounds=3, warm_calls=1,
+    base = {be: solve_cascade(aq, org, 1.0, 1.0, model, n, stage_efficiency=0.9, backend=be)
+            for be in BACKENDS}  # fmt: skip
+
+    def run(backend):
+        if warm:
+            return solve_cascade(aq2, org, 1.0, 1.0, model, n, x0=base[backend],
+                                 stage_efficiency=0.9, backend=backend)  # fmt: skip
+        return solve_cascade(aq, org, 1.0, 1.0, model, n, stage_efficiency=0.9, backend=backend)
+
+    numpy_us, compiled_us = interleaved_minima(
+        lambda: run("numpy"), lambda: run("compiled"), calls=max(200 // n, 2), rounds=3,
+        warm_calls=1,
     )  # fmt: skip
-    sol = benchmark(solve_cascade, aq, org, 1.0, 1.0, model, n, stage_efficiency=0.9)
-    assert sol.balance_error < 1e-10 and sol.backend == "numpy"
-    benchmark.extra_info.update(numpy_equilibrium_us=round(numpy_us, 1), efficiency_us=round(eff_us, 1),
-                                ratio=round(eff_us / numpy_us, 2), iterations=sol.iterations)  # fmt: skip
+    sol = benchmark(run, "compiled")
+    assert sol.balance_error < 1e-10 and sol.backend == "compiled"
+    ref = run("numpy")
+    assert sol.iterations == ref.iterations and np.allclose(sol.x, ref.x, rtol=1e-8, atol=1e-12)
+    benchmark.extra_info.update(numpy_us=round(numpy_us, 1), compiled_us=round(compiled_us, 1),
+                                speedup=round(numpy_us / compiled_us, 1),
+                                iterations=sol.iterations)  # fmt: skip

@@ -393,7 +393,7 @@ def test_metal_traces_near_the_flush_threshold_pass_unchanged():
 
 
 def test_stage_efficiency_of_the_unit():
-    """stage_efficiency reaches the cascade (NumPy backend) and info; less efficient stages
+    """stage_efficiency reaches the cascade and info; less efficient stages
     leave more Nd in the raffinate; a bad value is named at construction."""
     feeds = {"aq_in": cs.ndpr_aq(), "org_in": cs.organic()}
     raff = {}

@@ -131,8 +131,7 @@ class SolventExtraction(UnitOperation):
         Newton iteration limit (the pseudo-transient fallback gets ten times more) [-].
     stage_efficiency : float
         Murphree efficiency of the aqueous phase in every stage, 0 < E <= 1 (1: equilibrium
-        stages; mixer-settlers are often put at 0.9-0.95, an assumption to state); below 1
-        the cascade runs on the NumPy backend (``solve_cascade``) [-].
+        stages; mixer-settlers are often put at 0.9-0.95, an assumption to state) [-].
 
     Notes
     -----

@@ -30,6 +30,13 @@ without NumPy call overhead:
   stages x 6 metals: 50.5 -> 47.8 us per warm re-solve, same-process A/B through
   solve_cascade); the values agree with exp of the state to ~1e-15 relative;
 * the initial guess and the balance check of the NumPy path;
+* a Murphree stage efficiency E < 1 (system._Cascade's equations): the metals re-solved
+  in x and the aqueous x* in equilibrium with the organic (:func:`_murphree_metals`,
+  elimination without subtraction, exact to rounding in every component), and the
+  Jacobian's H+ and extractant rows freed of their entries in the previous stage's metal
+  columns by a row operation (:func:`_murphree_blocks`), so that the block factorisation
+  and solve stay as they are; a failed Newton at E < 1 goes to the NumPy fallbacks (the
+  pseudo-transient here is for equilibrium stages);
 * the pseudo-transient continuation that takes over when Newton stalls (newton._transient,
   step for step), then Newton again; only if that fails too do the NumPy fallbacks run.
 
@@ -61,7 +68,7 @@ from yieldkit.models.sx._kernel_blocks import BORROWED, _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "f4998170037254f9e80a4c86a3f58d0ecddb2f85a31354483fc5f56fe5a30a49"
+BLOCKS_SOURCE_SHA256 = "cd825aad10319a32e45244b3f08005ffd59516545b752f0a07ff5e8925e70902"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]

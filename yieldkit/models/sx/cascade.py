@@ -18,8 +18,9 @@ so they stay positive. The organic metal concentrations are y = D(h, f) x. Equat
 With a Murphree stage efficiency E < 1 (``stage_efficiency``) the organic leaving stage k
 holds y_k = D_k x*_k, x*_k the aqueous in equilibrium with it, and the aqueous leaving is
 x_k = x_in,k - E (x_in,k - x*_k) (x_in,k: the aqueous entering, with its side feeds); the
-same balances, solved on the NumPy backend (``system._Cascade``: the exact metal solve
-takes x and x* per stage).
+same balances, the exact metal solve taking x and x* per stage (``system._Cascade``; the
+kernel's ``_murphree_metals`` and ``_murphree_blocks``), from the same cascade's solution
+at E = 1.
 
 The Jacobian is block tridiagonal with a fixed sparsity pattern; it is assembled from
 vectorised arrays and solved as a banded system (LAPACK gbsv), which measured faster
@@ -118,8 +119,9 @@ def solve_cascade(
         the aqueous leaving stage k is x_k = x_in - E (x_in - x*_k), x_in the aqueous
         entering it (with its aqueous side feeds) and x*_k = y_k / D_k the aqueous in
         equilibrium with the organic leaving it, D_k at the stage's H+ and free
-        extractant. 1 (default): equilibrium stages. Below 1 the NumPy backend runs
-        (the compiled kernel's block structure assumes equilibrium stages) [-].
+        extractant. 1 (default): equilibrium stages. Below 1 the cascade starts from
+        its solution at 1; both backends take it (after a failed compiled Newton the
+        NumPy path's Newton and fallbacks run) [-].
 
     Returns
     -------

@@ -42,8 +42,9 @@ def _solve_general(model, aq_feed, org_feed, Q_aq, Q_org, n_stages, side_feeds, 
     """:func:`solve_cascade` after its compiled fast path: checks, Newton and the fallbacks.
     ``kernel_out``: the fast path's Newton result when it ran and did not pass (the first
     Newton here would repeat it exactly); ``eff``: the Murphree stage efficiency (below 1
-    the NumPy backend only, and neither the Gauss-Seidel sweeps nor the continuation from
-    dilute feeds, which assume equilibrium stages)."""
+    the NumPy backend only, which the compiled path hands a failed Newton to, and neither
+    the Gauss-Seidel sweeps nor the continuation from dilute feeds, which assume
+    equilibrium stages)."""
     from yieldkit.models.sx.cascade import solve_cascade  # (imports this module)
 
     if not (_SHIFTED.get() or _RELAXED.get()):  # (those feed more acid or extractant)
