@@ -436,7 +436,7 @@ def _unpack(v, p, x, h, f, y, d):
 
 
 @njit(cache=True, error_model="numpy", **BORROWED)
-def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
+def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based, mu):
     """Iterate v with its metals re-solved exactly into out, its parts into (x, h, f, y,
     d) and its scaled residual into r, in one pass over the stages after the metal solve;
     returns (sum of squares, max abs) of r.
@@ -445,8 +445,8 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
     balances for the current D exactly (the same equations, so they are zero to rounding),
     and Newton cannot act on them. :func:`_metal_rows` evaluates them where a result is
     accepted. If a D overflows, out = v, the parts hold the unresolved values (as the NumPy
-    path) and r is the full residual."""
-    qa, qo, s_m, xref, inv_ref, eff = p[0], p[1], p[2], p[6], p[12], p[13][0]
+    path) and r is the full residual. ``mu``: :func:`_murphree_data` or None."""
+    qa, qo, s_m, xref, inv_ref = p[0], p[1], p[2], p[6], p[12]
     s_h, e, zz, nn2, sc_h = q[3], q[4], q[5], q[6], q[8][0]
     n, m = x.shape
     b = m + 2
@@ -460,8 +460,8 @@ def _resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, vb, hb, fb, db, based):
                 out[o + j] = v[o + j]
         return _residual(q, x, h, f, y, r)
     src = x  # y = D src: the aqueous leaving, or at E < 1 the aqueous in equilibrium
-    if eff < 1.0:
-        _murphree_metals(qa, qo, d, p[14], p[15], eff, x, y, cp, dp)
+    if mu is not None:  # (a branch numba drops where mu is None: _murphree_data)
+        _murphree_metals(qa, qo, d, mu[1], mu[2], mu[0][0], x, y, cp, dp)
         src = y
     else:
         _metals(qa, qo, d, s_m, x, cp, dp)
@@ -690,7 +690,7 @@ def _capped_step(w, r, dv, m, tmp):
 
 
 @njit(cache=True, error_model="numpy")
-def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
+def newton(v0, p, q, mp, tol, max_iter, w_prev, chord, mu):
     """Damped Newton from v0 (newton._newton_core). With ``chord`` the first steps reuse the
     factors w_prev of a nearby solution.
 
@@ -710,8 +710,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
     v, v_new, trial, r, r_new, dv = vv[0], vv[1], vv[2], vv[3], vv[4], vv[5]
     tmp = np.empty((3, b))
     hist = np.empty(max_iter + 1)
-    mur = p[13][0] < 1.0  # Murphree stages (_murphree_blocks)
-    phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r, v0, h, f, d, np.bool_(False))
+    phi, big = _resolve(v0, v, p, q, x, h, f, y, d, cp, dp, r, v0, h, f, d, np.bool_(False),
+                        mu)  # fmt: skip
     full = big <= tol  # the metal rows of r are evaluated (see _resolve)
     err = np.inf  # balance error of the current iterate, set when its metal rows are
     if full:
@@ -729,8 +729,8 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
             if not fresh:
                 w = np.empty((n, b, 2 * b + 1))
                 fresh = True
-            if mur:
-                _murphree_blocks(q, mp, p[13][0], x, h, f, y, d, w)
+            if mu is not None:
+                _murphree_blocks(q, mp, mu[0][0], x, h, f, y, d, w)
             else:
                 _jacobian_blocks(q, mp, x, h, f, y, d, w)
             nfac += 1
@@ -747,7 +747,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
             for j in range(nn):
                 trial[j] = v[j] + dv[j]
             phi_new, big_new = _resolve(trial, v_new, p, q, x2, h2, f2, y2, d2, cp, dp, r_new,
-                                        v, h, f, d, np.bool_(True))  # fmt: skip
+                                        v, h, f, d, np.bool_(True), mu)  # fmt: skip
             if not (math.isfinite(phi_new) and phi_new <= 0.04 * phi):
                 chord = False
                 if not (math.isfinite(phi_new) and phi_new < phi):
@@ -764,7 +764,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord):
                 for j in range(nn):
                     trial[j] = v[j] + alpha * dv[j]
                 phi_new, big_new = _resolve(trial, v_new, p, q, x2, h2, f2, y2, d2, cp, dp,
-                                            r_new, v, h, f, d, np.bool_(True))  # fmt: skip
+                                            r_new, v, h, f, d, np.bool_(True), mu)  # fmt: skip
                 if math.isfinite(phi_new) and phi_new <= phi * (1.0 - 1e-4 * alpha):
                     accepted = True
                     break
@@ -825,10 +825,8 @@ def _with_metal_rows(q, x, h, y, r, phi, big):
 
 
 @njit(cache=True, error_model="numpy")
-def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, eff, s_am, s_om):
-    """The (p, q, mp) tuples of a cascade: flows, sources, model and scales; ``eff`` the
-    Murphree stage efficiency, s_am and s_om the metal sources of its aqueous and organic
-    feeds per stage [mol/s] (read only at eff < 1: (0, M) arrays will do at 1)."""
+def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb):
+    """The (p, q, mp) tuples of a cascade: flows, sources, model and scales."""
     m = z.shape[0]
     xref = np.empty(m)
     inv_ref = np.empty(m)
@@ -841,8 +839,7 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, eff, s_am, s_
         sc_m[i] = 1.0 / sm
     sc_h = np.array([1.0 / (scale_h if scale_h > 0 else 1.0)])
     ec, fast, run, ka, kb = power_form(c, a, bb)
-    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, run, ka, kb, inv_ref, np.array([eff]), s_am,
-         s_om)  # fmt: skip
+    p = (qa, qo, s_m, c, a, bb, xref, ec, fast, run, ka, kb, inv_ref)
     q = (qa, qo, s_m, s_h, e, z, nn2, sc_m, sc_h, xref)
     mp = (a, bb)
     return p, q, mp
@@ -850,15 +847,15 @@ def _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, eff, s_am, s_
 
 @njit(cache=True, error_model="numpy", inline="always")
 def solve(qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-          w_prev, chord, tol, max_iter, eff, s_am, s_om):  # fmt: skip
+          w_prev, chord, tol, max_iter, mu):  # fmt: skip
     """Initial guess (unless ``use_v0``), damped Newton and balance check in one call
-    (``eff``, s_am, s_om: :func:`_pack`).
+    (``mu``: :func:`_murphree_data` or None).
 
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err, start)."""
-    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, eff, s_am, s_om)
+    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
     start = v0 if use_v0 else initial_guess(p, q, mp, h_in, f_in)
     v, x, h, f, y, hist, it, nfac, w, have, err = newton(
-        start, p, q, mp, tol, max_iter, w_prev, chord
+        start, p, q, mp, tol, max_iter, w_prev, chord, mu
     )
     return v, x, h, f, y, hist, it, nfac, w, have, err, start
 
@@ -946,12 +943,10 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
     Returns (v, x, h, f, y, hist, iterations, factorizations, w, have_factors, err,
     transient_iterations), the last the pseudo-transient's share of the iterations (10 x
     max_iter when it ran out of steps)."""
-    m = z.shape[0]
-    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, 1.0,
-                     np.zeros((0, m)), np.zeros((0, m)))  # fmt: skip
+    p, q, mp = _pack(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb)
     v_t, hist_t, it_t, nfac_t = transient(v0, p, q, mp, 10 * max_iter, target)
     v, x, h, f, y, hist, it, nfac, w, have, err = newton(
-        v_t, p, q, mp, tol, max_iter, np.zeros((0, 1, 1)), False
+        v_t, p, q, mp, tol, max_iter, np.zeros((0, 1, 1)), False, None
     )
     hist_all = np.concatenate((hist_t, hist))
     return v, x, h, f, y, hist_all, it_t + it, nfac_t + nfac, w, have, err, it_t
@@ -1011,15 +1006,14 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
 
 
 @njit(cache=True, error_model="numpy")
-def _feed_sources(aq, org, q_aq, q_org, n, stage, is_aq, flow, conc):
-    """Metal sources of the aqueous and of the organic feeds of each of n stages (end and
-    side feeds, checked by :func:`fast_setup`) [mol/s]: what a Murphree stage needs apart
-    (problem._setup's s_am); n = 0 for none."""
+def _murphree_data(eff, aq, org, q_aq, q_org, n, stage, is_aq, flow, conc):
+    """(eff, s_am, s_om) of a cascade of Murphree stages: the stage efficiency (an array
+    of one) and the metal sources of the aqueous and of the organic feeds of each of the n
+    stages (end and side feeds, checked by :func:`fast_setup`; problem._setup's s_am)
+    [mol/s]. The kernel's functions take it as ``mu``, None for equilibrium stages."""
     m = aq.shape[0] - 1
     s_am = np.zeros((n, m))
     s_om = np.zeros((n, m))
-    if n == 0:
-        return s_am, s_om
     for i in range(m):
         s_am[0, i] = q_aq * aq[i]
         s_om[n - 1, i] = q_org * org[i]
@@ -1027,7 +1021,7 @@ def _feed_sources(aq, org, q_aq, q_org, n, stage, is_aq, flow, conc):
         src = s_am if is_aq[j] else s_om
         for i in range(m):
             src[stage[j] - 1, i] += flow[j] * conc[j, i]
-    return s_am, s_om
+    return eff, s_am, s_om
 
 
 @njit(cache=True, error_model="numpy", **BORROWED)
@@ -1123,8 +1117,11 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     err, qa, qo, e). status 0: converged, balances closed to ``check`` and x >= 0; 1: invalid
     input; 2: a metal absent from both feeds; 3: not converged or a check failed (balances,
     x >= 0, H+ >= H_MIN: the caller takes the general path, which reports or recovers).
-    ``eff``: the Murphree stage efficiency (below 1 a warm start ``v0`` is expected: the
-    caller starts from the same cascade at 1)."""
+    ``eff``: None for equilibrium stages, else the Murphree stage efficiency as an array
+    of one (a warm start ``v0`` is expected: the caller starts from the same cascade at
+    1). Numba compiles this function once per kind, the Murphree code only where it is
+    used (branches on ``is None`` of an argument are dropped at compile time: with it in
+    every solve, the first solve of a process with an empty cache took ~2.6 s longer)."""
     m = z.shape[0]
     st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
         aq, org, q_aq, q_org, n, z, nn2, stage, is_aq, flow, conc
@@ -1143,12 +1140,17 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     if st != 0:
         return (st, np.empty(0), s_m, qa, qa, s_m, np.empty(1), 0, 0, w_prev,
                 False, np.inf, qa, qo, e)  # fmt: skip
-    s_am, s_om = _feed_sources(aq, org, q_aq, q_org, n if eff < 1.0 else 0, stage, is_aq,
-                               flow, conc)  # fmt: skip
-    v, x, h, f, y, hist, it, nfac, w, have, err, _ = solve(
-        qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
-        w_prev, chord, tol, max_iter, eff, s_am, s_om,
-    )  # fmt: skip
+    if eff is None:
+        v, x, h, f, y, hist, it, nfac, w, have, err, _ = solve(
+            qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
+            w_prev, chord, tol, max_iter, None,
+        )  # fmt: skip
+    else:
+        v, x, h, f, y, hist, it, nfac, w, have, err, _ = solve(
+            qa, qo, s_m, s_h, e, scale_m, scale_h, h_in, f_in, z, nn2, c, a, bb, v0, use_v0,
+            w_prev, chord, tol, max_iter,
+            _murphree_data(eff, aq, org, q_aq, q_org, n, stage, is_aq, flow, conc),
+        )  # fmt: skip
     ok = hist[-1] <= max(tol, 1e-14) * 10 and err <= check
     for k in range(n):
         if not h[k] >= H_MIN:  # the general path reports it

@@ -20,8 +20,6 @@ _NO_W = np.zeros((0, 1, 1))  # placeholders for the kernel's optional arrays
 
 _NO_V = np.zeros(0)
 
-_NO_M = np.zeros((0, 1))  # no per-stage metal sources (the kernel reads them below E = 1)
-
 #: No side feeds, as the kernel takes them (stages, aqueous or not, flows, concentrations)
 _NO_SIDES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_), np.zeros(0),
              np.zeros((0, 1)))  # fmt: skip

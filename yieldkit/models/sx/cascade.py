@@ -248,7 +248,7 @@ def _kernel_solve(model, aq, org, q_aq, q_org, n_stages, sides, x0, tol, max_ite
     out = _kernel().solve_ends(aq, org, float(q_aq), float(q_org), int(n_stages), *arrays, v0,
                                x0 is not None, w_prev, chord, float(tol),
                                min(int(max_iter), 25), balance_limit(tol), *sides,
-                               float(eff))  # fmt: skip
+                               None if eff == 1.0 else np.array([float(eff)]))  # fmt: skip
     status, v, x, h, f, y, hist, it, nfac, w, have, err, qa, qo, e = out
     if status == 3:
         return v, x, h, f, y, hist, it, nfac, w, have, err

@@ -26,7 +26,7 @@ from dataclasses import replace
 import numpy as np
 
 from yieldkit.errors import ConvergenceError, InfeasibleStateError, SpecificationError
-from yieldkit.models.sx.backend import _NO_M, _kernel
+from yieldkit.models.sx.backend import _kernel
 from yieldkit.models.sx.newton import _run, short_of_acid
 from yieldkit.models.sx.problem import active_part
 from yieldkit.models.sx.system import H_MIN, _Cascade
@@ -70,8 +70,7 @@ class _Path:
             s0 = self.st0
             self.packed = self.kernel._pack(s0.qa, s0.qo, s0.s_m, s0.s_h, s0.e, s0.scale_m,
                                             float(s0.scale_h), model.z, model.ha_bound,
-                                            model.c, model.a, model.b, 1.0, _NO_M,
-                                            _NO_M)  # fmt: skip
+                                            model.c, model.a, model.b)  # fmt: skip
 
     def setup_at(self, lam: float):
         """The cascade's setup with its metal feeds scaled by lam (the scales kept)."""

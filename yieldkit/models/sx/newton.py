@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from yieldkit.errors import ConvergenceError
-from yieldkit.models.sx.backend import _NO_M, _NO_V, _NO_W, _kernel
+from yieldkit.models.sx.backend import _NO_V, _NO_W, _kernel
 from yieldkit.models.sx.distribution import DistributionModel
 from yieldkit.models.sx.problem import active_part
 from yieldkit.models.sx.solution import CascadeSolution
@@ -289,8 +289,8 @@ def _newton_compiled(model, st, warm, tol, max_iter, warm_fac, transient, numpy_
         out = _kernel().solve(*flows, float(st.scale_h),
                               float(st.h_in), float(st.f_in), model.z, model.ha_bound,
                               model.c, model.a, model.b, v0, use_v0, w_prev, chord,
-                              float(tol), _newton_limit(max_iter, transient), 1.0, _NO_M,
-                              _NO_M)  # fmt: skip
+                              float(tol), _newton_limit(max_iter, transient),
+                              None)  # fmt: skip
     v, x, h, f, y, hist, it, nfac, w, have, err, start = out
     fac = ("compiled", w) if have else None
     hist = hist.tolist()
