@@ -308,7 +308,7 @@ def _murphree_metals(qa, qo, d, s_am, s_om, eff, x, w, cp, dp):
     n, m = d.shape
     e1 = 1.0 - eff
     for i in range(m):
-        sig = qo[0] * d[0, i]  # sigma_k / rho_(k-1) * rho_(k-1): the column excess
+        sig = qo[0] * d[0, i]  # sigma_k, the column excess of w_k (sigma_0 = qo_0 D_0)
         tau = 0.0
         xi = 0.0
         for k in range(n):
