@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.models.sx.test_sx_cascade import balances
 from yieldkit.errors import SpecificationError
 from yieldkit.models.sx import SideFeed, constant_d, solve_cascade
 from yieldkit.models.sx.design import recovery, stages_for_recovery
 from yieldkit.models.sx.parameters import build_model
-from yieldkit.models.sx.synthetic import random_cascades
+from yieldkit.models.sx.synthetic import random_cascade, random_cascades
 
 NDPR = build_model("cation_exchange", "yin2015_separation", ["La+3", "Pr+3", "Nd+3"],
                    anchor="Pr+3", log10_kex_anchor=-1.98)  # fmt: skip
@@ -114,3 +117,29 @@ def test_an_efficiency_runs_compiled_by_default_and_falls_back_to_numpy(monkeypa
     again = solve_cascade(AQ, ORG, 1.0, 1.0, NDPR, 6, stage_efficiency=0.8)
     assert again.backend == "numpy" and again.stage_efficiency == 0.8
     np.testing.assert_allclose(again.x, sol.x, rtol=1e-9)
+
+
+@st.composite
+def murphree_cascades(draw):
+    """The property tests' random cascades (2-15 metals, 1-500 stages, the three model
+    kinds, D 1e-4..1e4 at the feed, organic up to 95 % loaded) at a stage efficiency drawn
+    from 0.05-0.99."""
+    m = draw(st.integers(2, 15))
+    n = draw(st.sampled_from([1, 2, 3, 5, 17, 60, 200, 500]))
+    seed = draw(st.integers(0, 2**31 - 1))
+    kind = draw(st.sampled_from(["cation_exchange", "constant_d", "empirical_ph"]))
+    return random_cascade(m, n, seed, kind), draw(st.floats(0.05, 0.99))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(murphree_cascades())
+def test_murphree_cascades_conserve_and_meet_the_definition(case):
+    """Random Murphree cascades on the default (compiled) backend: every stage's balances
+    close to 1e-10 (the solution's own check and an independent overall one), and every
+    stage's aqueous outlet meets the Murphree definition."""
+    (model, aq, org, qa, qo, n), eff = case
+    sol = solve_cascade(aq, org, qa, qo, model, n, stage_efficiency=eff)
+    assert sol.stage_efficiency == eff and sol.balance_error < 1e-10
+    err_m, err_h, err_e = balances(sol, aq, org, qa, qo, model)
+    assert max(err_m.max(), err_h, err_e) < 1e-10
+    assert _murphree_gap(sol, model, aq, qa, [], eff) < 1e-9
