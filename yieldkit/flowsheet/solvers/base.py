@@ -188,6 +188,7 @@ class LoopEvaluator:
         self.best_r = math.inf
         self.last: tuple[np.ndarray, np.ndarray, float] | None = None
         self.retreats = 0  # extrapolated points at which a unit could not operate
+        self.last_infeasible = ""  # the unit's message at the last of them
 
     def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         """Evaluate g at the projection of ``x`` onto ``x >= 0``.
@@ -237,9 +238,9 @@ class LoopEvaluator:
         """
         try:
             return self(x), False
-        except InfeasibleStateError:
+        except InfeasibleStateError as exc:
             self.evaluations += 1
-            self.retreats += 1
+            self.retreat(exc)
         try:
             return self(fallback), True
         except InfeasibleStateError:
@@ -256,6 +257,21 @@ class LoopEvaluator:
                     lam *= 0.5
                     if lam < RETREAT_MIN:
                         raise self._cornered(exc) from exc
+
+    def retreat(self, exc: InfeasibleStateError) -> None:
+        """Count a retreat from an extrapolated point at which a unit could not operate,
+        keeping its message for the solver's note."""
+        self.retreats += 1
+        self.last_infeasible = str(exc)
+
+    def retreat_note(self) -> str:
+        """What the solver's message says of the retreats (empty for none): how many, and
+        the last unit's reason, which tells whether the steady state itself may be
+        infeasible."""
+        if not self.retreats:
+            return ""
+        return (f"; {self.retreats} extrapolated point(s) infeasible for a unit, retreated "
+                f"(the last: {self.last_infeasible.rstrip('.')})")  # fmt: skip
 
     def _cornered(self, exc: InfeasibleStateError) -> InfeasibleStateError:
         """The unit's error, with where the tear solver stands: at a state it reached, every
@@ -421,8 +437,7 @@ class TearSolver:
             if ev.best_x is None:
                 raise
             x, iterations, note = ev.best_x, ev.evaluations, str(exc)
-        if ev.retreats:
-            note += f"; {ev.retreats} extrapolated point(s) infeasible for a unit, retreated"
+        note += ev.retreat_note()
         final = ev.history[-1]
         xp, _, r = ev(x)  # no new call when x is the last evaluated point
         converged = r <= self.tol

@@ -174,7 +174,7 @@ class _ScipyRoot(TearSolver):
                 # a trial point no unit can operate at: a residual far larger than the last
                 # feasible one makes the line search shorten the step (a retreat)
                 ev.evaluations += 1
-                ev.retreats += 1
+                ev.retreat(exc)
                 x_last, g_last, _ = ev.last
                 return INFEASIBLE_FACTOR * ((g_last[idx] - x_last[idx]) / s + 1.0)
             if rq <= tol:
