@@ -511,3 +511,20 @@ def test_jacobian_solvers_converge_alike_at_every_plant_scale(method):
         assert res.converged and res.max_balance_error() < 1e-9
         iterations.append(sum(s.iterations for s in res.stats))
     assert max(iterations) <= 40 and max(iterations) - min(iterations) <= 3
+
+
+def test_hybr_runs_share_the_max_iter_budget():
+    """max_iter counts hybr's calls of g after the warm-up over every run (support rounds,
+    restarts from the best point): each run gets what is left (at least one call, MINPACK
+    reads 0 as its default), and no restart starts once it is spent."""
+    from yieldkit.flowsheet.solvers.base import LoopEvaluator
+
+    capped = get_solver("hybr", max_iter=10)
+    assert capped._scipy_options(3, 1e-10, None, spent=7)["maxfev"] == 3
+    assert capped._scipy_options(3, 1e-10, None, spent=12)["maxfev"] == 1
+    assert get_solver("hybr")._scipy_options(3, 1e-10, None, spent=500)["maxfev"] == 800
+    ev = LoopEvaluator(lambda x: x, 1, None, "budget", "hybr")
+    ev.started, ev.evaluations = 4, 13
+    assert capped._budget_left(ev)
+    ev.evaluations = 14
+    assert not capped._budget_left(ev) and get_solver("hybr")._budget_left(ev)

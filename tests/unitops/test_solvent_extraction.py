@@ -340,6 +340,23 @@ def test_saponified_circuit_converges_to_its_saponification_degree(solver):
     assert res.recovery("Nd", "strip_out") > plain.recovery("Nd", "strip_out")
 
 
+def test_hybr_restarts_from_its_best_point_on_a_saponified_circuit():
+    """MINPACK's hybr stops on this saponified circuit ("not making good progress": its
+    Broyden-updated finite-difference Jacobian across the pH jump no longer gives a
+    descent); started again from its best point it converges, and says so. A max_iter
+    that the first run uses up leaves no restart."""
+    res = _sap_circuit().solve("hybr")
+    stats = res.stats[0]
+    assert stats.converged and res.max_balance_error() < 1e-8
+    assert "converged (after 1 restart(s) from its best point; the first run: scipy hybr: " in (
+        stats.message
+    )
+    assert "not making good progress" in stats.message
+    capped = _sap_circuit().solve("hybr", max_iter=40, on_failure="return").stats[0]
+    assert not capped.converged and "restart" not in capped.message
+    assert "reached maxfev" in " ".join(capped.message.split())
+
+
 def test_saponified_circuit_errors():
     def build(**kw):
         return _sap_circuit(**kw)

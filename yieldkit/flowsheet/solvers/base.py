@@ -189,6 +189,7 @@ class LoopEvaluator:
         self.last: tuple[np.ndarray, np.ndarray, float] | None = None
         self.retreats = 0  # extrapolated points at which a unit could not operate
         self.last_infeasible = ""  # the unit's message at the last of them
+        self.started = 0  # evaluations before a method's own iterations (its warm-up)
 
     def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         """Evaluate g at the projection of ``x`` onto ``x >= 0``.
