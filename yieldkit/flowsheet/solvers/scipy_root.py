@@ -333,9 +333,11 @@ class Hybr(_ScipyRoot):
     """Powell's hybrid method, MINPACK ``hybrd`` (``scipy.optimize.root(method="hybr")``).
 
     A trust-region Newton-type method with a finite-difference Jacobian (n calls of g per
-    Jacobian) and Broyden rank-1 updates in between; good for small loops. ``max_iter``
-    limits the calls of g (MINPACK ``maxfev``; default ``200 (n + 1)``), and
-    ``iterations`` reports calls of g. Options: ``xtol`` relative step tolerance in (0, 1)
+    Jacobian) and Broyden rank-1 updates in between; good for small loops. A run that
+    stops for lack of progress starts again from its best point (a fresh Jacobian; up to
+    three times while each cuts the best residual 10x; the note says so). ``max_iter``
+    limits the calls of g after the warm-up over every run (MINPACK ``maxfev``; default
+    ``200 (n + 1)`` per run), and ``iterations`` reports calls of g. Options: ``xtol`` relative step tolerance in (0, 1)
     (default 1e-13, so that the shared residual test decides), ``factor`` initial step
     bound in [0.1, 100] (default 100), ``epsfcn`` finite-difference step parameter in
     (0, 1) or None (machine precision).
