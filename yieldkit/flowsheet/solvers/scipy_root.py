@@ -337,10 +337,10 @@ class Hybr(_ScipyRoot):
     stops for lack of progress starts again from its best point (a fresh Jacobian; up to
     three times while each cuts the best residual 10x; the note says so). ``max_iter``
     limits the calls of g after the warm-up over every run (MINPACK ``maxfev``; default
-    ``200 (n + 1)`` per run), and ``iterations`` reports calls of g. Options: ``xtol`` relative step tolerance in (0, 1)
-    (default 1e-13, so that the shared residual test decides), ``factor`` initial step
-    bound in [0.1, 100] (default 100), ``epsfcn`` finite-difference step parameter in
-    (0, 1) or None (machine precision).
+    ``200 (n + 1)`` per run), and ``iterations`` reports calls of g. Options: ``xtol``
+    relative step tolerance in (0, 1) (default 1e-13, so that the shared residual test
+    decides), ``factor`` initial step bound in [0.1, 100] (default 100), ``epsfcn``
+    finite-difference step parameter in (0, 1) or None (machine precision).
 
     References
     ----------
