@@ -468,7 +468,7 @@ def test_block_factorisation_solves_the_assembled_jacobian(seed):
     x, h, f, y, d = kern._work_parts(n, m)
     kern._unpack(kern.initial_guess(p, q, mp, h_in, f_in), p, x, h, f, y, d)
     w = np.empty((n, b, 2 * b + 1))
-    kern._jacobian_blocks(q, mp, x, h, f, y, d, w)
+    kern._jacobian_blocks(q, mp, 1.0, x, h, f, y, d, w)
     jac = _dense(w)
     rhs = np.random.default_rng(seed).standard_normal(n * b)
     want = np.linalg.solve(jac, rhs)
@@ -719,7 +719,7 @@ def test_murphree_metal_solve_is_exact_to_rounding_in_every_component(seed):
 
 @pytest.mark.parametrize(("m", "eff"), [(3, 0.9), (6, 0.5), (16, 0.7)])
 def test_murphree_newton_step_matches_the_numpy_jacobian(m, eff):
-    """The compiled Murphree Jacobian (_murphree_blocks: the H+ and extractant rows freed
+    """The compiled Murphree Jacobian (_jacobian_blocks at E < 1: the H+ and extractant rows freed
     of their lower entries by a row operation) factorised by _block_lu (G_k with a full
     extractant row of U_k; 16 metals take the scalar loops) gives the NumPy path's Newton
     step in H+ and free extractant, at a state away from the solution."""
@@ -738,7 +738,7 @@ def test_murphree_newton_step_matches_the_numpy_jacobian(m, eff):
     kern._resolve(v, out, p, q, x, h, f, y, d, cp, dp, r, v, h, f, d, np.bool_(False), mu)
     assert np.max(np.abs(out - v)) <= 1e-12 * np.max(np.abs(v))
     w = np.empty((n, b, 2 * b + 1))
-    kern._murphree_blocks(q, mp, eff, x, h, f, y, d, w)
+    kern._jacobian_blocks(q, mp, eff, x, h, f, y, d, w)
     assert _block_lu(w)
     got = -r
     assert _block_solve(w, got, np.empty((3, b)))

@@ -34,7 +34,7 @@ without NumPy call overhead:
   in x and the aqueous x* in equilibrium with the organic (:func:`_murphree_metals`,
   elimination without subtraction, exact to rounding in every component), and the
   Jacobian's H+ and extractant rows freed of their entries in the previous stage's metal
-  columns by a row operation (:func:`_murphree_blocks`), so that the block factorisation
+  columns by a row operation (:func:`_murphree_rows`), so that the block factorisation
   and solve stay as they are; a failed Newton at E < 1 goes to the NumPy fallbacks (the
   pseudo-transient here is for equilibrium stages);
 * the pseudo-transient continuation that takes over when Newton stalls (newton._transient,
@@ -68,7 +68,7 @@ from yieldkit.models.sx._kernel_blocks import BORROWED, _block_lu, _block_solve
 #: of this file invalidates it (numba does not follow calls into other files): a change of
 #: _kernel_blocks.py must come with this line's new value, so that the cache is rebuilt
 #: (``tests/models/sx/test_sx_kernel.py`` checks it).
-BLOCKS_SOURCE_SHA256 = "cd825aad10319a32e45244b3f08005ffd59516545b752f0a07ff5e8925e70902"
+BLOCKS_SOURCE_SHA256 = "5256d338f472ba47f16d2d031ca5da1d5cdab2eda55cec32fa498d05f26bf97d"
 
 H_FLOOR = 1e-3  # as system.H_FLOOR [-]
 H_MIN = 1e-11  # as system.H_MIN (pH 14) [mol/m3]
@@ -729,10 +729,7 @@ def newton(v0, p, q, mp, tol, max_iter, w_prev, chord, mu):
             if not fresh:
                 w = np.empty((n, b, 2 * b + 1))
                 fresh = True
-            if mu is not None:
-                _murphree_blocks(q, mp, mu[0][0], x, h, f, y, d, w)
-            else:
-                _jacobian_blocks(q, mp, x, h, f, y, d, w)
+            _jacobian_blocks(q, mp, 1.0 if mu is None else mu[0][0], x, h, f, y, d, w)
             nfac += 1
             if not _block_lu(w):
                 have = False
@@ -893,7 +890,7 @@ def transient(v0, p, q, mp, max_iter, target):
     nfac = 0
     while hist[nh - 1] > target and it < max_iter and math.isfinite(norm):
         it += 1
-        _jacobian_blocks(q, mp, x, h, f, y, d, w)
+        _jacobian_blocks(q, mp, 1.0, x, h, f, y, d, w)
         g = 1.0 + sigma
         for k in range(n):
             for i in range(m):
@@ -953,19 +950,29 @@ def solve_transient(qa, qo, s_m, s_h, e, scale_m, scale_h, z, nn2, c, a, bb, v0,
 
 
 @njit(cache=True, error_model="numpy", **BORROWED)
-def _jacobian_blocks(q, mp, x, h, f, y, d, w):
+def _jacobian_blocks(q, mp, eff, x, h, f, y, d, w):
     """Analytic scaled Jacobian (entries of system._Cascade.jacobian_data) as blocks:
     w[k, :, :b] the diagonal block of stage k transposed (w[k, j, i] = J[row i, column j]
     of the stage: the factorisation works on transposed blocks, _kernel_blocks._lu_row),
     w[k, :, b:2b] its upper block (columns of stage k+1, not transposed), w[k, :, 2b] the
     diagonal of its lower block (columns of stage k-1; only the metal and H+ entries are
-    non-zero)."""
+    non-zero).
+
+    With a Murphree stage efficiency E = ``eff`` < 1 (system._murphree_jacobian; y = D x*,
+    x* the aqueous in equilibrium with the organic leaving): dy_k/dx_k = D_k / E, and y_k
+    depends on the aqueous entering stage k (``back``: the next stage's organic on x_k,
+    qo_(k+1) c_(k+1) qa_k with c = D (1 - E) / (E qa)), whose entries in the H+ and
+    extractant rows of stage k+1 :func:`_murphree_rows` then removes. At E = 1 every
+    entry is the equilibrium one, to the bit (x 1.0, no back term)."""
     qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
     a, bb = mp[0], mp[1]
     n, m = x.shape
     b = m + 2
     hh = m
     ff = m + 1
+    mur = eff < 1.0
+    inv = 1.0 / eff
+    e1 = (1.0 - eff) * inv
     w[:, :, :] = 0.0
     for k in range(n):
         sc_f = 1.0 / q[4][k]
@@ -981,19 +988,27 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             nyb += y[k, i] * nn2[i] * bb[i]
         for i in range(m):
             oy = qo[k] * y[k, i]
-            odx = qo[k] * d[k, i] * xref[i]
-            w[k, i, i] = (-(qa[k] * xref[i]) - odx) * sc_m[i]
+            odx = qo[k] * d[k, i] * xref[i] * inv  # d(organic metal flow)/d(scaled x_k)
+            diag = -(qa[k] * xref[i]) - odx
+            h_row = odx
+            low = qa[k] * xref[i] * sc_m[i]
+            if mur and k < n - 1:
+                back = qo[k + 1] * d[k + 1, i] * e1 * qa[k] / qa[k + 1] * xref[i]
+                diag -= back
+                h_row += back
+                low += back * sc_m[i]
+            w[k, i, i] = diag * sc_m[i]
             w[k, hh, i] = -oy * a[i] * sc_m[i]
             w[k, ff, i] = -oy * bb[i] * sc_m[i]
-            w[k, i, hh] = odx * zz[i] * sc_h
-            w[k, i, ff] = -(d[k, i] * xref[i]) * nn2[i] * sc_f
+            w[k, i, hh] = h_row * zz[i] * sc_h
+            w[k, i, ff] = -(d[k, i] * xref[i] * inv) * nn2[i] * sc_f
             if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
                 w[k - 1, i, b + i] = odx * sc_m[i]
                 w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
                 w[k - 1, i, b + ff] = oy * bb[i] * sc_m[i]
                 w[k - 1, hh, b + i] = -odx * zz[i] * sc_h
             if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
-                w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i]
+                w[k + 1, i, 2 * b] = low
         w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
         w[k, ff, hh] = s_zb * sc_h
         w[k, hh, ff] = -nya * sc_f
@@ -1003,6 +1018,45 @@ def _jacobian_blocks(q, mp, x, h, f, y, d, w):
             w[k - 1, hh, b + ff] = -s_zb * sc_h
         if k < n - 1:
             w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
+    if mur:
+        _murphree_rows(q, e1, d, w)
+
+
+@njit(cache=True, error_model="numpy", **BORROWED)
+def _murphree_rows(q, e1, d, w):
+    """The row operation that keeps a Murphree Jacobian (:func:`_jacobian_blocks` at E < 1,
+    e1 = (1 - E) / E) in the factorisation's structure: y_k depends on the aqueous entering
+    stage k, so the H+ and extractant rows of stage k have entries in the metal columns of
+    stage k-1 besides the lower diagonal. Each of those two rows minus its lower entry over
+    the metal row's lower diagonal (qa_(k-1) x_ref (1 + qo_k c_k) > 0) times that metal row
+    of stage k, over the whole row, removes them: the lower block is diagonal again, as the
+    factorisation takes it; the extractant row of the upper block fills in (the
+    factorisation's G_k takes a full one). The right-hand side needs no such operation:
+    the metal rows of a re-solved iterate are zero (:func:`_resolve`), and Newton's step
+    keeps only the H+ and extractant parts of its solution."""
+    qo, zz, nn2, sc_h, xref = q[1], q[5], q[6], q[8][0], q[9]
+    qa = q[0]
+    n, b = w.shape[0], w.shape[1]
+    m = b - 2
+    hh = m
+    ff = m + 1
+    for k in range(1, n):
+        sc_f = 1.0 / q[4][k]
+        up = k < n - 1
+        for i in range(m):
+            # c_k qa_(k-1) x_ref: the lower entries are -qo_k z c sc_h and n2 c sc_f times it
+            low = qo[k] * d[k, i] * e1 * qa[k - 1] / qa[k]  # qo_k c_k qa_(k-1)
+            kap = low * xref[i] / w[k, i, 2 * b]  # over the metal row's lower diagonal
+            al = -zz[i] * kap * sc_h
+            be = nn2[i] * kap * sc_f / qo[k]
+            # diagonal block (transposed: entry (row r, column c) at w[k, c, r])
+            for c in (i, hh, ff):
+                w[k, c, hh] -= al * w[k, c, i]
+                w[k, c, ff] -= be * w[k, c, i]
+            if up:
+                for c in (i, hh, ff):
+                    w[k, hh, b + c] -= al * w[k, i, b + c]
+                    w[k, ff, b + c] -= be * w[k, i, b + c]
 
 
 @njit(cache=True, error_model="numpy")
@@ -1024,86 +1078,6 @@ def _murphree_data(eff, aq, org, q_aq, q_org, n, stage, is_aq, flow, conc):
     return eff, s_am, s_om
 
 
-@njit(cache=True, error_model="numpy", **BORROWED)
-def _murphree_blocks(q, mp, eff, x, h, f, y, d, w):
-    """:func:`_jacobian_blocks` for a Murphree stage efficiency E = ``eff`` < 1 (the entries
-    of system._murphree_jacobian; y = D x*, x* the aqueous in equilibrium with the organic
-    leaving): y_k depends on the aqueous entering stage k, so the H+ and extractant rows of
-    stage k+1 have entries in the metal columns of stage k besides the lower diagonal. A
-    row operation removes them: each of those two rows minus its lower entry over the
-    metal row's lower diagonal (qa_k x_ref (1 + qo_(k+1) c_(k+1)) > 0) times that metal
-    row of stage k+1, over the whole row. The lower block is diagonal again, as the
-    factorisation takes it; the extractant row of the upper block fills in (the
-    factorisation's G_k takes a full one). The right-hand side needs no such operation:
-    the metal rows of a re-solved iterate are zero (:func:`_resolve`), and Newton's step
-    keeps only the H+ and extractant parts of its solution."""
-    qa, qo, zz, nn2, sc_m, sc_h, xref = q[0], q[1], q[5], q[6], q[7], q[8][0], q[9]
-    a, bb = mp[0], mp[1]
-    n, m = x.shape
-    b = m + 2
-    hh = m
-    ff = m + 1
-    e1 = (1.0 - eff) / eff
-    w[:, :, :] = 0.0
-    for k in range(n):
-        sc_f = 1.0 / q[4][k]
-        s_za = 0.0
-        s_zb = 0.0
-        nya = 0.0
-        nyb = 0.0
-        for i in range(m):
-            oy = qo[k] * y[k, i]
-            s_za += oy * zz[i] * a[i]
-            s_zb += oy * zz[i] * bb[i]
-            nya += y[k, i] * nn2[i] * a[i]
-            nyb += y[k, i] * nn2[i] * bb[i]
-        for i in range(m):
-            oy = qo[k] * y[k, i]
-            dyx = d[k, i] / eff * xref[i]  # dy_k / d(scaled x_k)
-            back = 0.0  # the next stage's organic on x_k: qo_(k+1) c_(k+1) qa_k
-            if k < n - 1:
-                back = qo[k + 1] * d[k + 1, i] * e1  # (c_(k+1) qa_(k+1) = D (1 - E) / E)
-                back *= qa[k] / qa[k + 1]
-            w[k, i, i] = (-(qa[k] * xref[i]) - qo[k] * dyx - back * xref[i]) * sc_m[i]
-            w[k, hh, i] = -oy * a[i] * sc_m[i]
-            w[k, ff, i] = -oy * bb[i] * sc_m[i]
-            w[k, i, hh] = (qo[k] * dyx + back * xref[i]) * zz[i] * sc_h
-            w[k, i, ff] = -dyx * nn2[i] * sc_f
-            if k > 0:  # upper block of stage k-1: the organic of stage k enters k-1
-                w[k - 1, i, b + i] = qo[k] * dyx * sc_m[i]
-                w[k - 1, i, b + hh] = oy * a[i] * sc_m[i]
-                w[k - 1, i, b + ff] = oy * bb[i] * sc_m[i]
-                w[k - 1, hh, b + i] = -qo[k] * dyx * zz[i] * sc_h
-            if k < n - 1:  # lower block of stage k+1: the aqueous of stage k enters k+1
-                w[k + 1, i, 2 * b] = qa[k] * xref[i] * sc_m[i] + back * xref[i] * sc_m[i]
-        w[k, hh, hh] = (-qa[k] * h[k] + s_za) * sc_h
-        w[k, ff, hh] = s_zb * sc_h
-        w[k, hh, ff] = -nya * sc_f
-        w[k, ff, ff] = (-f[k] - nyb) * sc_f
-        if k > 0:
-            w[k - 1, hh, b + hh] = -s_za * sc_h
-            w[k - 1, hh, b + ff] = -s_zb * sc_h
-        if k < n - 1:
-            w[k + 1, hh, 2 * b] = qa[k] * h[k] * sc_h
-    for k in range(1, n):  # the row operation on the H+ and extractant rows of stage k
-        sc_f = 1.0 / q[4][k]
-        up = k < n - 1
-        for i in range(m):
-            # c_k qa_(k-1) x_ref: the lower entries are -qo_k z c sc_h and n2 c sc_f times it
-            low = qo[k] * d[k, i] * e1 * qa[k - 1] / qa[k]  # qo_k c_k qa_(k-1)
-            kap = low * xref[i] / w[k, i, 2 * b]  # over the metal row's lower diagonal
-            al = -zz[i] * kap * sc_h
-            be = nn2[i] * kap * sc_f / qo[k]
-            # diagonal block (transposed: entry (row r, column c) at w[k, c, r])
-            for c in (i, hh, ff):
-                w[k, c, hh] -= al * w[k, c, i]
-                w[k, c, ff] -= be * w[k, c, i]
-            if up:
-                for c in (i, hh, ff):
-                    w[k, hh, b + c] -= al * w[k, i, b + c]
-                    w[k, ff, b + c] -= be * w[k, i, b + c]
-
-
 @njit(cache=True, error_model="numpy")
 def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, chord,
                tol, max_iter, check, stage, is_aq, flow, conc, eff):  # fmt: skip
@@ -1119,9 +1093,9 @@ def solve_ends(aq, org, q_aq, q_org, n, z, nn2, c, a, bb, v0, use_v0, w_prev, ch
     x >= 0, H+ >= H_MIN: the caller takes the general path, which reports or recovers).
     ``eff``: None for equilibrium stages, else the Murphree stage efficiency as an array
     of one (a warm start ``v0`` is expected: the caller starts from the same cascade at
-    1). Numba compiles this function once per kind, the Murphree code only where it is
-    used (branches on ``is None`` of an argument are dropped at compile time: with it in
-    every solve, the first solve of a process with an empty cache took ~2.6 s longer)."""
+    1). Numba compiles this function once per kind, the Murphree metal solve only where it
+    is used (branches on ``is None`` of an argument are dropped at compile time: with it
+    in every solve, the first solve of a process with an empty cache took ~2.6 s longer)."""
     m = z.shape[0]
     st, qa, qo, s_m, s_h, _, e, scale_m, scale_h, h_in, f_in = fast_setup(
         aq, org, q_aq, q_org, n, z, nn2, stage, is_aq, flow, conc

@@ -45,7 +45,7 @@ def _lu_row(w, k, e, b, piv):
     w[k, :, :b]; then w[k, :, b:2b] gets G_k^T = (S_k^-1 U_k)^T, a product over the
     non-zeros of U_k (stored untransposed, with the structure of
     ``_kernel._jacobian_blocks``' upper block, whose extractant row is full only for a
-    Murphree cascade, ``_kernel._murphree_blocks``): ~5b^2 instead of b^3 multiply-adds, cold
+    Murphree cascade, ``_kernel._murphree_rows``): ~5b^2 instead of b^3 multiply-adds, cold
     solves 11-15 % faster at 100-1000 stages x 6 metals, 20 % on random cascades (measured
     2026-12-06 in one process). ``e`` is a (b, b) work array, ``piv`` a (b,) one for the
     pivot rows, ``b`` the block size.
@@ -117,7 +117,7 @@ def _lu_row(w, k, e, b, piv):
         # G_k = S_k^-1 U_k with the structure of U_k (_kernel._jacobian_blocks): a metal
         # row r holds U[r, r], U[r, hh], U[r, ff]; the H+ and extractant rows are full (the
         # extractant row is zero at equilibrium stages, full after the row operation of
-        # _kernel._murphree_blocks). So a metal column c of G takes three products, the
+        # _kernel._murphree_rows). So a metal column c of G takes three products, the
         # H+ and extractant columns m + 2 each: 5m + 4 instead of b^2 per row of G
         m = b - 2
         hh = m

@@ -19,7 +19,7 @@ With a Murphree stage efficiency E < 1 (``stage_efficiency``) the organic leavin
 holds y_k = D_k x*_k, x*_k the aqueous in equilibrium with it, and the aqueous leaving is
 x_k = x_in,k - E (x_in,k - x*_k) (x_in,k: the aqueous entering, with its side feeds); the
 same balances, the exact metal solve taking x and x* per stage (``system._Cascade``; the
-kernel's ``_murphree_metals`` and ``_murphree_blocks``), from the same cascade's solution
+kernel's ``_murphree_metals`` and ``_murphree_rows``), from the same cascade's solution
 at E = 1.
 
 The Jacobian is block tridiagonal with a fixed sparsity pattern; it is assembled from

@@ -90,7 +90,7 @@ class _Path:
             x, h, f, y, d = k._work_parts(self.cas.n, self.cas.m)
             k._unpack(v, p, x, h, f, y, d)
             w = np.empty((self.cas.n, self.cas.b, 2 * self.cas.b + 1))
-            k._jacobian_blocks(q, mp, x, h, f, y, d, w)
+            k._jacobian_blocks(q, mp, 1.0, x, h, f, y, d, w)
             if np.all(np.isfinite(w)) and k._block_lu(w):
                 return w
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
